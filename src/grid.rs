@@ -1,0 +1,271 @@
+//! The layer between files and templates: sheets of cells that know their merges.
+//!
+//! Every reader (xlsx, xls, ods, csv) produces a `Workbook`; nothing above this layer
+//! cares where a file came from.
+
+use std::collections::HashMap;
+
+/// A spreadsheet read into memory.
+#[derive(Debug, Clone, Default)]
+pub struct Workbook {
+    /// The file as the user named it, for messages.
+    pub file: String,
+    pub sheets: Vec<Sheet>,
+    /// Canonical JSON found in a hidden `jixiao` sheet written by this tool.
+    pub embedded: Option<String>,
+    /// Problems met while reading that did not stop it (bad encoding bytes, clipped merges …).
+    pub warnings: Vec<String>,
+}
+
+/// One cell's content as the reader found it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Cell {
+    #[default]
+    Empty,
+    Text(String),
+    /// A numeric cell. `decimals` comes from the number format ("0.00" → 2);
+    /// `percent` is set when the format shows the number as a percentage.
+    Number {
+        value: f64,
+        decimals: Option<u32>,
+        percent: bool,
+    },
+    Bool(bool),
+    /// An error cell such as `#REF!`.
+    Error(String),
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The text a user sees in the cell ("50%" for a 0.5 percent cell, "0.00" for a
+    /// zero formatted with two decimals). Thousands separators are not reproduced.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.clone(),
+            Cell::Number {
+                value,
+                decimals,
+                percent,
+            } => {
+                let v = if *percent { value * 100.0 } else { *value };
+                let number = match decimals {
+                    Some(dp) => format!("{v:.prec$}", prec = *dp as usize),
+                    None => {
+                        // Shortest exact decimal, without float noise (0.1+0.2 style).
+                        let rounded = (v * 1e9).round() / 1e9;
+                        format!("{rounded}")
+                    }
+                };
+                if *percent { number + "%" } else { number }
+            }
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// A merged area, 0-based and inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Merge {
+    pub first_row: u32,
+    pub first_col: u32,
+    pub last_row: u32,
+    pub last_col: u32,
+}
+
+impl Merge {
+    pub fn contains(&self, row: u32, col: u32) -> bool {
+        (self.first_row..=self.last_row).contains(&row)
+            && (self.first_col..=self.last_col).contains(&col)
+    }
+}
+
+/// A sheet: dense rows of cells from A1 plus its merged areas.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    pub name: String,
+    pub hidden: bool,
+    /// Row-major from A1; rows may be ragged (missing cells are empty).
+    pub rows: Vec<Vec<Cell>>,
+    merges: Vec<Merge>,
+    /// Covered cell → index in `merges`, for O(1) lookup.
+    covered: HashMap<(u32, u32), usize>,
+    /// Whether merges are known from the file (xlsx, xls, ods) or were lost (csv).
+    pub merges_known: bool,
+}
+
+static EMPTY: Cell = Cell::Empty;
+
+impl Sheet {
+    pub fn new(name: impl Into<String>, rows: Vec<Vec<Cell>>) -> Sheet {
+        Sheet {
+            name: name.into(),
+            rows,
+            ..Sheet::default()
+        }
+    }
+
+    /// Sets the merged areas, clipped to the rows and columns that exist so that a
+    /// merge over a whole sheet costs nothing. Overlapping or one-cell merges are dropped.
+    pub fn set_merges(&mut self, merges: impl IntoIterator<Item = Merge>) -> Vec<String> {
+        let mut notes = Vec::new();
+        let height = self.rows.len() as u32;
+        let width = self.width() as u32;
+        self.merges.clear();
+        self.covered.clear();
+        self.merges_known = true;
+        if height == 0 || width == 0 {
+            return notes;
+        }
+        for m in merges {
+            if m.first_row >= height || m.first_col >= width {
+                continue;
+            }
+            let clipped = Merge {
+                first_row: m.first_row,
+                first_col: m.first_col,
+                last_row: m.last_row.min(height - 1),
+                last_col: m.last_col.min(width - 1),
+            };
+            if clipped.first_row > clipped.last_row || clipped.first_col > clipped.last_col {
+                continue;
+            }
+            if clipped.first_row == clipped.last_row && clipped.first_col == clipped.last_col {
+                continue;
+            }
+            let overlaps = (clipped.first_row..=clipped.last_row).any(|r| {
+                (clipped.first_col..=clipped.last_col).any(|c| self.covered.contains_key(&(r, c)))
+            });
+            if overlaps {
+                notes.push(format!(
+                    "{}: merged area {} overlaps another and was ignored",
+                    self.name,
+                    range_ref(&clipped)
+                ));
+                continue;
+            }
+            let idx = self.merges.len();
+            self.merges.push(clipped);
+            for r in clipped.first_row..=clipped.last_row {
+                for c in clipped.first_col..=clipped.last_col {
+                    self.covered.insert((r, c), idx);
+                }
+            }
+        }
+        notes
+    }
+
+    pub fn merges(&self) -> &[Merge] {
+        &self.merges
+    }
+
+    pub fn height(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
+    /// The cell as stored (a covered cell of a merge is empty).
+    pub fn raw(&self, row: usize, col: usize) -> &Cell {
+        self.rows.get(row).and_then(|r| r.get(col)).unwrap_or(&EMPTY)
+    }
+
+    /// The merged area that covers a cell, if any.
+    pub fn merge_at(&self, row: usize, col: usize) -> Option<&Merge> {
+        self.covered
+            .get(&(row as u32, col as u32))
+            .map(|i| &self.merges[*i])
+    }
+
+    /// The cell's value: a merged area's value belongs to every cell it covers.
+    pub fn value(&self, row: usize, col: usize) -> &Cell {
+        match self.merge_at(row, col) {
+            Some(m) => self.raw(m.first_row as usize, m.first_col as usize),
+            None => self.raw(row, col),
+        }
+    }
+
+    /// The last column of the cell's merged area (the cell itself when unmerged).
+    pub fn extent_right(&self, row: usize, col: usize) -> usize {
+        self.merge_at(row, col).map_or(col, |m| m.last_col as usize)
+    }
+
+    /// The last row of the cell's merged area (the cell itself when unmerged).
+    pub fn extent_down(&self, row: usize, col: usize) -> usize {
+        self.merge_at(row, col).map_or(row, |m| m.last_row as usize)
+    }
+
+    /// `Sheet!A1` for messages and provenance.
+    pub fn origin(&self, row: usize, col: usize) -> String {
+        format!("{}!{}", self.name, a1(row, col))
+    }
+}
+
+/// Column letters for a 0-based index: 0 → A, 25 → Z, 26 → AA.
+pub fn column_letters(mut col: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8(letters).expect("ASCII letters")
+}
+
+/// An A1 reference for a 0-based cell.
+pub fn a1(row: usize, col: usize) -> String {
+    format!("{}{}", column_letters(col), row + 1)
+}
+
+/// `A1:B2` for a merged area.
+pub fn range_ref(m: &Merge) -> String {
+    format!(
+        "{}:{}",
+        a1(m.first_row as usize, m.first_col as usize),
+        a1(m.last_row as usize, m.last_col as usize)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_references() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(13, 7), "H14");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn merged_value_belongs_to_every_covered_cell() {
+        let mut s = Sheet::new("s", vec![vec![Cell::Text("x".into()), Cell::Empty], vec![Cell::Empty, Cell::Empty]]);
+        s.set_merges([Merge { first_row: 0, first_col: 0, last_row: 1, last_col: 1 }]);
+        assert_eq!(s.value(1, 1), &Cell::Text("x".into()));
+        assert_eq!(s.raw(1, 1), &Cell::Empty);
+        assert_eq!(s.extent_right(0, 0), 1);
+    }
+
+    #[test]
+    fn whole_sheet_merge_is_clipped() {
+        let mut s = Sheet::new("s", vec![vec![Cell::Text("x".into()), Cell::Empty]]);
+        s.set_merges([Merge { first_row: 0, first_col: 0, last_row: 1_048_575, last_col: 16_383 }]);
+        assert_eq!(s.merges()[0].last_row, 0);
+        assert_eq!(s.merges()[0].last_col, 1);
+    }
+}

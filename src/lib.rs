@@ -1,0 +1,15 @@
+//! jixiao (绩效) reads Chinese budget performance target tables (绩效目标表) in any
+//! region's spreadsheet layout, maps them to one canonical model, validates them, and
+//! writes them back out in any region's template.
+
+pub mod error;
+pub mod grid;
+pub mod model;
+pub mod parse;
+pub mod read;
+pub mod render;
+pub mod text;
+pub mod write;
+
+pub use error::{Error, Result};
+pub use model::Document;

@@ -1,0 +1,572 @@
+//! The canonical model (SPEC §3): one `Document` that every reader produces and every
+//! writer consumes. Its JSON form, with exactly these field names, is a public interface.
+
+mod money;
+pub mod value;
+
+pub use money::Money;
+pub use value::{DateParts, Op, Value};
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The schema tag written into every document.
+pub const SCHEMA: &str = "jixiao/1";
+
+/// Labelled fields that a layout carries but the model has no slot for, in reading order.
+pub type Extras = IndexMap<String, String>;
+
+/// A performance target table: a department's projects, or its department-level targets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Document {
+    /// Always "jixiao/1".
+    pub schema: String,
+    pub kind: Kind,
+    /// Where the document was read from.
+    #[serde(default)]
+    pub source: Source,
+    /// The title as published, e.g. "表十四、2023年项目支出绩效目标表".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fiscal_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<Department>,
+    /// Amounts are kept in this unit, normally "万元".
+    pub money_unit: String,
+    /// A stated grand total (guangzhou 合计).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<Amounts>,
+    /// Stated unit subtotals (guangzhou).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<Unit>,
+    /// Department-level targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overall: Option<Overall>,
+    #[serde(default)]
+    pub projects: Vec<Project>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub extras: Extras,
+}
+
+impl Document {
+    /// An empty document of the given kind, in 万元.
+    pub fn new(kind: Kind) -> Document {
+        Document {
+            schema: SCHEMA.to_string(),
+            kind,
+            source: Source::default(),
+            title: None,
+            fiscal_year: None,
+            department: None,
+            money_unit: "万元".to_string(),
+            total: None,
+            units: Vec::new(),
+            overall: None,
+            projects: Vec::new(),
+            extras: Extras::new(),
+        }
+    }
+
+    /// The number of indicators over all projects and department duties.
+    pub fn indicator_count(&self) -> usize {
+        let in_projects: usize = self.projects.iter().map(|p| p.indicators.len()).sum();
+        let in_duties: usize = self
+            .overall
+            .iter()
+            .flat_map(|o| &o.duties)
+            .flat_map(|d| &d.objectives)
+            .map(|o| o.indicators.len())
+            .sum();
+        in_projects + in_duties
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Project,
+    Department,
+    Mixed,
+}
+
+/// Where a document was read from. `cells` maps a model path such as
+/// `projects[0].funding.annual.total` to the cell it came from (`luan!H6`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Source {
+    #[serde(default)]
+    pub layout: String,
+    #[serde(default)]
+    pub file: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub cells: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Department {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub name: String,
+}
+
+/// A budget unit's stated subtotal (guangzhou's bold unit rows).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Unit {
+    pub name: String,
+    pub amounts: Amounts,
+}
+
+/// Amounts by fund source, all in the document's money unit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Amounts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<Money>,
+    /// 财政拨款
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fiscal: Option<Money>,
+    /// 一般公共预算资金
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub general_budget: Option<Money>,
+    /// 政府性基金预算资金
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub government_fund: Option<Money>,
+    /// 财政专户管理资金 / 财政专户拨款
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_account: Option<Money>,
+    /// 国有资本经营预算资金
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_capital: Option<Money>,
+    /// 社会保险基金预算资金
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_insurance: Option<Money>,
+    /// 上年结转
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carry_over: Option<Money>,
+    /// 其他资金
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<Money>,
+}
+
+/// The fund sources of `Amounts`, for code that walks them by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fund {
+    Total,
+    Fiscal,
+    GeneralBudget,
+    GovernmentFund,
+    SpecialAccount,
+    StateCapital,
+    SocialInsurance,
+    CarryOver,
+    Other,
+}
+
+impl Fund {
+    pub const ALL: [Fund; 9] = [
+        Fund::Total,
+        Fund::Fiscal,
+        Fund::GeneralBudget,
+        Fund::GovernmentFund,
+        Fund::SpecialAccount,
+        Fund::StateCapital,
+        Fund::SocialInsurance,
+        Fund::CarryOver,
+        Fund::Other,
+    ];
+
+    /// The JSON field name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Fund::Total => "total",
+            Fund::Fiscal => "fiscal",
+            Fund::GeneralBudget => "general_budget",
+            Fund::GovernmentFund => "government_fund",
+            Fund::SpecialAccount => "special_account",
+            Fund::StateCapital => "state_capital",
+            Fund::SocialInsurance => "social_insurance",
+            Fund::CarryOver => "carry_over",
+            Fund::Other => "other",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Fund> {
+        Fund::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+impl Amounts {
+    pub fn get(&self, fund: Fund) -> Option<Money> {
+        *self.slot(fund)
+    }
+
+    pub fn set(&mut self, fund: Fund, value: Option<Money>) {
+        *self.slot_mut(fund) = value;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        Fund::ALL.iter().all(|f| self.get(*f).is_none())
+    }
+
+    fn slot(&self, fund: Fund) -> &Option<Money> {
+        match fund {
+            Fund::Total => &self.total,
+            Fund::Fiscal => &self.fiscal,
+            Fund::GeneralBudget => &self.general_budget,
+            Fund::GovernmentFund => &self.government_fund,
+            Fund::SpecialAccount => &self.special_account,
+            Fund::StateCapital => &self.state_capital,
+            Fund::SocialInsurance => &self.social_insurance,
+            Fund::CarryOver => &self.carry_over,
+            Fund::Other => &self.other,
+        }
+    }
+
+    fn slot_mut(&mut self, fund: Fund) -> &mut Option<Money> {
+        match fund {
+            Fund::Total => &mut self.total,
+            Fund::Fiscal => &mut self.fiscal,
+            Fund::GeneralBudget => &mut self.general_budget,
+            Fund::GovernmentFund => &mut self.government_fund,
+            Fund::SpecialAccount => &mut self.special_account,
+            Fund::StateCapital => &mut self.state_capital,
+            Fund::SocialInsurance => &mut self.social_insurance,
+            Fund::CarryOver => &mut self.carry_over,
+            Fund::Other => &mut self.other,
+        }
+    }
+}
+
+/// The periods a table states amounts, goals and indicator values for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    MidTerm,
+    Annual,
+    HalfYear,
+}
+
+impl Period {
+    pub const ALL: [Period; 3] = [Period::MidTerm, Period::Annual, Period::HalfYear];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Period::MidTerm => "mid_term",
+            Period::Annual => "annual",
+            Period::HalfYear => "half_year",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Period> {
+        Period::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    /// The Chinese name used in messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Period::MidTerm => "中期",
+            Period::Annual => "年度",
+            Period::HalfYear => "半年",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Project {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The owning unit's name (guangzhou).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// 主管部门
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// 实施单位
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implementer: Option<String>,
+    /// 项目属性 / 项目类型 (常年项目 …)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// 项目级次
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    #[serde(default, skip_serializing_if = "ProjectPeriod::is_empty")]
+    pub period: ProjectPeriod,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// 立项必要性
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub necessity: Option<String>,
+    /// 实施可行性
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feasibility: Option<String>,
+    /// 项目实施内容
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// 资金用途
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fund_use: Option<String>,
+    #[serde(default)]
+    pub funding: Funding,
+    #[serde(default)]
+    pub goals: Goals,
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub extras: Extras,
+}
+
+/// 开始/完成时间 and 项目期.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ProjectPeriod {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_year: Option<i32>,
+    /// 项目期 in years.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub years: Option<i32>,
+}
+
+impl ProjectPeriod {
+    pub fn is_empty(&self) -> bool {
+        self.start_year.is_none() && self.end_year.is_none() && self.years.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Funding {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mid_term: Option<Amounts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual: Option<Amounts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub half_year: Option<Amounts>,
+    /// yancheng 支出 lines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expenses: Vec<Expense>,
+    /// tangshan 资金支出计划.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedule: Vec<ScheduleEntry>,
+}
+
+impl Funding {
+    pub fn amounts(&self, period: Period) -> Option<&Amounts> {
+        match period {
+            Period::MidTerm => self.mid_term.as_ref(),
+            Period::Annual => self.annual.as_ref(),
+            Period::HalfYear => self.half_year.as_ref(),
+        }
+    }
+
+    pub fn amounts_mut(&mut self, period: Period) -> &mut Amounts {
+        let slot = match period {
+            Period::MidTerm => &mut self.mid_term,
+            Period::Annual => &mut self.annual,
+            Period::HalfYear => &mut self.half_year,
+        };
+        slot.get_or_insert_with(Amounts::default)
+    }
+}
+
+/// One 支出 line: an expense with its half-year plan and annual budget.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Expense {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub half_year: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual: Option<Money>,
+}
+
+/// One column of 资金支出计划: the share of the budget spent by the end of `month`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ScheduleEntry {
+    /// As published, e.g. "3月底".
+    pub label: String,
+    pub month: u32,
+    /// A decimal string without "%" ("50"); absent where the cell is blank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Goals {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mid_term: Option<Goal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual: Option<Goal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub half_year: Option<Goal>,
+}
+
+impl Goals {
+    pub fn get(&self, period: Period) -> Option<&Goal> {
+        match period {
+            Period::MidTerm => self.mid_term.as_ref(),
+            Period::Annual => self.annual.as_ref(),
+            Period::HalfYear => self.half_year.as_ref(),
+        }
+    }
+
+    pub fn get_mut(&mut self, period: Period) -> &mut Goal {
+        let slot = match period {
+            Period::MidTerm => &mut self.mid_term,
+            Period::Annual => &mut self.annual,
+            Period::HalfYear => &mut self.half_year,
+        };
+        slot.get_or_insert_with(Goal::default)
+    }
+}
+
+/// A goal text; `period` is the mid-term window as printed ("2023年—2025年").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Goal {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    #[serde(default)]
+    pub text: String,
+}
+
+/// One performance indicator (三级指标) with its class and the values per period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Indicator {
+    /// 一级指标 as published: 产出指标, 效益指标, 满意度指标, 决策, 过程 …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level1: Option<String>,
+    /// 二级指标: 数量指标, 质量指标, 时效指标, 成本指标 …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level2: Option<String>,
+    /// 三级指标 / 绩效指标
+    pub name: String,
+    /// 绩效指标描述 (tangshan)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// 指标解释 (linyi)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    #[serde(default)]
+    pub values: Values,
+    /// 指标值确定依据 (tangshan)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+    /// 指标参考值 (linyi)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<Reference>,
+    /// 工作活动 (linyi)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<String>,
+    /// Field names the converter inferred rather than read, e.g. "level2".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<String>,
+}
+
+/// An indicator's target per period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Values {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mid_term: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub half_year: Option<Value>,
+}
+
+impl Values {
+    pub fn get(&self, period: Period) -> Option<&Value> {
+        match period {
+            Period::MidTerm => self.mid_term.as_ref(),
+            Period::Annual => self.annual.as_ref(),
+            Period::HalfYear => self.half_year.as_ref(),
+        }
+    }
+
+    pub fn set(&mut self, period: Period, value: Option<Value>) {
+        let slot = match period {
+            Period::MidTerm => &mut self.mid_term,
+            Period::Annual => &mut self.annual,
+            Period::HalfYear => &mut self.half_year,
+        };
+        *slot = value;
+    }
+}
+
+/// linyi 指标参考值.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Reference {
+    /// 规划值
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned: Option<String>,
+    /// 当年标准值 with its source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<Sourced>,
+    /// 历史值: 前三年均值, 上年值 and their source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<History>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Sourced {
+    #[serde(default)]
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct History {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avg_3y: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_year: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Department-level targets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Overall {
+    /// tangshan part 1: headed sections.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<Section>,
+    /// linyi: duties → objectives → indicators.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub duties: Vec<Duty>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Section {
+    pub heading: String,
+    #[serde(default)]
+    pub text: String,
+}
+
+/// A department duty (职责序号 + 部门职责).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Duty {
+    pub seq: String,
+    pub name: String,
+    #[serde(default)]
+    pub objectives: Vec<Objective>,
+}
+
+/// A duty objective (职责目标) with the detailed duty text it stands under.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Objective {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+}
+
+/// The JSON Schema of `Document`, as `jixiao schema` prints it.
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(Document);
+    serde_json::to_value(schema).expect("a schema is plain JSON")
+}

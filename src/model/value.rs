@@ -1,0 +1,67 @@
+//! Indicator values: the published text plus the meaning parsed from it.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A target value such as "≥6次", "100%", "2025年12月" or "较高".
+///
+/// `text` is what was published; `op`, `number`, `unit` and `date` are parsed from it.
+/// A value with neither number nor date is qualitative text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Value {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<Op>,
+    /// A decimal string, e.g. "6", "1.146".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// "次", "%", "万元", "元/人*天" …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<DateParts>,
+}
+
+/// A comparison written before a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Op {
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = "=")]
+    Eq,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = "<")]
+    Lt,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Ge => ">=",
+            Op::Le => "<=",
+            Op::Eq => "=",
+            Op::Gt => ">",
+            Op::Lt => "<",
+        }
+    }
+}
+
+/// A calendar date as far as it was written ("2025年12月" has no day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DateParts {
+    pub year: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<u32>,
+}
+
+impl Value {
+    /// Parses a published value. The text is kept exactly as given.
+    pub fn parse(text: &str) -> Value {
+        crate::parse::value::parse_value(text)
+    }
+}

@@ -1,0 +1,1 @@
+//! Normalizes clear extraction artifacts in published text.

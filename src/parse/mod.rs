@@ -1,0 +1,4 @@
+//! Parsers for the text inside cells: indicator values and extraction artifacts.
+
+pub mod clean;
+pub mod value;

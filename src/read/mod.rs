@@ -1,0 +1,1 @@
+//! File → grid readers.

@@ -1,0 +1,94 @@
+//! A rendered form: what a template makes of a document, before it becomes a file.
+//!
+//! Writers (xlsx, csv) consume this; they know nothing of layouts or the model.
+
+use crate::model::Money;
+
+/// The sheets of one output workbook, plus the canonical JSON to embed (if any).
+#[derive(Debug, Clone, Default)]
+pub struct RenderedWorkbook {
+    pub sheets: Vec<RenderedSheet>,
+    /// Canonical JSON stored in a hidden sheet so that reading the file back loses nothing.
+    pub embedded_json: Option<String>,
+}
+
+/// One sheet of a form: cells placed on a grid, each spanning one or more cells.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedSheet {
+    /// At most 31 characters, none of `[]:*?/\` (the writer enforces this).
+    pub name: String,
+    pub cells: Vec<RenderedCell>,
+    /// Width of the grid in columns.
+    pub columns: u32,
+    /// Column widths in Excel character units from the template; `None` = fit to content.
+    pub column_widths: Vec<Option<f64>>,
+    /// Rows (0-based, inclusive) repeated at the top of every printed page.
+    pub repeat_rows: Option<(u32, u32)>,
+    pub landscape: bool,
+}
+
+impl RenderedSheet {
+    /// The number of rows the cells reach.
+    pub fn height(&self) -> u32 {
+        self.cells.iter().map(|c| c.row + c.rows).max().unwrap_or(0)
+    }
+}
+
+/// A cell (or a merged area when `rows`/`cols` > 1) with its content and role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedCell {
+    pub row: u32,
+    pub col: u32,
+    /// Rows spanned, at least 1.
+    pub rows: u32,
+    /// Columns spanned, at least 1.
+    pub cols: u32,
+    pub content: Content,
+    pub style: Style,
+}
+
+/// What a cell holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    Empty,
+    Text(String),
+    /// Written as a number with two decimals (`#,##0.00`), shown as published.
+    Money(Money),
+    /// A percentage given as a decimal string without "%" ("50" → 50%).
+    Percent(String),
+}
+
+impl Content {
+    /// The text as a user sees it in the cell (CSV writes this).
+    pub fn display(&self) -> String {
+        match self {
+            Content::Empty => String::new(),
+            Content::Text(t) => t.clone(),
+            Content::Money(m) => m.to_string(),
+            Content::Percent(p) => format!("{p}%"),
+        }
+    }
+}
+
+/// The role of a cell on the form; the xlsx writer maps each to one format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Style {
+    /// The table title: large bold, centred, no border.
+    Title,
+    /// A line under the title, e.g. "(2023年度)": centred, no border.
+    Subtitle,
+    /// Text above or beside the table with no border, left aligned (unit lines, headings).
+    Note,
+    /// The same, right aligned ("单位：万元").
+    NoteRight,
+    /// A field label or column header: bold, centred, bordered, wrapped.
+    Label,
+    /// A short value: centred, bordered, wrapped.
+    Value,
+    /// Running text (goals, descriptions): left aligned, bordered, wrapped.
+    Text,
+    /// Money: right aligned, bordered, `#,##0.00`.
+    Money,
+    /// Percent: centred, bordered, `0%`.
+    Percent,
+}

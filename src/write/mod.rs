@@ -1,0 +1,1 @@
+//! Rendered form → file writers.
