@@ -13,3 +13,10 @@ pub mod write;
 
 pub use error::{Error, Result};
 pub use model::Document;
+pub mod template;
+pub mod warning;
+
+pub use template::Template;
+pub use warning::Warning;
+pub mod convert;
+pub mod cli;

@@ -1,1 +1,456 @@
 //! File → grid readers.
+//!
+//! [`read_path`] and [`read_bytes`] turn a spreadsheet file into a [`Workbook`] of
+//! [`Sheet`]s. The format is decided by the file's content, never by its extension:
+//!
+//! * a zip archive holding `xl/workbook.xml` is read as xlsx (calamine),
+//! * an OLE compound file (`D0 CF 11 E0 …`) as xls (calamine), unless it is an
+//!   encrypted OOXML package,
+//! * anything else that is text is read as CSV/TSV, after encoding detection.
+//!
+//! Bad input never panics, hangs or allocates without bound: files, zip entries, sheets
+//! and grids all have limits (see the constants below), and calamine runs under
+//! `catch_unwind`.
+
+mod csv;
+mod xlsx;
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::grid::{Cell, Sheet, Workbook};
+
+/// Files larger than this are refused without being read.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// The total uncompressed size of the entries of an xlsx archive.
+pub const MAX_UNCOMPRESSED_BYTES: u64 = 1024 * 1024 * 1024;
+/// The compression ratio above which a large zip entry is taken for a zip bomb.
+pub const MAX_COMPRESSION_RATIO: u64 = 1000;
+/// Entries up to this uncompressed size are never refused for their ratio.
+pub const RATIO_CHECK_MIN_BYTES: u64 = 10 * 1024 * 1024;
+/// Non-empty cells per sheet.
+pub const MAX_CELLS: usize = 5_000_000;
+/// Rows per sheet (Excel's own limit).
+pub const MAX_ROWS: u32 = 1_048_576;
+/// Columns per sheet (Excel's own limit, XFD).
+pub const MAX_COLS: u32 = 16_384;
+/// Cell slots of the dense grid (rows are stored from column A up to their last
+/// non-empty cell), so that a few cells far apart cannot make the grid explode.
+pub const MAX_GRID_CELLS: usize = 20_000_000;
+
+/// The name of the hidden sheet that carries the embedded canonical JSON.
+pub const EMBEDDED_SHEET: &str = "_jixiao";
+/// The text cell A1 of the embedded sheet starts with.
+pub const EMBEDDED_MARKER: &str = "jixiao/1";
+
+/// Reads a spreadsheet file (xlsx, xls, CSV or TSV, told apart by content).
+pub fn read_path(path: &Path) -> Result<Workbook> {
+    let file = path.display().to_string();
+    let io_err = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io_err)?;
+    if meta.is_file() && meta.len() > MAX_FILE_BYTES {
+        return Err(too_large_file(&file, meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(io_err)?;
+    read_bytes(&file, &bytes)
+}
+
+/// Reads a spreadsheet held in memory. `name` is the file name used in messages, for
+/// the CSV sheet name and as a hint (`.tsv`); the format itself is detected from the
+/// bytes.
+pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Workbook> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large_file(name, bytes.len() as u64));
+    }
+    match sniff(bytes) {
+        Sniffed::Zip => match xlsx::inspect_zip(name, bytes)? {
+            xlsx::ZipKind::Xlsx => finish(xlsx::read_xlsx(name, bytes)?),
+            xlsx::ZipKind::Ods => Err(unreadable(name, "ODS is not supported yet")),
+            xlsx::ZipKind::Other(what) => Err(unreadable(name, what)),
+        },
+        Sniffed::Cfb => finish(xlsx::read_xls(name, bytes)?),
+        Sniffed::Pdf => Err(unreadable(name, "a PDF document, not a spreadsheet")),
+        Sniffed::Binary => Err(unreadable(
+            name,
+            "binary data of an unknown format (expected xlsx, xls, CSV or TSV)",
+        )),
+        Sniffed::Text => {
+            let (text, warnings) = csv::decode(name, bytes);
+            let trimmed = text.trim_start_matches('\u{feff}').trim();
+            if trimmed.is_empty() {
+                return Err(Error::Empty {
+                    file: name.to_string(),
+                    reason: "the file is empty".to_string(),
+                });
+            }
+            if let Some(reason) = markup_kind(trimmed) {
+                return Err(unreadable(name, reason));
+            }
+            let mut wb = csv::parse(name, &text)?;
+            wb.warnings.splice(0..0, warnings);
+            finish(wb)
+        }
+    }
+}
+
+/// What the first bytes say about a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sniffed {
+    Zip,
+    Cfb,
+    Pdf,
+    Binary,
+    Text,
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const ZIP_EMPTY_MAGIC: &[u8] = b"PK\x05\x06";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+fn sniff(bytes: &[u8]) -> Sniffed {
+    if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(ZIP_EMPTY_MAGIC) {
+        return Sniffed::Zip;
+    }
+    if bytes.starts_with(CFB_MAGIC) {
+        return Sniffed::Cfb;
+    }
+    if bytes.starts_with(b"%PDF-") {
+        return Sniffed::Pdf;
+    }
+    // UTF-16 text (Excel's "Unicode text") is full of NUL bytes but is text.
+    if csv::has_utf16_bom(bytes) {
+        return Sniffed::Text;
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Sniffed::Binary;
+    }
+    Sniffed::Text
+}
+
+/// Markup that is not CSV: HTML tables saved as ".xls" by web systems, XML files.
+fn markup_kind(text: &str) -> Option<&'static str> {
+    if !text.starts_with('<') {
+        return None;
+    }
+    let head: String = text.chars().take(2048).collect::<String>().to_lowercase();
+    if head.contains("urn:schemas-microsoft-com:office:spreadsheet") {
+        // A SpreadsheetML 2003 file; some of them are HTML, some XML.
+        if head.contains("<html") {
+            return Some("HTML table exports are not supported yet");
+        }
+        return Some("Excel 2003 XML spreadsheets are not supported; save the file as .xlsx");
+    }
+    if head.starts_with("<!doctype") || head.contains("<html") || head.contains("<table") {
+        return Some("HTML table exports are not supported yet");
+    }
+    if head.starts_with("<?xml") {
+        return Some("an XML document, not a spreadsheet");
+    }
+    None
+}
+
+/// Checks what every reader must guarantee: at least one cell somewhere.
+fn finish(wb: Workbook) -> Result<Workbook> {
+    let any_cell = wb
+        .sheets
+        .iter()
+        .any(|s| s.rows.iter().flatten().any(|c| !c.is_empty()));
+    if !any_cell && wb.embedded.is_none() {
+        return Err(Error::Empty {
+            file: wb.file,
+            reason: "no sheet holds any cell".to_string(),
+        });
+    }
+    Ok(wb)
+}
+
+fn unreadable(file: &str, reason: impl Into<String>) -> Error {
+    Error::Unreadable {
+        file: file.to_string(),
+        reason: reason.into(),
+    }
+}
+
+fn too_large(file: &str, reason: impl Into<String>) -> Error {
+    Error::TooLarge {
+        file: file.to_string(),
+        reason: reason.into(),
+    }
+}
+
+fn too_large_file(file: &str, len: u64) -> Error {
+    too_large(
+        file,
+        format!(
+            "the file has {} MiB; at most {} MiB are read",
+            len.div_ceil(1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
+/// Collects the non-empty cells of one sheet at absolute positions, enforcing the
+/// limits, and lays them out as dense rows from A1.
+pub(crate) struct GridBuilder<'a> {
+    file: &'a str,
+    sheet: String,
+    cells: Vec<(u32, u32, Cell)>,
+}
+
+impl<'a> GridBuilder<'a> {
+    pub(crate) fn new(file: &'a str, sheet: &str) -> Self {
+        GridBuilder {
+            file,
+            sheet: sheet.to_string(),
+            cells: Vec::new(),
+        }
+    }
+
+    /// Adds a cell at an absolute 0-based position; empty cells are ignored.
+    pub(crate) fn push(&mut self, row: u32, col: u32, cell: Cell) -> Result<()> {
+        if cell == Cell::Empty {
+            return Ok(());
+        }
+        if row >= MAX_ROWS {
+            return Err(too_large(
+                self.file,
+                format!(
+                    "sheet {:?} has a cell in row {} (at most {MAX_ROWS} rows are read)",
+                    self.sheet,
+                    u64::from(row) + 1
+                ),
+            ));
+        }
+        if col >= MAX_COLS {
+            return Err(too_large(
+                self.file,
+                format!(
+                    "sheet {:?} has a cell in column {} (at most {MAX_COLS} columns are read)",
+                    self.sheet,
+                    u64::from(col) + 1
+                ),
+            ));
+        }
+        if self.cells.len() >= MAX_CELLS {
+            return Err(too_large(
+                self.file,
+                format!(
+                    "sheet {:?} has more than {MAX_CELLS} non-empty cells",
+                    self.sheet
+                ),
+            ));
+        }
+        self.cells.push((row, col, cell));
+        Ok(())
+    }
+
+    /// Dense rows from A1; each row ends at its last non-empty cell. A later cell at
+    /// the same position replaces an earlier one.
+    pub(crate) fn finish(mut self) -> Result<Vec<Vec<Cell>>> {
+        self.cells.sort_by_key(|&(r, c, _)| (r, c));
+        let Some(&(last_row, _, _)) = self.cells.last() else {
+            return Ok(Vec::new());
+        };
+        // Row lengths first, so that nothing is allocated before the size is known.
+        let mut lengths = vec![0usize; last_row as usize + 1];
+        for &(r, c, _) in &self.cells {
+            let len = &mut lengths[r as usize];
+            *len = (*len).max(c as usize + 1);
+        }
+        let total: usize = lengths.iter().sum();
+        if total > MAX_GRID_CELLS {
+            return Err(too_large(
+                self.file,
+                format!(
+                    "sheet {:?} spans {total} cells from A1 to its last cells \
+                     (at most {MAX_GRID_CELLS} are read)",
+                    self.sheet
+                ),
+            ));
+        }
+        let mut rows: Vec<Vec<Cell>> = lengths.iter().map(|&n| vec![Cell::Empty; n]).collect();
+        for (r, c, cell) in self.cells {
+            rows[r as usize][c as usize] = cell;
+        }
+        Ok(rows)
+    }
+}
+
+/// Takes the embedded-document sheet out of a workbook, if there is one. Returns the
+/// remaining sheets.
+pub(crate) fn extract_embedded(wb: &mut Workbook) {
+    let Some(idx) = wb.sheets.iter().position(|s| s.name == EMBEDDED_SHEET) else {
+        return;
+    };
+    let sheet = &wb.sheets[idx];
+    let marker = match sheet.raw(0, 0) {
+        Cell::Text(t) => t.clone(),
+        _ => return,
+    };
+    if !marker.starts_with("jixiao/") {
+        return;
+    }
+    if !marker.starts_with(EMBEDDED_MARKER) {
+        wb.warnings.push(format!(
+            "{}: the embedded document is in format {:?}, which this version does not read; ignored",
+            wb.file,
+            marker.split_whitespace().next().unwrap_or_default()
+        ));
+        wb.sheets.remove(idx);
+        return;
+    }
+    let mut json = String::new();
+    for row in 1..sheet.height() {
+        match sheet.raw(row, 0) {
+            Cell::Text(t) => json.push_str(t),
+            _ => break,
+        }
+    }
+    wb.sheets.remove(idx);
+    wb.embedded = Some(json);
+}
+
+/// A sheet from rows, merges and visibility, with merge notes added to `warnings`.
+pub(crate) fn sheet_with_merges(
+    file: &str,
+    name: &str,
+    hidden: bool,
+    rows: Vec<Vec<Cell>>,
+    merges: Vec<crate::grid::Merge>,
+    warnings: &mut Vec<String>,
+) -> Sheet {
+    let mut sheet = Sheet::new(name, rows);
+    sheet.hidden = hidden;
+    for note in sheet.set_merges(merges) {
+        warnings.push(format!("{file}: {note}"));
+    }
+    sheet
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff(b"PK\x03\x04rest"), Sniffed::Zip);
+        assert_eq!(sniff(CFB_MAGIC), Sniffed::Cfb);
+        assert_eq!(sniff(b"a,b\r\n1,2\r\n"), Sniffed::Text);
+        assert_eq!(sniff(b"\x00\x01\x02garbage"), Sniffed::Binary);
+        assert_eq!(sniff(b"\xff\xfea\x00\t\x00b\x00"), Sniffed::Text);
+        assert_eq!(sniff(b"%PDF-1.7"), Sniffed::Pdf);
+    }
+
+    #[test]
+    fn markup_is_recognised() {
+        assert!(markup_kind("<html><body><table>").is_some());
+        assert!(markup_kind("<!DOCTYPE html>").is_some());
+        assert!(markup_kind("<table border=1><tr>").is_some());
+        assert!(markup_kind("<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">").is_some());
+        assert_eq!(markup_kind("<24 小时,≥4 次"), None);
+        assert_eq!(markup_kind("项目名称,x"), None);
+    }
+
+    #[test]
+    fn empty_and_whitespace_files_are_empty() {
+        for bytes in [&b""[..], b"   \r\n\t ", b"\xef\xbb\xbf", b"\xef\xbb\xbf \n"] {
+            match read_bytes("e.csv", bytes) {
+                Err(Error::Empty { file, reason }) => {
+                    assert_eq!(file, "e.csv");
+                    assert_eq!(reason, "the file is empty");
+                }
+                other => panic!("{bytes:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn only_separators_hold_no_cell() {
+        match read_bytes("c.csv", b",,,\r\n,,,\r\n") {
+            Err(Error::Empty { reason, .. }) => assert_eq!(reason, "no sheet holds any cell"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn random_bytes_are_unreadable() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let bytes: Vec<u8> = (0..4096)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
+            .collect();
+        match read_bytes("noise.xlsx", &bytes) {
+            Err(Error::Unreadable { file, .. }) => assert_eq!(file, "noise.xlsx"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn html_export_is_unreadable() {
+        let html = "\u{feff}  <html><head><meta charset=utf-8></head><body><table><tr><td>项目名称</td></tr></table></body></html>";
+        match read_bytes("export.xls", html.as_bytes()) {
+            Err(Error::Unreadable { reason, .. }) => {
+                assert_eq!(reason, "HTML table exports are not supported yet")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn grid_builder_places_cells_absolutely_and_caps() {
+        let mut b = GridBuilder::new("f", "s");
+        b.push(2, 3, Cell::Text("x".into())).unwrap();
+        b.push(0, 0, Cell::Bool(true)).unwrap();
+        b.push(1, 5, Cell::Empty).unwrap();
+        let rows = b.finish().unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0], vec![Cell::Bool(true)]);
+        assert!(rows[1].is_empty());
+        assert_eq!(rows[2].len(), 4);
+        assert_eq!(rows[2][3], Cell::Text("x".into()));
+
+        let mut far = GridBuilder::new("f", "s");
+        for r in 0..2000 {
+            far.push(r * 500, MAX_COLS - 1, Cell::Bool(false)).unwrap();
+        }
+        assert!(matches!(far.finish(), Err(Error::TooLarge { .. })));
+
+        let mut deep = GridBuilder::new("f", "s");
+        assert!(matches!(
+            deep.push(MAX_ROWS, 0, Cell::Bool(false)),
+            Err(Error::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn embedded_sheet_is_taken_out() {
+        let text = |t: &str| Cell::Text(t.to_string());
+        let mut wb = Workbook {
+            file: "f.xlsx".into(),
+            sheets: vec![
+                Sheet::new("表", vec![vec![text("x")]]),
+                Sheet::new(
+                    EMBEDDED_SHEET,
+                    vec![
+                        vec![text("jixiao/1 canonical JSON")],
+                        vec![text("{\"a\":")],
+                        vec![text("1}")],
+                    ],
+                ),
+            ],
+            ..Workbook::default()
+        };
+        extract_embedded(&mut wb);
+        assert_eq!(wb.embedded.as_deref(), Some("{\"a\":1}"));
+        assert_eq!(wb.sheets.len(), 1);
+        assert_eq!(wb.sheets[0].name, "表");
+    }
+}

@@ -1,0 +1,146 @@
+//! `jixiao convert`: one file to another layout and format.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use crate::convert::{self, Format, ReadOptions, WriteOptions};
+use crate::error::{Error, Result};
+use crate::template::{self, Template};
+use crate::write::csv::CsvEncoding;
+
+/// Convert a table to another layout (xlsx, csv) or to canonical JSON.
+///
+/// Examples:
+///   jixiao convert luan_2023.xlsx --to national -o national.xlsx
+///   jixiao convert luan_2023.xlsx -o luan.json
+///   jixiao convert yancheng.gbk.csv --to luan -o out.csv --encoding gbk
+///   jixiao convert table.xlsx --format json -o -
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The file to read: .xlsx, .xls, .csv, .tsv or canonical .json.
+    input: PathBuf,
+    /// Where to write; "-" for stdout (then --format is required). Without it, JSON goes to stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// The target layout (a built-in id or a template file); required for xlsx and csv.
+    #[arg(long)]
+    to: Option<String>,
+    /// The layout of the input (a built-in id or a template file); detected when omitted.
+    #[arg(long)]
+    from: Option<String>,
+    /// Output format; by default the extension of -o decides.
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// A user template file: the target layout when --to is not given, and a candidate
+    /// layout when detecting the input.
+    #[arg(long)]
+    template: Option<PathBuf>,
+    /// Do not embed the canonical JSON in a hidden sheet of the xlsx output.
+    #[arg(long)]
+    no_embed: bool,
+    /// Read the input's form only, ignoring a canonical copy jixiao embedded in it.
+    #[arg(long)]
+    ignore_embedded: bool,
+    /// CSV output encoding: UTF-8 with BOM, or GBK as Chinese Excel saves it.
+    #[arg(long, value_enum, default_value = "utf8")]
+    encoding: EncodingArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Xlsx,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EncodingArg {
+    Utf8,
+    Gbk,
+}
+
+pub fn run(args: Args) -> Result<i32> {
+    let user_template = args.template.as_deref().map(Template::from_file).transpose()?;
+    let from = match (&args.from, &user_template) {
+        (Some(name), _) => Some(template::resolve(name)?),
+        (None, _) => None,
+    };
+    let target = match (&args.to, &user_template) {
+        (Some(name), _) => Some(template::resolve(name)?),
+        (None, Some(t)) => Some(t.clone()),
+        (None, None) => None,
+    };
+    let stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
+    let format = match (args.format, &args.output) {
+        (Some(f), _) => match f {
+            FormatArg::Xlsx => Format::Xlsx,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+        },
+        (None, Some(path)) if !stdout => Format::from_path(path).ok_or_else(|| Error::Unsupported {
+            message: format!("{}: cannot tell the output format from the extension; use .xlsx, .csv or .json, or --format", path.display()),
+        })?,
+        (None, Some(_)) => {
+            return Err(Error::Unsupported { message: "-o - writes to stdout: say which format with --format json|csv".into() });
+        }
+        (None, None) => Format::Json,
+    };
+    if stdout && format == Format::Xlsx {
+        return Err(Error::Unsupported { message: "xlsx cannot go to stdout; name a file with -o".into() });
+    }
+    if format != Format::Json && target.is_none() {
+        return Err(Error::Unsupported { message: "--to LAYOUT is required for xlsx and csv output (see `jixiao layouts`)".into() });
+    }
+
+    let mut read = ReadOptions { from, ignore_embedded: args.ignore_embedded };
+    if read.from.is_none()
+        && let Some(user) = &user_template
+    {
+        // A user's own layout competes with the built-ins when detecting.
+        let book = crate::read::read_path(&args.input)?;
+        let mut candidates = Template::builtins();
+        candidates.push(user.clone());
+        let scores = crate::template::detect::detect(&book, &candidates);
+        if let Some(best) = scores.first().filter(|s| s.layout == user.id && s.confidence >= convert::MIN_CONFIDENCE) {
+            let _ = best;
+            read.from = Some(user.clone());
+        }
+    }
+    let loaded = convert::load(&args.input, &read)?;
+    let input_name = args.input.display().to_string();
+    super::print_warnings(&input_name, &loaded.warnings, 20);
+
+    let options = WriteOptions {
+        format,
+        template: target,
+        embed: !args.no_embed,
+        csv_encoding: match args.encoding {
+            EncodingArg::Utf8 => CsvEncoding::Utf8Bom,
+            EncodingArg::Gbk => CsvEncoding::Gbk,
+        },
+    };
+    let outputs = convert::render_outputs(&loaded.document, &options)?;
+    if stdout {
+        let mut all = Vec::new();
+        for o in &outputs {
+            all.extend_from_slice(&o.bytes);
+        }
+        let text = String::from_utf8_lossy(&all).into_owned();
+        return super::print_stdout(&text);
+    }
+    let path = args.output.expect("checked above");
+    let written = convert::save(&path, &outputs)?;
+    let doc = &loaded.document;
+    eprintln!(
+        "{} → {}: {} project(s), {} indicator(s), layout {} → {}",
+        input_name,
+        written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+        doc.projects.len(),
+        doc.indicator_count(),
+        if doc.source.layout.is_empty() { "json" } else { &doc.source.layout },
+        options.template.as_ref().map_or("json", |t| t.id.as_str()),
+    );
+    Ok(0)
+}

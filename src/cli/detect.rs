@@ -1,0 +1,53 @@
+//! `jixiao detect`: which layout each file is in.
+
+use std::path::PathBuf;
+
+use crate::error::Result;
+use crate::template::Template;
+use crate::template::detect::detect;
+
+/// Name the layout of each file, with a confidence and the runner-up.
+///
+/// Examples:
+///   jixiao detect luan_2023.xlsx
+///   jixiao detect *.xlsx *.csv
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<i32> {
+    let templates = Template::builtins();
+    let mut code = 0;
+    let mut out = String::new();
+    for input in &args.inputs {
+        let book = match crate::read::read_path(input) {
+            Ok(book) => book,
+            Err(e) => {
+                eprintln!("jixiao: error: {e}");
+                code = e.exit_code().max(code);
+                continue;
+            }
+        };
+        let scores = detect(&book, &templates);
+        let best = &scores[0];
+        let runner = scores.get(1);
+        let verdict = if best.confidence >= crate::convert::MIN_CONFIDENCE { best.layout.as_str() } else { "unknown" };
+        out.push_str(&format!(
+            "{}\t{}\t{:.0}%\t{} of {} labels",
+            input.display(),
+            verdict,
+            best.confidence * 100.0,
+            best.found,
+            best.wanted
+        ));
+        if let Some(r) = runner {
+            out.push_str(&format!("\trunner-up {} {:.0}%", r.layout, r.confidence * 100.0));
+        }
+        out.push('\n');
+    }
+    super::print_stdout(&out)?;
+    Ok(code)
+}

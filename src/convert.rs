@@ -1,0 +1,249 @@
+//! The pipeline every command shares: load a file into the model (detecting its
+//! layout), and write a model out in a layout and format.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::grid::Workbook;
+use crate::model::Document;
+use crate::render::RenderedWorkbook;
+use crate::template::detect::{Score, detect};
+use crate::template::read::read_workbook;
+use crate::template::write::render;
+use crate::template::Template;
+use crate::warning::Warning;
+use crate::write::csv::{CsvEncoding, csv_bytes};
+use crate::write::write_atomically;
+use crate::write::xlsx::xlsx_bytes;
+
+/// Below this confidence a file is not taken to be in any known layout.
+pub const MIN_CONFIDENCE: f64 = 0.35;
+
+/// How to read an input.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The layout to read with; detected when `None`.
+    pub from: Option<Template>,
+    /// Ignore the canonical copy that jixiao embeds in the workbooks it writes.
+    pub ignore_embedded: bool,
+}
+
+/// A document loaded from a file.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub document: Document,
+    pub warnings: Vec<Warning>,
+    /// Layout scores, best first (empty for JSON input or `--from`).
+    pub scores: Vec<Score>,
+}
+
+/// Reads any supported file into the canonical model.
+pub fn load(path: &Path, options: &ReadOptions) -> Result<Loaded> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    if is_json(path, &bytes) {
+        let document = parse_json(&name, &bytes)?;
+        return Ok(Loaded { document, warnings: Vec::new(), scores: Vec::new() });
+    }
+    let book = crate::read::read_bytes(&name, &bytes)?;
+    load_workbook(&book, options)
+}
+
+/// Reads several files as the sheets of one workbook: the per-sheet CSVs that Excel
+/// saves from one workbook (`<base>__<sheet>.csv`) belong together.
+pub fn load_many(paths: &[PathBuf], options: &ReadOptions) -> Result<Loaded> {
+    if let [one] = paths {
+        return load(one, options);
+    }
+    let mut book = Workbook::default();
+    let mut names = Vec::new();
+    for path in paths {
+        let part = crate::read::read_path(path)?;
+        names.push(part.file.clone());
+        book.sheets.extend(part.sheets);
+        book.warnings.extend(part.warnings);
+    }
+    book.file = names.join(" + ");
+    load_workbook(&book, options)
+}
+
+/// Reads a workbook already in memory (the grid layer's output).
+pub fn load_workbook(book: &Workbook, options: &ReadOptions) -> Result<Loaded> {
+    let (template, scores) = match &options.from {
+        Some(t) => (t.clone(), Vec::new()),
+        None => {
+            let templates = Template::builtins();
+            let scores = detect(book, &templates);
+            let best = scores.first().filter(|s| s.confidence >= MIN_CONFIDENCE).ok_or_else(|| Error::NoTable {
+                file: book.file.clone(),
+                reason: match scores.first() {
+                    Some(s) => format!(
+                        "the labels match no known layout (closest: {} with {} of its {} labels); pass --from LAYOUT or --template FILE",
+                        s.layout, s.found, s.wanted
+                    ),
+                    None => "no layouts to compare with".into(),
+                },
+            })?;
+            let t = templates.into_iter().find(|t| t.id == best.layout).expect("scored layouts exist");
+            (t, scores)
+        }
+    };
+    let read = read_workbook(book, &template)?;
+    let mut warnings = read.warnings;
+    let mut document = read.document;
+    if let (Some(json), false) = (&book.embedded, options.ignore_embedded) {
+        match embedded_document(&book.file, json, &document, &template) {
+            Ok(Some(mut embedded)) => {
+                embedded.source = document.source.clone();
+                document = embedded;
+            }
+            Ok(None) => warnings.push(Warning::new(
+                "the workbook was changed after jixiao wrote it: its hidden canonical copy no longer matches the form and was ignored",
+            )),
+            Err(e) => warnings.push(Warning::new(format!("the hidden canonical copy is unreadable and was ignored: {e}"))),
+        }
+    }
+    Ok(Loaded { document, warnings, scores })
+}
+
+/// The embedded document, if the form still shows exactly what it says.
+fn embedded_document(file: &str, json: &str, from_form: &Document, template: &Template) -> Result<Option<Document>> {
+    let embedded = parse_json(file, json.as_bytes())?;
+    let mut same_form = from_form.clone();
+    same_form.source = embedded.source.clone();
+    let a = render(&embedded, template).map(|b| cell_texts(&b));
+    let b = render(&same_form, template).map(|b| cell_texts(&b));
+    Ok(match (a, b) {
+        (Ok(a), Ok(b)) if a == b => Some(embedded),
+        _ => None,
+    })
+}
+
+fn cell_texts(book: &RenderedWorkbook) -> Vec<Vec<(u32, u32, String)>> {
+    book.sheets
+        .iter()
+        .map(|s| s.cells.iter().map(|c| (c.row, c.col, c.content.display())).collect())
+        .collect()
+}
+
+fn is_json(path: &Path, bytes: &[u8]) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    ext.as_deref() == Some("json") || bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
+/// Parses canonical JSON, with the line and column of a mistake.
+pub fn parse_json(file: &str, bytes: &[u8]) -> Result<Document> {
+    let document: Document = serde_json::from_slice(bytes).map_err(|e| Error::BadCell {
+        file: file.to_string(),
+        cell: format!("line {} column {}", e.line(), e.column()),
+        message: format!("not a jixiao canonical document: {e}"),
+    })?;
+    if document.schema != crate::model::SCHEMA {
+        return Err(Error::Unreadable {
+            file: file.to_string(),
+            reason: format!("schema {:?} is not {:?}", document.schema, crate::model::SCHEMA),
+        });
+    }
+    Ok(document)
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Csv,
+    Json,
+}
+
+impl Format {
+    /// The format an output path's extension names.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "xlsx" => Some(Format::Xlsx),
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// How to write a document.
+#[derive(Debug, Clone)]
+pub struct WriteOptions {
+    pub format: Format,
+    /// Required for xlsx and csv.
+    pub template: Option<Template>,
+    /// Embed the canonical JSON in a hidden sheet (xlsx).
+    pub embed: bool,
+    pub csv_encoding: CsvEncoding,
+}
+
+/// One output file, rendered in memory before anything touches the disk.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// `None` for the first (or only) file, else the sheet it holds.
+    pub sheet: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// The canonical JSON text of a document (pretty, with a final newline).
+pub fn to_json(doc: &Document) -> String {
+    serde_json::to_string_pretty(doc).expect("the model serializes") + "\n"
+}
+
+/// Renders a document into the bytes of its output files.
+pub fn render_outputs(doc: &Document, options: &WriteOptions) -> Result<Vec<Output>> {
+    let needs_template = || {
+        options.template.as_ref().ok_or_else(|| Error::Unsupported {
+            message: "--to LAYOUT is required for xlsx and csv output".into(),
+        })
+    };
+    Ok(match options.format {
+        Format::Json => vec![Output { sheet: None, bytes: to_json(doc).into_bytes() }],
+        Format::Xlsx => {
+            let mut book = render(doc, needs_template()?)?;
+            if options.embed {
+                book.embedded_json = Some(serde_json::to_string(doc).expect("the model serializes"));
+            }
+            vec![Output { sheet: None, bytes: xlsx_bytes(&book)? }]
+        }
+        Format::Csv => {
+            let book = render(doc, needs_template()?)?;
+            book.sheets
+                .iter()
+                .enumerate()
+                .map(|(i, sheet)| {
+                    Ok(Output {
+                        sheet: (i > 0).then(|| sheet.name.clone()),
+                        bytes: csv_bytes(sheet, options.csv_encoding)?,
+                    })
+                })
+                .collect::<Result<_>>()?
+        }
+    })
+}
+
+/// Where each output goes: the first to `path`, the rest to `<stem>__<sheet>.csv`.
+pub fn output_paths(path: &Path, outputs: &[Output]) -> Vec<PathBuf> {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("out");
+    let ext = path.extension().and_then(|s| s.to_str()).unwrap_or("csv");
+    outputs
+        .iter()
+        .map(|o| match &o.sheet {
+            None => path.to_path_buf(),
+            Some(sheet) => {
+                let safe: String = sheet.chars().map(|c| if "/\\:*?\"<>|".contains(c) { '_' } else { c }).collect();
+                path.with_file_name(format!("{stem}__{safe}.{ext}"))
+            }
+        })
+        .collect()
+}
+
+/// Writes rendered outputs, each atomically; returns the paths written.
+pub fn save(path: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
+    let paths = output_paths(path, outputs);
+    for (p, o) in paths.iter().zip(outputs) {
+        write_atomically(p, &o.bytes)?;
+    }
+    Ok(paths)
+}

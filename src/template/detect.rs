@@ -1,0 +1,58 @@
+//! Layout detection: which template's labels a workbook carries.
+
+use std::collections::HashSet;
+
+use crate::grid::Workbook;
+use crate::text::label_key;
+
+use super::Template;
+
+/// How well one layout fits a workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    pub layout: String,
+    /// 0.0 to 1.0.
+    pub confidence: f64,
+    /// The layout's labels that were found, and how many it has.
+    pub found: usize,
+    pub wanted: usize,
+}
+
+/// Scores every template against a workbook, best first.
+pub fn detect(book: &Workbook, templates: &[Template]) -> Vec<Score> {
+    let mut keys: HashSet<String> = HashSet::new();
+    let mut texts: Vec<String> = Vec::new();
+    for sheet in book.sheets.iter().filter(|s| !s.hidden) {
+        for row in &sheet.rows {
+            for cell in row {
+                let t = cell.display();
+                if t.trim().is_empty() {
+                    continue;
+                }
+                keys.insert(label_key(&t));
+                if texts.len() < 20_000 {
+                    texts.push(t);
+                }
+            }
+        }
+    }
+    let mut scores: Vec<Score> = templates
+        .iter()
+        .map(|t| {
+            let wanted: Vec<String> = t.detect.labels.iter().map(|l| label_key(l)).collect();
+            // A label may carry a value in itself ("中期目标(2023年—2025年)"): prefix match.
+            let found = wanted
+                .iter()
+                .filter(|w| keys.contains(*w) || keys.iter().any(|k| k.starts_with(w.as_str()) && k.len() <= w.len() + 40))
+                .count();
+            let label_share = if wanted.is_empty() { 0.0 } else { found as f64 / wanted.len() as f64 };
+            let title_hit = !t.detect.title.is_empty()
+                && texts.iter().any(|x| t.detect.title.iter().any(|w| x.contains(w.as_str())));
+            // Labels decide; the title only separates layouts that share a grid.
+            let confidence = (label_share * 0.9 + if title_hit { 0.1 } else { 0.0 }).min(1.0);
+            Score { layout: t.id.clone(), confidence, found, wanted: wanted.len() }
+        })
+        .collect();
+    scores.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then_with(|| a.layout.cmp(&b.layout)));
+    scores
+}

@@ -1,0 +1,262 @@
+//! Field paths: how a template names a slot of the model ("funding.annual.total").
+
+use crate::model::{Department, Document, Fund, Money, Period, Project};
+
+/// A slot of the model that a template cell reads from and writes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The document's department as "[code]name" (luan's 主管部门及代码).
+    DocDepartment,
+    DocDepartmentName,
+    DocDepartmentCode,
+    Name,
+    Code,
+    Unit,
+    /// The project's 主管部门 as plain text.
+    Department,
+    Implementer,
+    Category,
+    Level,
+    StartYear,
+    EndYear,
+    Years,
+    Manager,
+    Phone,
+    Necessity,
+    Feasibility,
+    Content,
+    FundUse,
+    Amount(Period, Fund),
+    GoalText(Period),
+    GoalPeriod(Period),
+}
+
+/// What kind of cell a field is read from and written to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Money,
+    Year,
+}
+
+impl Field {
+    /// Parses a template's field path. Returns `None` for an unknown path.
+    pub fn parse(path: &str) -> Option<Field> {
+        let parts: Vec<&str> = path.split('.').collect();
+        Some(match parts.as_slice() {
+            ["doc", "department"] => Field::DocDepartment,
+            ["doc", "department", "name"] => Field::DocDepartmentName,
+            ["doc", "department", "code"] => Field::DocDepartmentCode,
+            ["name"] => Field::Name,
+            ["code"] => Field::Code,
+            ["unit"] => Field::Unit,
+            ["department"] => Field::Department,
+            ["implementer"] => Field::Implementer,
+            ["category"] => Field::Category,
+            ["level"] => Field::Level,
+            ["period", "start_year"] => Field::StartYear,
+            ["period", "end_year"] => Field::EndYear,
+            ["period", "years"] => Field::Years,
+            ["manager"] => Field::Manager,
+            ["phone"] => Field::Phone,
+            ["necessity"] => Field::Necessity,
+            ["feasibility"] => Field::Feasibility,
+            ["content"] => Field::Content,
+            ["fund_use"] => Field::FundUse,
+            ["funding", period, fund] => {
+                Field::Amount(Period::from_key(period)?, Fund::from_key(fund)?)
+            }
+            ["goals", period, "text"] => Field::GoalText(Period::from_key(period)?),
+            ["goals", period, "period"] => Field::GoalPeriod(Period::from_key(period)?),
+            _ => return None,
+        })
+    }
+
+    /// The path as written in templates, reports and provenance keys.
+    pub fn path(&self) -> String {
+        match self {
+            Field::DocDepartment => "doc.department".into(),
+            Field::DocDepartmentName => "doc.department.name".into(),
+            Field::DocDepartmentCode => "doc.department.code".into(),
+            Field::Name => "name".into(),
+            Field::Code => "code".into(),
+            Field::Unit => "unit".into(),
+            Field::Department => "department".into(),
+            Field::Implementer => "implementer".into(),
+            Field::Category => "category".into(),
+            Field::Level => "level".into(),
+            Field::StartYear => "period.start_year".into(),
+            Field::EndYear => "period.end_year".into(),
+            Field::Years => "period.years".into(),
+            Field::Manager => "manager".into(),
+            Field::Phone => "phone".into(),
+            Field::Necessity => "necessity".into(),
+            Field::Feasibility => "feasibility".into(),
+            Field::Content => "content".into(),
+            Field::FundUse => "fund_use".into(),
+            Field::Amount(p, f) => format!("funding.{}.{}", p.key(), f.key()),
+            Field::GoalText(p) => format!("goals.{}.text", p.key()),
+            Field::GoalPeriod(p) => format!("goals.{}.period", p.key()),
+        }
+    }
+
+    pub fn kind(&self) -> FieldKind {
+        match self {
+            Field::Amount(..) => FieldKind::Money,
+            Field::StartYear | Field::EndYear | Field::Years => FieldKind::Year,
+            _ => FieldKind::Text,
+        }
+    }
+
+    /// Whether the field belongs to the document rather than a project.
+    pub fn is_document_level(&self) -> bool {
+        matches!(
+            self,
+            Field::DocDepartment | Field::DocDepartmentName | Field::DocDepartmentCode
+        )
+    }
+
+    /// The field's text as a form shows it (money as its decimal string).
+    pub fn get(&self, doc: &Document, project: &Project) -> Option<String> {
+        let text = |v: &Option<String>| v.clone();
+        match self {
+            Field::DocDepartment => doc.department.as_ref().map(|d| match &d.code {
+                Some(code) => format!("[{code}]{}", d.name),
+                None => d.name.clone(),
+            }),
+            Field::DocDepartmentName => doc.department.as_ref().map(|d| d.name.clone()),
+            Field::DocDepartmentCode => doc.department.as_ref().and_then(|d| d.code.clone()),
+            Field::Name => Some(project.name.clone()).filter(|n| !n.is_empty()),
+            Field::Code => text(&project.code),
+            Field::Unit => text(&project.unit),
+            Field::Department => text(&project.department),
+            Field::Implementer => text(&project.implementer),
+            Field::Category => text(&project.category),
+            Field::Level => text(&project.level),
+            Field::StartYear => project.period.start_year.map(|y| y.to_string()),
+            Field::EndYear => project.period.end_year.map(|y| y.to_string()),
+            Field::Years => project.period.years.map(|y| y.to_string()),
+            Field::Manager => text(&project.manager),
+            Field::Phone => text(&project.phone),
+            Field::Necessity => text(&project.necessity),
+            Field::Feasibility => text(&project.feasibility),
+            Field::Content => text(&project.content),
+            Field::FundUse => text(&project.fund_use),
+            Field::Amount(..) => self.money(project).map(|m| m.to_string()),
+            Field::GoalText(p) => project.goals.get(*p).map(|g| g.text.clone()),
+            Field::GoalPeriod(p) => project.goals.get(*p).and_then(|g| g.period.clone()),
+        }
+    }
+
+    /// The amount for a money field.
+    pub fn money(&self, project: &Project) -> Option<Money> {
+        match self {
+            Field::Amount(p, f) => project.funding.amounts(*p).and_then(|a| a.get(*f)),
+            _ => None,
+        }
+    }
+
+    /// Stores text read from a form. Returns false when the text does not fit the
+    /// field (a year that is not a number), so the caller can keep it elsewhere.
+    pub fn set_text(&self, doc: &mut Document, project: &mut Project, value: String) -> bool {
+        let year = || value.trim().parse::<i32>().ok();
+        match self {
+            Field::DocDepartment => doc.department = Some(parse_department(&value)),
+            Field::DocDepartmentName => {
+                doc.department.get_or_insert_with(Department::default).name = value
+            }
+            Field::DocDepartmentCode => {
+                doc.department.get_or_insert_with(Department::default).code = Some(value)
+            }
+            Field::Name => project.name = value,
+            Field::Code => project.code = Some(value),
+            Field::Unit => project.unit = Some(value),
+            Field::Department => project.department = Some(value),
+            Field::Implementer => project.implementer = Some(value),
+            Field::Category => project.category = Some(value),
+            Field::Level => project.level = Some(value),
+            Field::StartYear => match year() {
+                Some(y) => project.period.start_year = Some(y),
+                None => return false,
+            },
+            Field::EndYear => match year() {
+                Some(y) => project.period.end_year = Some(y),
+                None => return false,
+            },
+            Field::Years => match year() {
+                Some(y) => project.period.years = Some(y),
+                None => return false,
+            },
+            Field::Manager => project.manager = Some(value),
+            Field::Phone => project.phone = Some(value),
+            Field::Necessity => project.necessity = Some(value),
+            Field::Feasibility => project.feasibility = Some(value),
+            Field::Content => project.content = Some(value),
+            Field::FundUse => project.fund_use = Some(value),
+            Field::Amount(..) => match Money::parse(&value) {
+                Some(m) => return self.set_money(project, m),
+                None => return false,
+            },
+            Field::GoalText(p) => project.goals.get_mut(*p).text = value,
+            Field::GoalPeriod(p) => project.goals.get_mut(*p).period = Some(value),
+        }
+        true
+    }
+
+    pub fn set_money(&self, project: &mut Project, value: Money) -> bool {
+        match self {
+            Field::Amount(p, f) => {
+                project.funding.amounts_mut(*p).set(*f, Some(value));
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// "[079]六安市住房公积金中心", "079 六安市…" or a bare name.
+pub fn parse_department(text: &str) -> Department {
+    let t = text.trim();
+    let folded: String = t.chars().map(crate::text::fold_width).collect();
+    for (open, close) in [('[', ']'), ('(', ')'), ('【', '】')] {
+        if let Some(rest) = folded.strip_prefix(open)
+            && let Some(end) = rest.find(close)
+        {
+            let code = rest[..end].trim();
+            let name = rest[end + close.len_utf8()..].trim();
+            if !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric()) && !name.is_empty() {
+                return Department { code: Some(code.to_string()), name: name.to_string() };
+            }
+        }
+    }
+    let digits: String = folded.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.len() >= 3 && digits.len() < folded.len() {
+        let name = folded[digits.len()..].trim();
+        return Department { code: Some(digits), name: name.to_string() };
+    }
+    Department { code: None, name: t.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_round_trip() {
+        for p in ["name", "funding.mid_term.total", "goals.annual.text", "goals.mid_term.period", "doc.department", "period.years"] {
+            assert_eq!(Field::parse(p).unwrap().path(), p);
+        }
+        assert!(Field::parse("funding.decade.total").is_none());
+        assert!(Field::parse("nonsense").is_none());
+    }
+
+    #[test]
+    fn departments_with_codes() {
+        let d = parse_department("[079]六安市住房公积金中心");
+        assert_eq!((d.code.as_deref(), d.name.as_str()), (Some("079"), "六安市住房公积金中心"));
+        let d = parse_department("603001唐山市住房公积金管理中心（参公）本级");
+        assert_eq!((d.code.as_deref(), d.name.as_str()), (Some("603001"), "唐山市住房公积金管理中心（参公）本级"));
+        let d = parse_department("盐城市住房公积金管理中心（部门）");
+        assert_eq!(d.code, None);
+    }
+}

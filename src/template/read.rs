@@ -1,0 +1,513 @@
+//! Grid → model: finds a template's tables in a workbook by their labels.
+//!
+//! Nothing here depends on fixed coordinates. A project starts at its first form label
+//! ("项目名称"); each field is read next to (or below) its label; the indicator table
+//! starts at the row holding its column labels. Blank cells that follow a label are
+//! skipped when the file lost its merges (CSV), and blank class cells carry the class
+//! from the row above, which is what a vertical merge means.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+use crate::grid::{Cell, Sheet, Workbook};
+use crate::model::{Document, Indicator, Money, Period, Project, Value};
+use crate::parse::clean::clean_text;
+use crate::text::label_key;
+use crate::warning::Warning;
+
+use super::field::FieldKind;
+use super::{Field, FromSide, IndicatorSpec, Placed, Template};
+
+/// A document read from a workbook, with what the reader noticed on the way.
+#[derive(Debug, Clone)]
+pub struct ReadResult {
+    pub document: Document,
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads every table of the template's layout from every visible sheet.
+pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult> {
+    let mut reader = Reader {
+        template,
+        doc: Document::new(template.kind),
+        warnings: book.warnings.iter().map(Warning::new).collect(),
+        labels: template.label_keys(),
+        form: template.placed_form(),
+    };
+    reader.doc.source.layout = template.id.clone();
+    reader.doc.source.file = book.file.clone();
+    for sheet in book.sheets.iter().filter(|s| !s.hidden) {
+        reader.read_sheet(sheet);
+    }
+    if reader.doc.projects.is_empty() {
+        let start = reader.start_label().unwrap_or("?");
+        return Err(Error::NoTable {
+            file: book.file.clone(),
+            reason: format!(
+                "no sheet has a {} table (looked for the label {start:?} followed by a value)",
+                template.id
+            ),
+        });
+    }
+    Ok(ReadResult {
+        document: reader.doc,
+        warnings: reader.warnings,
+    })
+}
+
+struct Reader<'t> {
+    template: &'t Template,
+    doc: Document,
+    warnings: Vec<Warning>,
+    /// Keys of every label the template knows: a value cell never holds one.
+    labels: Vec<String>,
+    form: Vec<Placed<'t>>,
+}
+
+/// A rectangle of rows on a sheet that holds one project.
+#[derive(Debug, Clone, Copy)]
+struct Region {
+    first_row: usize,
+    end_row: usize,
+}
+
+impl<'t> Reader<'t> {
+    fn start_label(&self) -> Option<&'t str> {
+        self.form
+            .iter()
+            .find_map(|p| p.cell.label.as_deref())
+    }
+
+    fn is_label(&self, text: &str) -> bool {
+        let key = label_key(text);
+        !key.is_empty() && self.labels.binary_search(&key).is_ok()
+    }
+
+    fn read_sheet(&mut self, sheet: &Sheet) {
+        let Some(start_label) = self.start_label() else { return };
+        let start_key = label_key(start_label);
+        let starts: Vec<(usize, usize)> = cells(sheet)
+            .filter(|(r, c, text)| label_key(text) == start_key && self.has_value_right(sheet, *r, *c))
+            .map(|(r, c, _)| (r, c))
+            .collect();
+        let mut previous_end = 0;
+        for (i, &(row, _)) in starts.iter().enumerate() {
+            let end_row = starts.get(i + 1).map_or(sheet.height(), |s| s.0);
+            self.read_title(sheet, previous_end, row);
+            let region = Region { first_row: row, end_row };
+            previous_end = self.read_project(sheet, region);
+        }
+    }
+
+    /// Whether the cell right of a label holds a value (not another label).
+    fn has_value_right(&self, sheet: &Sheet, row: usize, col: usize) -> bool {
+        self.value_right(sheet, row, col)
+            .is_some_and(|(r, c)| !sheet.value(r, c).is_empty())
+    }
+
+    /// Title and fiscal year from the rows above a project.
+    fn read_title(&mut self, sheet: &Sheet, from_row: usize, to_row: usize) {
+        let texts: Vec<(usize, usize, String)> = (from_row..to_row)
+            .flat_map(|r| (0..sheet.rows.get(r).map_or(0, Vec::len)).map(move |c| (r, c)))
+            .filter_map(|(r, c)| match sheet.raw(r, c) {
+                Cell::Empty => None,
+                cell => Some((r, c, cell.display().trim().to_string())),
+            })
+            .filter(|(_, _, t)| !t.is_empty())
+            .collect();
+        let wanted = &self.template.detect.title;
+        let title = texts
+            .iter()
+            .find(|(_, _, t)| wanted.iter().any(|w| t.contains(w.as_str())))
+            .or_else(|| texts.iter().find(|(_, _, t)| t.contains("表") && t.chars().count() > 4));
+        if let Some((r, c, text)) = title
+            && self.doc.title.is_none()
+        {
+            let cleaned = self.clean(sheet, *r, *c, text);
+            self.doc.title = Some(cleaned);
+            self.doc.source.cells.insert("title".into(), sheet.origin(*r, *c));
+        }
+        if self.doc.fiscal_year.is_none() {
+            let year = title
+                .and_then(|(_, _, t)| find_year(t))
+                .or_else(|| texts.iter().find_map(|(_, _, t)| find_year(t).filter(|_| t.contains("年度"))));
+            self.doc.fiscal_year = year;
+        }
+    }
+
+    /// Reads one project's form and indicator table; returns the row after its last.
+    fn read_project(&mut self, sheet: &Sheet, region: Region) -> usize {
+        let index = self.doc.projects.len();
+        let mut project = Project::default();
+        let header = self
+            .template
+            .indicators
+            .as_ref()
+            .and_then(|spec| find_header(sheet, region, spec).map(|h| (spec, h)));
+        let form_end = header.as_ref().map_or(region.end_row, |(_, h)| h.row);
+        let mut last_row = self.read_form(sheet, Region { end_row: form_end, ..region }, &mut project, index);
+        if let Some((spec, header)) = header {
+            last_row = self.read_indicators(sheet, region, spec, &header, &mut project, index);
+        } else if self.template.indicators.is_some() {
+            self.warnings.push(Warning::at(
+                sheet.origin(region.first_row, 0),
+                format!("project {:?}: no indicator table found below it", project.name),
+            ));
+        }
+        if self.doc.source.sheet.is_none() {
+            self.doc.source.sheet = Some(sheet.name.clone());
+        }
+        self.doc.projects.push(project);
+        last_row + 1
+    }
+
+    /// Reads the label/value grid; returns the last row that held one of its labels.
+    fn read_form(&mut self, sheet: &Sheet, region: Region, project: &mut Project, index: usize) -> usize {
+        // Every occurrence of every form label in the region, in reading order.
+        let mut occurrences: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let prefix_keys: Vec<String> = self
+            .form
+            .iter()
+            .filter(|p| p.cell.capture.is_some())
+            .flat_map(|p| p.cell.keys())
+            .collect();
+        let form_keys: Vec<String> = self.form.iter().flat_map(|p| p.cell.keys()).collect();
+        for r in region.first_row..region.end_row {
+            for c in 0..sheet.rows.get(r).map_or(0, Vec::len) {
+                let Cell::Text(text) = sheet.raw(r, c) else { continue };
+                let key = label_key(text);
+                if form_keys.contains(&key) {
+                    occurrences.entry(key).or_default().push((r, c));
+                } else if let Some(prefix) = prefix_keys.iter().find(|p| key.starts_with(p.as_str())) {
+                    occurrences.entry(prefix.clone()).or_default().push((r, c));
+                }
+            }
+        }
+        // Template labels with the same text take the occurrences in order.
+        let mut used: HashMap<String, usize> = HashMap::new();
+        let mut found: HashMap<(u32, u32), (usize, usize)> = HashMap::new();
+        let mut last_row = region.first_row;
+        let form = self.form.clone();
+        for placed in form.iter().filter(|p| p.cell.label.is_some()) {
+            let hit = placed.cell.keys().into_iter().find_map(|key| {
+                let n = used.get(&key).copied().unwrap_or(0);
+                let at = occurrences.get(&key).and_then(|v| v.get(n)).copied()?;
+                used.insert(key, n + 1);
+                Some(at)
+            });
+            if let Some(at) = hit {
+                found.insert((placed.row, placed.col), at);
+                last_row = last_row.max(sheet.extent_down(at.0, at.1));
+                if let Some(field) = placed.cell.capture_field() {
+                    let text = sheet.raw(at.0, at.1).display();
+                    if let Some(value) = captured(&text, placed) {
+                        self.store_text(sheet, at, field, value, project, index);
+                    }
+                }
+            }
+        }
+        for placed in form.iter().filter(|p| p.cell.field.is_some()) {
+            let Some(field) = placed.cell.field() else { continue };
+            let Some(label) = anchor(&form, placed) else { continue };
+            let Some(&at) = found.get(&(label.row, label.col)) else { continue };
+            let target = match placed.cell.from {
+                FromSide::Left => self.value_right(sheet, at.0, at.1),
+                FromSide::Above => {
+                    let below = sheet.extent_down(at.0, at.1) + 1;
+                    (below < region.end_row && !self.is_label(&sheet.value(below, at.1).display()))
+                        .then_some((below, at.1))
+                }
+            };
+            let Some((r, c)) = target else { continue };
+            last_row = last_row.max(sheet.extent_down(r, c));
+            let cell = sheet.value(r, c);
+            if cell.is_empty() {
+                continue;
+            }
+            match (field.kind(), cell) {
+                (FieldKind::Money, Cell::Number { value, decimals, .. }) => {
+                    match Money::from_f64(*value, decimals.or(Some(2))) {
+                        Some(m) => {
+                            field.set_money(project, m);
+                            self.note_origin(sheet, (r, c), field, index);
+                        }
+                        None => self.keep_unplaced(sheet, (r, c), label.cell, cell.display(), project),
+                    }
+                }
+                _ => {
+                    let text = placed.cell.unformatted(&cell.display());
+                    self.store_text(sheet, (r, c), field, text, project, index);
+                }
+            }
+        }
+        last_row
+    }
+
+    /// The cell that holds the value of the label at (row, col): the next cell after
+    /// the label's merged area, or for a file without merges the next non-empty one.
+    fn value_right(&self, sheet: &Sheet, row: usize, col: usize) -> Option<(usize, usize)> {
+        let next = sheet.extent_right(row, col) + 1;
+        let width = sheet.rows.get(row).map_or(0, Vec::len).max(sheet.width());
+        if sheet.merges_known {
+            let text = sheet.value(row, next).display();
+            return (next < width && !self.is_label(&text)).then_some((row, next));
+        }
+        for c in next..width {
+            let cell = sheet.raw(row, c);
+            if !cell.is_empty() {
+                return (!self.is_label(&cell.display())).then_some((row, c));
+            }
+        }
+        None
+    }
+
+    fn store_text(&mut self, sheet: &Sheet, at: (usize, usize), field: Field, text: String, project: &mut Project, index: usize) {
+        let cleaned = self.clean(sheet, at.0, at.1, text.trim());
+        if field.set_text(&mut self.doc, project, cleaned.clone()) {
+            self.note_origin(sheet, at, field, index);
+        } else {
+            self.warnings.push(Warning::at(
+                sheet.origin(at.0, at.1),
+                format!("{:?} is not a valid {}; kept in extras", cleaned, field.path()),
+            ));
+            project.extras.insert(field.path(), cleaned);
+        }
+    }
+
+    fn keep_unplaced(&mut self, sheet: &Sheet, at: (usize, usize), label: &super::FormCell, text: String, project: &mut Project) {
+        let name = label.label.clone().unwrap_or_default();
+        self.warnings.push(Warning::at(sheet.origin(at.0, at.1), format!("{name}: {text:?} is not an amount; kept in extras")));
+        project.extras.insert(name, text);
+    }
+
+    fn note_origin(&mut self, sheet: &Sheet, at: (usize, usize), field: Field, index: usize) {
+        let key = if field.is_document_level() {
+            field.path()
+        } else {
+            format!("projects[{index}].{}", field.path())
+        };
+        self.doc.source.cells.entry(key).or_insert_with(|| sheet.origin(at.0, at.1));
+    }
+
+    /// Normalizes extraction artifacts, with a warning naming the cell.
+    fn clean(&mut self, sheet: &Sheet, row: usize, col: usize, text: &str) -> String {
+        let cleaned = clean_text(text);
+        for change in &cleaned.changes {
+            self.warnings.push(Warning::at(sheet.origin(row, col), format!("normalized: {change}")));
+        }
+        cleaned.text
+    }
+
+    /// Reads the indicator rows under the header; returns the last row read.
+    fn read_indicators(&mut self, sheet: &Sheet, region: Region, spec: &IndicatorSpec, header: &Header, project: &mut Project, index: usize) -> usize {
+        let sides: Vec<Option<Period>> = if spec.sides.is_empty() {
+            vec![None]
+        } else {
+            spec.sides.iter().map(|s| Period::from_key(s)).collect()
+        };
+        let mut lists: Vec<Vec<(Indicator, usize)>> = vec![Vec::new(); sides.len()];
+        let mut level1: Option<String> = None;
+        let mut level2: Vec<Option<String>> = vec![None; sides.len()];
+        let mut last_row = header.row;
+        for row in header.row + 1..region.end_row {
+            let text_at = |col: usize| sheet.value(row, col).display().trim().to_string();
+            let in_table = header.columns.iter().flatten().any(|&c| !text_at(c).is_empty());
+            if !in_table {
+                let anything = (0..sheet.rows.get(row).map_or(0, Vec::len)).any(|c| !sheet.raw(row, c).is_empty());
+                if anything {
+                    break;
+                }
+                continue;
+            }
+            last_row = row;
+            let column = |field: &str, side: Option<Period>| -> Option<usize> {
+                spec.columns.iter().zip(&header.columns).find_map(|(col, at)| {
+                    let same_side = spec.sides.is_empty() || col.side.as_deref().and_then(Period::from_key) == side;
+                    (col.field == field && same_side).then_some(*at).flatten()
+                })
+            };
+            if let Some(c) = column("level1", None).or_else(|| column("level1", sides[0])) {
+                let t = text_at(c);
+                if !t.is_empty() && Some(&t) != level1.as_ref() {
+                    level1 = Some(t);
+                    level2.iter_mut().for_each(|l| *l = None);
+                }
+            }
+            for (s, side) in sides.iter().enumerate() {
+                if let Some(c) = column("level2", *side) {
+                    let t = text_at(c);
+                    if !t.is_empty() {
+                        level2[s] = Some(t);
+                    }
+                }
+                let Some(name_col) = column("name", *side) else { continue };
+                let name = text_at(name_col);
+                if name.is_empty() {
+                    continue;
+                }
+                let mut ind = Indicator {
+                    level1: level1.clone(),
+                    level2: level2[s].clone(),
+                    name: self.clean(sheet, row, name_col, &name),
+                    ..Indicator::default()
+                };
+                for (col, at) in spec.columns.iter().zip(&header.columns) {
+                    let Some(c) = *at else { continue };
+                    let own_side = col.side.as_deref().and_then(Period::from_key);
+                    if !spec.sides.is_empty() && col.side.is_some() && own_side != *side {
+                        continue;
+                    }
+                    if !spec.sides.is_empty() && col.side.is_none() && s > 0 {
+                        continue;
+                    }
+                    let raw = text_at(c);
+                    if raw.is_empty() {
+                        continue;
+                    }
+                    let text = self.clean(sheet, row, c, &raw);
+                    match col.field.as_str() {
+                        "description" => ind.description = Some(text),
+                        "explanation" => ind.explanation = Some(text),
+                        "basis" => ind.basis = Some(text),
+                        "activity" => ind.activity = Some(text),
+                        "value" => {
+                            if let Some(period) = col.value_period() {
+                                ind.values.set(period, Some(Value::parse(&text)));
+                                self.doc.source.cells.insert(
+                                    format!("projects[{index}].indicators[@{row}].values.{}", period.key()),
+                                    sheet.origin(row, c),
+                                );
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                lists[s].push((ind, row));
+            }
+        }
+        // Sides list the same indicators: match by (level1, level2, name).
+        let mut merged: Vec<(Indicator, usize)> = Vec::new();
+        for list in lists {
+            let mut taken = vec![false; merged.len()];
+            for (ind, row) in list {
+                let key = (ind.level1.clone(), ind.level2.clone(), ind.name.clone());
+                let existing = merged.iter().enumerate().position(|(i, (m, _))| {
+                    !taken[i] && (m.level1.clone(), m.level2.clone(), m.name.clone()) == key
+                });
+                match existing {
+                    Some(i) => {
+                        taken[i] = true;
+                        for period in Period::ALL {
+                            if let Some(v) = ind.values.get(period) {
+                                merged[i].0.values.set(period, Some(v.clone()));
+                            }
+                        }
+                    }
+                    None => {
+                        merged.push((ind, row));
+                        taken.push(true);
+                    }
+                }
+            }
+        }
+        // Provenance was keyed by sheet row; re-key it by indicator index.
+        for (j, (_, row)) in merged.iter().enumerate() {
+            for period in Period::ALL {
+                let tmp = format!("projects[{index}].indicators[@{row}].values.{}", period.key());
+                if let Some(cell) = self.doc.source.cells.shift_remove(&tmp) {
+                    self.doc.source.cells.insert(format!("projects[{index}].indicators[{j}].values.{}", period.key()), cell);
+                }
+            }
+        }
+        project.indicators = merged.into_iter().map(|(i, _)| i).collect();
+        last_row
+    }
+}
+
+/// The indicator header row and the sheet column of each template column.
+#[derive(Debug)]
+struct Header {
+    row: usize,
+    columns: Vec<Option<usize>>,
+}
+
+/// Finds the row holding the indicator column labels, and maps each column in order.
+fn find_header(sheet: &Sheet, region: Region, spec: &IndicatorSpec) -> Option<Header> {
+    let wanted: Vec<Vec<String>> = spec.columns.iter().map(|c| c.keys()).collect();
+    let mut best: Option<(usize, Header)> = None;
+    for row in region.first_row..region.end_row {
+        let width = sheet.rows.get(row).map_or(0, Vec::len);
+        let mut columns = Vec::with_capacity(wanted.len());
+        let mut next = 0;
+        let mut hits = 0;
+        for keys in &wanted {
+            let at = (next..width).find(|&c| keys.contains(&label_key(&sheet.raw(row, c).display())));
+            if let Some(c) = at {
+                next = c + 1;
+                hits += 1;
+            }
+            columns.push(at);
+        }
+        // The first two columns and most of the rest must be there.
+        let enough = hits * 3 >= wanted.len() * 2 && columns.iter().take(2).all(Option::is_some);
+        if enough && best.as_ref().is_none_or(|(h, _)| hits > *h) {
+            best = Some((hits, Header { row, columns }));
+            if hits == wanted.len() {
+                break;
+            }
+        }
+    }
+    best.map(|(_, h)| h)
+}
+
+/// The label a field cell belongs to: the nearest label to its left in the same
+/// template row, or the label above it.
+fn anchor<'a>(form: &'a [Placed<'a>], field: &Placed<'a>) -> Option<&'a Placed<'a>> {
+    let labels = form.iter().filter(|p| p.cell.label.is_some());
+    match field.cell.from {
+        FromSide::Left => labels
+            .filter(|p| p.row <= field.row && p.row + p.cell.rows > field.row && p.col < field.col)
+            .max_by_key(|p| p.col),
+        FromSide::Above => labels
+            .filter(|p| p.row < field.row && p.col <= field.col && field.col < p.col + p.cell.cols)
+            .max_by_key(|p| p.row),
+    }
+}
+
+/// The value a label carries in itself: "中期目标(2023年—2025年)" → "2023年—2025年".
+fn captured(text: &str, placed: &Placed) -> Option<String> {
+    let key = label_key(text);
+    let label = placed.cell.keys().into_iter().find(|k| key.starts_with(k.as_str()))?;
+    let rest = key[label.len()..].trim_matches(|c| c == '(' || c == ')').to_string();
+    if rest.is_empty() {
+        return None;
+    }
+    // Prefer the published spelling: cut the label off the original text.
+    let original: String = text.trim().to_string();
+    let start = original.find(['(', '（']).map(|i| i + original[i..].chars().next().map_or(1, char::len_utf8));
+    let end = original.rfind([')', '）']);
+    match (start, end) {
+        (Some(s), Some(e)) if s <= e => Some(original[s..e].to_string()),
+        _ => Some(rest),
+    }
+}
+
+/// The first four-digit year followed by 年 ("2023年…" → 2023).
+pub fn find_year(text: &str) -> Option<i32> {
+    let chars: Vec<char> = text.chars().map(crate::text::fold_width).collect();
+    chars.windows(5).find_map(|w| {
+        (w[..4].iter().all(char::is_ascii_digit) && w[4] == '年')
+            .then(|| w[..4].iter().collect::<String>().parse().ok())
+            .flatten()
+    })
+}
+
+/// Non-empty cells of a sheet as (row, col, display text), in reading order.
+fn cells(sheet: &Sheet) -> impl Iterator<Item = (usize, usize, String)> + '_ {
+    sheet.rows.iter().enumerate().flat_map(|(r, row)| {
+        row.iter().enumerate().filter_map(move |(c, cell)| match cell {
+            Cell::Text(t) if !t.trim().is_empty() => Some((r, c, t.clone())),
+            _ => None,
+        })
+    })
+}

@@ -1,0 +1,226 @@
+//! Model → rendered form: lays a document out on a template's grid.
+
+use crate::error::{Error, Result};
+use crate::model::{Document, Indicator, Kind, Period, Project};
+use crate::render::{Content, RenderedCell, RenderedSheet, RenderedWorkbook, Style};
+
+use super::field::FieldKind;
+use super::{Arrangement, IndicatorSpec, Template};
+
+/// Renders a document in a template's layout. The caller decides about embedding.
+pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
+    if template.kind == Kind::Project && doc.projects.is_empty() {
+        return Err(Error::Unsupported {
+            message: format!(
+                "layout {} holds project tables, but the document has no projects{}",
+                template.id,
+                if doc.overall.is_some() { " (it is a department-level document)" } else { "" }
+            ),
+        });
+    }
+    let mut book = RenderedWorkbook::default();
+    match template.arrangement {
+        Arrangement::SheetPerProject => {
+            for (i, project) in doc.projects.iter().enumerate() {
+                let mut sheet = new_sheet(template, sheet_name(template, project, i));
+                let end = render_project(&mut sheet, 0, doc, project, template);
+                debug_assert!(end > 0);
+                book.sheets.push(sheet);
+            }
+        }
+        Arrangement::Stacked => {
+            let name = template.sheet_name.clone().unwrap_or_else(|| template.name.clone());
+            let mut sheet = new_sheet(template, name);
+            let mut row = 0;
+            for project in &doc.projects {
+                row = render_project(&mut sheet, row, doc, project, template) + 1;
+            }
+            book.sheets.push(sheet);
+        }
+    }
+    Ok(book)
+}
+
+fn new_sheet(template: &Template, name: String) -> RenderedSheet {
+    let subtitle_rows = u32::from(template.title.subtitle.is_some());
+    RenderedSheet {
+        name,
+        cells: Vec::new(),
+        columns: template.columns,
+        column_widths: (0..template.columns as usize)
+            .map(|c| template.column_widths.get(c).copied().filter(|w| *w > 0.0))
+            .collect(),
+        repeat_rows: Some((0, subtitle_rows)),
+        landscape: template.landscape,
+    }
+}
+
+fn sheet_name(template: &Template, project: &Project, index: usize) -> String {
+    let name = match &template.sheet_name {
+        Some(pattern) => pattern.replace("{name}", &project.name),
+        None => project.name.clone(),
+    };
+    if name.trim().is_empty() { format!("项目{}", index + 1) } else { name }
+}
+
+/// The title as the template prints it, or as published when the layout is the same.
+pub fn title_text(pattern: &str, doc: &Document) -> String {
+    let year = doc.fiscal_year.map_or_else(|| "    ".to_string(), |y| y.to_string());
+    pattern.replace("{fiscal_year}", &year)
+}
+
+fn put(sheet: &mut RenderedSheet, row: u32, col: u32, rows: u32, cols: u32, content: Content, style: Style) {
+    sheet.cells.push(RenderedCell { row, col, rows: rows.max(1), cols: cols.max(1), content, style });
+}
+
+fn text(s: impl Into<String>) -> Content {
+    let s = s.into();
+    if s.is_empty() { Content::Empty } else { Content::Text(s) }
+}
+
+/// Lays out one project from `row`; returns the last row used.
+fn render_project(sheet: &mut RenderedSheet, row: u32, doc: &Document, project: &Project, t: &Template) -> u32 {
+    let width = t.columns;
+    let same_layout = doc.source.layout == t.id;
+    let title = match (&doc.title, same_layout) {
+        (Some(published), true) => published.clone(),
+        _ => title_text(&t.title.text, doc),
+    };
+    put(sheet, row, 0, 1, width, text(title), Style::Title);
+    let mut next = row + 1;
+    if let Some(sub) = &t.title.subtitle {
+        put(sheet, next, 0, 1, width, text(title_text(sub, doc)), Style::Subtitle);
+        next += 1;
+    }
+    let form = t.placed_form();
+    for placed in &form {
+        let (r, c) = (next + placed.row, placed.col);
+        let cell = placed.cell;
+        if let Some(label) = &cell.label {
+            let shown = match cell.capture_field().and_then(|f| f.get(doc, project)) {
+                Some(v) => cell.formatted(&v),
+                None => label.clone(),
+            };
+            put(sheet, r, c, cell.rows, cell.cols, text(shown), Style::Label);
+        } else if let Some(field) = cell.field() {
+            let (content, style) = match field.kind() {
+                FieldKind::Money => match field.money(project) {
+                    Some(m) => (Content::Money(m), Style::Money),
+                    None => (Content::Empty, Style::Money),
+                },
+                _ => {
+                    let v = field.get(doc, project).map(|v| cell.formatted(&v)).unwrap_or_default();
+                    let style = if cell.style.as_deref() == Some("text") { Style::Text } else { Style::Value };
+                    (text(v), style)
+                }
+            };
+            put(sheet, r, c, cell.rows, cell.cols, content, style);
+        }
+    }
+    let form_rows = form.iter().map(|p| p.row + p.cell.rows).max().unwrap_or(0);
+    next += form_rows;
+    match &t.indicators {
+        Some(spec) => render_indicators(sheet, next, project, spec),
+        None => next.saturating_sub(1),
+    }
+}
+
+/// One printed row of the indicator table: an indicator, or an unused class.
+struct IndicatorRow<'a> {
+    level1: Option<&'a str>,
+    level2: Option<&'a str>,
+    indicator: Option<&'a Indicator>,
+}
+
+/// Orders indicators by class (first appearance), adding the template's unused classes.
+fn indicator_rows<'a>(project: &'a Project, spec: &'a IndicatorSpec) -> Vec<IndicatorRow<'a>> {
+    let mut level1s: Vec<Option<&str>> = Vec::new();
+    for ind in &project.indicators {
+        if !level1s.contains(&ind.level1.as_deref()) {
+            level1s.push(ind.level1.as_deref());
+        }
+    }
+    let mut rows = Vec::new();
+    for l1 in level1s {
+        let members: Vec<&Indicator> = project.indicators.iter().filter(|i| i.level1.as_deref() == l1).collect();
+        let mut level2s: Vec<Option<&str>> = Vec::new();
+        for ind in &members {
+            if !level2s.contains(&ind.level2.as_deref()) {
+                level2s.push(ind.level2.as_deref());
+            }
+        }
+        // The form's own class order, with its unused classes as empty rows.
+        if let Some(standard) = l1.and_then(|l| spec.classes.get(l)) {
+            let mut ordered: Vec<Option<&str>> = standard.iter().map(|s| Some(s.as_str())).collect();
+            ordered.extend(level2s.iter().filter(|l| !l.is_some_and(|l| standard.iter().any(|s| s == l))));
+            level2s = ordered;
+        }
+        for l2 in level2s {
+            let in_class: Vec<&&Indicator> = members.iter().filter(|i| i.level2.as_deref() == l2).collect();
+            if in_class.is_empty() {
+                rows.push(IndicatorRow { level1: l1, level2: l2, indicator: None });
+            }
+            for ind in in_class {
+                rows.push(IndicatorRow { level1: l1, level2: l2, indicator: Some(ind) });
+            }
+        }
+    }
+    rows
+}
+
+fn render_indicators(sheet: &mut RenderedSheet, header_row: u32, project: &Project, spec: &IndicatorSpec) -> u32 {
+    let rows = indicator_rows(project, spec);
+    let n = rows.len() as u32;
+    let mut col = 0;
+    if let Some(caption) = &spec.caption {
+        put(sheet, header_row, 0, n + 1, 1, text(caption.clone()), Style::Label);
+        col = 1;
+    }
+    let first = header_row + 1;
+    for column in &spec.columns {
+        put(sheet, header_row, col, 1, column.cols, text(column.label.clone()), Style::Label);
+        let side = column.side.as_deref().and_then(Period::from_key);
+        match column.field.as_str() {
+            // Class columns merge vertically over each run of equal classes.
+            "level1" | "level2" => {
+                let by_level1 = column.field == "level1";
+                let key = |r: &IndicatorRow<'_>| -> (Option<String>, Option<String>) {
+                    let l2 = if by_level1 { None } else { r.level2.map(str::to_string) };
+                    (r.level1.map(str::to_string), l2)
+                };
+                let mut i = 0;
+                while i < rows.len() {
+                    let k = key(&rows[i]);
+                    let mut j = i + 1;
+                    while j < rows.len() && key(&rows[j]) == k && k.0.is_some() {
+                        j += 1;
+                    }
+                    let shown = if by_level1 { k.0 } else { k.1 };
+                    put(sheet, first + i as u32, col, (j - i) as u32, column.cols, text(shown.unwrap_or_default()), Style::Label);
+                    i = j;
+                }
+            }
+            field => {
+                for (i, r) in rows.iter().enumerate() {
+                    let content = r.indicator.and_then(|ind| match field {
+                        "name" => Some(ind.name.clone()),
+                        "description" => ind.description.clone(),
+                        "explanation" => ind.explanation.clone(),
+                        "basis" => ind.basis.clone(),
+                        "activity" => ind.activity.clone(),
+                        "value" => column
+                            .value_period()
+                            .or(side)
+                            .and_then(|p| ind.values.get(p))
+                            .map(|v| v.text.clone()),
+                        _ => None,
+                    });
+                    let style = if field == "value" { Style::Value } else { Style::Text };
+                    put(sheet, first + i as u32, col, 1, column.cols, text(content.unwrap_or_default()), style);
+                }
+            }
+        }
+        col += column.cols;
+    }
+    header_row + n
+}

@@ -1,0 +1,67 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use jixiao::Document;
+use jixiao::convert::{self, ReadOptions};
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// A fresh scratch directory for one test.
+pub fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jixiao-test-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn load(path: &Path) -> Document {
+    convert::load(path, &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .document
+}
+
+pub fn load_form_only(path: &Path) -> Document {
+    let options = ReadOptions { ignore_embedded: true, ..ReadOptions::default() };
+    convert::load(path, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display())).document
+}
+
+/// Runs the shared fact checker on a document; panics with its report unless every fact matches.
+pub fn assert_facts(facts: &str, doc: &Document, flags: &[&str]) {
+    let dir = scratch(&format!("facts-{}", facts.replace('.', "-")));
+    let json = dir.join(format!("doc-{}.json", rand_suffix()));
+    std::fs::write(&json, convert::to_json(doc)).unwrap();
+    let checker = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/factcheck.py");
+    let out = Command::new("python3")
+        .arg(checker)
+        .arg(fixture(facts))
+        .arg(&json)
+        .args(flags)
+        .output()
+        .expect("python3 runs the fact checker");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "facts from {facts} not all recovered:\n{report}");
+    assert!(report.contains("100.0%"), "{report}");
+}
+
+fn rand_suffix() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let n = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    format!("{n}")
+}
+
+/// The document with `source` cleared, for comparing what was read, not where.
+pub fn without_source(doc: &Document) -> Document {
+    let mut d = doc.clone();
+    d.source = Default::default();
+    d
+}
+
+/// Runs the built binary.
+pub fn jixiao(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao")).args(args).output().expect("the binary runs")
+}
