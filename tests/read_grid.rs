@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use jixiao::Error;
-use jixiao::grid::{Cell, Merge, Sheet, Workbook};
+use jixiao::grid::{Cell, Merge, Workbook};
 use jixiao::read::{read_bytes, read_path};
 
 fn fixture(name: &str) -> PathBuf {
@@ -27,14 +27,6 @@ fn temp_dir(tag: &str) -> PathBuf {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn display_rows(sheet: &Sheet) -> Vec<Vec<String>> {
-    sheet
-        .rows
-        .iter()
-        .map(|r| r.iter().map(Cell::display).collect())
-        .collect()
 }
 
 #[test]
@@ -380,6 +372,13 @@ fn far_apart_cells_are_refused_not_allocated() {
     let wb = read_bytes("corners.xlsx", &minimal_xlsx(&[("s", "visible", body)])).unwrap();
     assert_eq!(wb.sheets[0].height(), 1_048_576);
     assert_eq!(wb.sheets[0].width(), 16_384);
+    assert!(wb.warnings.is_empty());
+    // …and a whole-sheet merge over them is dropped with a warning, not indexed cell by cell.
+    let merged = body.replace("</sheetData>", r#"</sheetData><mergeCells count="2"><mergeCell ref="A1:XFD1048576"/><mergeCell ref="B2:C3"/></mergeCells>"#);
+    let wb = read_bytes("corners.xlsx", &minimal_xlsx(&[("s", "visible", &merged)])).unwrap();
+    assert_eq!(wb.sheets[0].merges().len(), 1);
+    assert_eq!(wb.warnings.len(), 1, "{:?}", wb.warnings);
+    assert!(wb.warnings[0].contains("A1:XFD1048576"), "{:?}", wb.warnings);
 }
 
 #[test]
@@ -442,6 +441,9 @@ fn rust_xlsxwriter_formats_dates_and_percentages() {
     sheet.write_boolean(1, 1, false).unwrap();
     sheet.write_string(1, 2, "=100%").unwrap();
     sheet.merge_range(2, 0, 3, 2, "合并", &Format::new()).unwrap();
+    sheet.write_string(3, 3, "D4").unwrap();
+    // A merge below the last cell is clipped away: the grid never grows for merges.
+    sheet.merge_range(5, 0, 6, 1, "", &Format::new()).unwrap();
     let bytes = book.save_to_buffer().unwrap();
     let wb = read_bytes("w.xlsx", &bytes).unwrap();
     let s = &wb.sheets[0];
@@ -452,6 +454,8 @@ fn rust_xlsxwriter_formats_dates_and_percentages() {
     assert_eq!(s.raw(1, 2), &Cell::Text("=100%".into()));
     assert_eq!(s.value(3, 2), &Cell::Text("合并".into()));
     assert_eq!(s.extent_down(2, 0), 3);
+    assert_eq!(s.height(), 4);
+    assert_eq!(s.merges().len(), 1);
 }
 
 #[test]
@@ -477,40 +481,20 @@ fn zip_that_is_not_a_workbook() {
     assert!(matches!(read_bytes("t.xlsx", &plain), Err(Error::Unreadable { .. })));
 }
 
-#[test]
-fn zip_bomb_is_refused() {
+/// A stored zip of `count` small entries whose headers claim `claimed` bytes each
+/// (the local and central headers are patched; nothing that large is ever written).
+fn zip_claiming(count: usize, claimed: u32) -> Vec<u8> {
     use std::io::Write;
     use zip::write::SimpleFileOptions;
-    // 64 MiB of one byte deflates about 1030:1.
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(9));
-    zip.start_file("xl/workbook.xml", opts).unwrap();
-    let chunk = vec![b' '; 1 << 20];
-    for _ in 0..64 {
-        zip.write_all(&chunk).unwrap();
-    }
-    let bytes = zip.finish().unwrap().into_inner();
-    match read_bytes("bomb.xlsx", &bytes) {
-        Err(Error::TooLarge { reason, .. }) => assert!(reason.contains("zip bomb"), "{reason}"),
-        other => panic!("{other:?}"),
-    }
-}
-
-#[test]
-fn declared_sizes_over_the_total_limit_are_refused() {
-    use std::io::Write;
-    use zip::write::SimpleFileOptions;
-    // Stored entries whose headers claim 600 MiB each: refused before anything is read.
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for name in ["xl/workbook.xml", "xl/worksheets/sheet1.xml"] {
+    for n in 0..count {
+        let name = if n == 0 { "xl/workbook.xml".to_string() } else { format!("xl/part{n}.xml") };
         zip.start_file(name, opts).unwrap();
         zip.write_all(b"<x/>").unwrap();
     }
     let mut bytes = zip.finish().unwrap().into_inner();
-    let claimed = (600u32 << 20).to_le_bytes();
+    let claimed = claimed.to_le_bytes();
     let mut i = 0;
     while i + 4 <= bytes.len() {
         match &bytes[i..i + 4] {
@@ -520,9 +504,47 @@ fn declared_sizes_over_the_total_limit_are_refused() {
         }
         i += 1;
     }
-    match read_bytes("lies.xlsx", &bytes) {
-        Err(Error::TooLarge { reason, .. }) => assert!(reason.contains("expands"), "{reason}"),
-        Err(Error::Unreadable { .. }) => {} // the zip crate may reject the mismatch itself
+    bytes
+}
+
+#[test]
+fn zip_bomb_is_refused() {
+    // One 20 MiB entry packed into 4 bytes.
+    match read_bytes("bomb.xlsx", &zip_claiming(1, 20 << 20)) {
+        Err(Error::TooLarge { file, reason }) => {
+            assert_eq!(file, "bomb.xlsx");
+            assert!(reason.contains("zip bomb"), "{reason}");
+        }
         other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn declared_sizes_over_the_total_limit_are_refused() {
+    // 103 entries of 10 MiB each (too small for the ratio check) pass 1 GiB together.
+    match read_bytes("lies.xlsx", &zip_claiming(103, 10 << 20)) {
+        Err(Error::TooLarge { reason, .. }) => assert!(reason.contains("expands to more"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn malformed_sheet_xml_never_panics() {
+    let bodies = [
+        r#"<sheetData><row r="1"><c r="A1" t="s"><v>99</v></c></row></sheetData>"#,
+        r#"<sheetData><row r="1"><c r="A1"><v>abc</v></c></row></sheetData>"#,
+        r#"<sheetData><row r="1"><c r="ZZZZZZ99999999999"><v>1</v></c></row></sheetData>"#,
+        r#"<sheetData><row r="1"><c r="A1" t="bogus"><v>1</v></c></row></sheetData>"#,
+        r#"<sheetData><row r="1"><c r="A1"><v>1</v>"#,
+        r#"<sheetData><row r="99999999999"><c><v>1</v></c></row></sheetData>"#,
+        r#"<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData><mergeCells><mergeCell ref="B9:A1"/><mergeCell ref="nonsense"/></mergeCells>"#,
+        r#"<sheetData><row r="1"><c r="A1" s="999"><v>1</v></c></row></sheetData>"#,
+        "not xml at all <<<",
+    ];
+    for body in bodies {
+        match read_bytes("odd.xlsx", &minimal_xlsx(&[("s", "visible", body)])) {
+            r @ (Ok(_) | Err(Error::Unreadable { .. } | Error::TooLarge { .. } | Error::Empty { .. })) => eprintln!("OUTCOME {body}: {:?}", r.map(|w| (w.sheets[0].rows.clone(), w.sheets[0].merges().to_vec()))),
+            Err(other) => panic!("{body}: {other:?}"),
+        }
     }
 }

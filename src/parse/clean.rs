@@ -61,9 +61,8 @@ pub fn clean_text(text: &str) -> Cleaned {
     let mut changes = Vec::new();
     let mut current = Cow::Borrowed(text);
     if text.contains(['<', '#', '&', '$', '\\']) {
-        let passes: [fn(&str, &mut Vec<String>) -> Option<String>; 4] =
-            [html_tags, heading_marker, entities, latex];
-        for pass in passes {
+        const PASSES: [Pass; 4] = [html_tags, heading_marker, entities, latex];
+        for pass in PASSES {
             if let Some(next) = pass(&current, &mut changes) {
                 current = Cow::Owned(next);
             }
@@ -78,6 +77,9 @@ pub fn clean_text(text: &str) -> Cleaned {
         changes,
     }
 }
+
+/// One kind of cleaning: the new text and a noted change, or `None` when nothing applied.
+type Pass = fn(&str, &mut Vec<String>) -> Option<String>;
 
 /// Records a change once.
 fn note(changes: &mut Vec<String>, change: String) {

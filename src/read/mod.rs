@@ -18,7 +18,7 @@ mod xlsx;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::grid::{Cell, Sheet, Workbook};
+use crate::grid::{Cell, Merge, Sheet, Workbook, range_ref};
 
 /// Files larger than this are refused without being read.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -37,6 +37,8 @@ pub const MAX_COLS: u32 = 16_384;
 /// Cell slots of the dense grid (rows are stored from column A up to their last
 /// non-empty cell), so that a few cells far apart cannot make the grid explode.
 pub const MAX_GRID_CELLS: usize = 20_000_000;
+/// Cells covered by the merged areas of one sheet, all merges together.
+pub const MAX_MERGED_CELLS: u64 = 2_000_000;
 
 /// The name of the hidden sheet that carries the embedded canonical JSON.
 pub const EMBEDDED_SHEET: &str = "_jixiao";
@@ -280,8 +282,8 @@ impl<'a> GridBuilder<'a> {
     }
 }
 
-/// Takes the embedded-document sheet out of a workbook, if there is one. Returns the
-/// remaining sheets.
+/// Takes the embedded-document sheet (`_jixiao`, A1 = `jixiao/1…`, A2… = chunks of
+/// JSON) out of a workbook and stores the JSON in `Workbook::embedded`.
 pub(crate) fn extract_embedded(wb: &mut Workbook) {
     let Some(idx) = wb.sheets.iter().position(|s| s.name == EMBEDDED_SHEET) else {
         return;
@@ -315,17 +317,47 @@ pub(crate) fn extract_embedded(wb: &mut Workbook) {
 }
 
 /// A sheet from rows, merges and visibility, with merge notes added to `warnings`.
+///
+/// Merges are clipped to the data's bounding box (the grid never grows for a merge, so
+/// a merge over `A1:XFD1048576` costs nothing), and the cells they cover together are
+/// capped at [`MAX_MERGED_CELLS`]: a merge that would pass the cap is dropped with a
+/// warning instead of filling the covered-cell index.
 pub(crate) fn sheet_with_merges(
     file: &str,
     name: &str,
     hidden: bool,
     rows: Vec<Vec<Cell>>,
-    merges: Vec<crate::grid::Merge>,
+    merges: Vec<Merge>,
     warnings: &mut Vec<String>,
 ) -> Sheet {
+    let height = rows.len() as u64;
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u64;
+    let mut kept = Vec::new();
+    let mut covered: u64 = 0;
+    for m in merges {
+        if u64::from(m.first_row) >= height || u64::from(m.first_col) >= width {
+            continue;
+        }
+        let clipped = Merge {
+            last_row: m.last_row.min((height - 1) as u32),
+            last_col: m.last_col.min((width - 1) as u32),
+            ..m
+        };
+        let cells = u64::from(clipped.last_row - clipped.first_row + 1)
+            * u64::from(clipped.last_col - clipped.first_col + 1);
+        if covered + cells > MAX_MERGED_CELLS {
+            warnings.push(format!(
+                "{file}: {name}: merged area {} covers too many cells ({cells}) and was ignored",
+                range_ref(&m)
+            ));
+            continue;
+        }
+        covered += cells;
+        kept.push(clipped);
+    }
     let mut sheet = Sheet::new(name, rows);
     sheet.hidden = hidden;
-    for note in sheet.set_merges(merges) {
+    for note in sheet.set_merges(kept) {
         warnings.push(format!("{file}: {note}"));
     }
     sheet

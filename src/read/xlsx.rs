@@ -264,18 +264,19 @@ fn push_sheet(
     merges: Option<Vec<Dimensions>>,
 ) {
     let hidden = meta.visible != SheetVisible::Visible;
-    match merges {
+    let sheet = match merges {
         Some(dims) => {
             let merges = dims.iter().map(to_merge).collect();
-            let sheet = sheet_with_merges(&out.file, &meta.name, hidden, rows, merges, &mut out.warnings);
-            out.sheets.push(sheet);
+            sheet_with_merges(&out.file, &meta.name, hidden, rows, merges, &mut out.warnings)
         }
         None => {
+            // Merges unknown: merges_known stays false.
             let mut sheet = crate::grid::Sheet::new(meta.name.clone(), rows);
             sheet.hidden = hidden;
-            out.sheets.push(sheet);
+            sheet
         }
-    }
+    };
+    out.sheets.push(sheet);
 }
 
 fn to_merge(d: &Dimensions) -> Merge {

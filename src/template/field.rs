@@ -214,25 +214,29 @@ impl Field {
     }
 }
 
-/// "[079]六安市住房公积金中心", "079 六安市…" or a bare name.
+/// "[079]六安市住房公积金中心", "603001唐山市…" or a bare name. The name keeps its
+/// published spelling (full-width brackets stay full width).
 pub fn parse_department(text: &str) -> Department {
     let t = text.trim();
-    let folded: String = t.chars().map(crate::text::fold_width).collect();
-    for (open, close) in [('[', ']'), ('(', ')'), ('【', '】')] {
-        if let Some(rest) = folded.strip_prefix(open)
-            && let Some(end) = rest.find(close)
-        {
-            let code = rest[..end].trim();
-            let name = rest[end + close.len_utf8()..].trim();
-            if !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric()) && !name.is_empty() {
-                return Department { code: Some(code.to_string()), name: name.to_string() };
-            }
+    let mut chars = t.char_indices();
+    if let Some((_, open)) = chars.next()
+        && let Some(close) = match crate::text::fold_width(open) {
+            '[' => Some(']'),
+            '(' => Some(')'),
+            '【' => Some('】'),
+            _ => None,
+        }
+        && let Some((end, end_char)) = chars.find(|(_, c)| crate::text::fold_width(*c) == close)
+    {
+        let code = t[open.len_utf8()..end].trim();
+        let name = t[end + end_char.len_utf8()..].trim();
+        if !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric()) && !name.is_empty() {
+            return Department { code: Some(code.to_string()), name: name.to_string() };
         }
     }
-    let digits: String = folded.chars().take_while(|c| c.is_ascii_digit()).collect();
-    if digits.len() >= 3 && digits.len() < folded.len() {
-        let name = folded[digits.len()..].trim();
-        return Department { code: Some(digits), name: name.to_string() };
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if digits >= 3 && digits < t.len() {
+        return Department { code: Some(t[..digits].to_string()), name: t[digits..].trim().to_string() };
     }
     Department { code: None, name: t.to_string() }
 }

@@ -246,12 +246,10 @@ impl<'t> Reader<'t> {
     /// The cell that holds the value of the label at (row, col): the next cell after
     /// the label's merged area, or for a file without merges the next non-empty one.
     fn value_right(&self, sheet: &Sheet, row: usize, col: usize) -> Option<(usize, usize)> {
+        // Merges tell where the value starts; a clerk who typed it further right (or a
+        // CSV, which lost the merges) leaves blanks first, so skip them.
         let next = sheet.extent_right(row, col) + 1;
-        let width = sheet.rows.get(row).map_or(0, Vec::len).max(sheet.width());
-        if sheet.merges_known {
-            let text = sheet.value(row, next).display();
-            return (next < width && !self.is_label(&text)).then_some((row, next));
-        }
+        let width = sheet.rows.get(row).map_or(0, Vec::len);
         for c in next..width {
             let cell = sheet.raw(row, c);
             if !cell.is_empty() {

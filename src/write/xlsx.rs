@@ -61,10 +61,7 @@ pub fn xlsx_bytes(book: &RenderedWorkbook) -> Result<Vec<u8>> {
     let created = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_error("document time"))?;
     workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
 
-    let names = sheet_names(
-        book.sheets.iter().map(|s| s.name.as_str()),
-        book.embedded_json.is_some(),
-    );
+    let names = sheet_names(book.sheets.iter().map(|s| s.name.as_str()));
     let mut formats = Formats::default();
     for ((sheet, extent), name) in book.sheets.iter().zip(&extents).zip(&names) {
         let ws = workbook.add_worksheet();
@@ -140,13 +137,11 @@ fn embed_chunks(json: &str) -> Vec<&str> {
 // Sheet names
 
 /// Names Excel accepts: no `[]:*?/\`, no apostrophe at either end, at most 31 UTF-16
-/// units, not empty, unique ignoring case; `_jixiao` is kept free when embedding.
-fn sheet_names<'a>(names: impl Iterator<Item = &'a str>, reserve_embed: bool) -> Vec<String> {
+/// units, not empty, unique ignoring case; `_jixiao` is kept for the embedded document.
+fn sheet_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut taken: HashSet<String> = HashSet::new();
     taken.insert("history".to_string()); // reserved by Excel
-    if reserve_embed {
-        taken.insert(EMBED_SHEET.to_lowercase());
-    }
+    taken.insert(EMBED_SHEET.to_lowercase());
     let mut out = Vec::new();
     for raw in names {
         let clean: String = raw
@@ -585,10 +580,8 @@ mod tests {
 
     #[test]
     fn write_xlsx_sheet_names() {
-        let names = sheet_names(
-            ["a/b:c", "", "", "A/B:C", "_jixiao", "History", "'quoted'"].into_iter(),
-            true,
-        );
+        let names =
+            sheet_names(["a/b:c", "", "", "A/B:C", "_jixiao", "History", "'quoted'"].into_iter());
         assert_eq!(
             names,
             [
@@ -602,12 +595,12 @@ mod tests {
             ]
         );
         let long = "预算".repeat(16);
-        let names = sheet_names([long.as_str(), long.as_str()].into_iter(), false);
+        let names = sheet_names([long.as_str(), long.as_str()].into_iter());
         assert_eq!(names[0].chars().count(), 31);
         assert_eq!(names[1].chars().count(), 31);
         assert!(names[1].ends_with("(2)"));
         let emoji = "😀".repeat(20);
-        let names = sheet_names([emoji.as_str()].into_iter(), false);
+        let names = sheet_names([emoji.as_str()].into_iter());
         assert_eq!(names[0].encode_utf16().count(), 30);
     }
 
@@ -689,6 +682,79 @@ mod tests {
         // 80 units over 12+10 = 22 (21 usable): 4 lines spread over two rows.
         assert_eq!(heights[3], Some(2.0 * LINE_HEIGHT));
         assert_eq!(heights[4], Some(2.0 * LINE_HEIGHT));
+    }
+
+    #[test]
+    fn write_random_sheets_never_panic() {
+        // A small linear congruential generator: reproducible, no dependency.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u32| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) % u64::from(n.max(1))) as u32
+        };
+        let texts = [
+            "",
+            "=1+1",
+            "中文\n换行",
+            "\u{1}\u{7f}",
+            "_x0041_",
+            "-5",
+            "'",
+            "a,b\"c",
+        ];
+        let styles = [
+            Style::Title,
+            Style::Subtitle,
+            Style::Note,
+            Style::NoteRight,
+            Style::Label,
+            Style::Value,
+            Style::Text,
+            Style::Money,
+            Style::Percent,
+        ];
+        let mut ok = 0;
+        for _ in 0..300 {
+            let mut cells = Vec::new();
+            for _ in 0..next(12) {
+                let content = match next(4) {
+                    0 => Content::Empty,
+                    1 => Content::Text(texts[next(8) as usize].to_string()),
+                    2 => Content::Money(
+                        Money::parse(&format!("{}.{:02}", next(99_999), next(100))).unwrap(),
+                    ),
+                    _ => Content::Percent(
+                        ["50", "12.5", "", "x", "-0", "1e9"][next(6) as usize].into(),
+                    ),
+                };
+                let big = next(20) == 0;
+                cells.push(cell(
+                    if big { u32::MAX - next(3) } else { next(6) },
+                    if big { 16_380 + next(8) } else { next(6) },
+                    next(3),
+                    next(3) + u32::from(big) * 5,
+                    content,
+                    styles[next(9) as usize],
+                ));
+            }
+            let sheet = RenderedSheet {
+                name: texts[next(8) as usize].to_string(),
+                cells,
+                columns: next(8),
+                column_widths: vec![Some(f64::NAN), None, Some(-1.0), Some(1e9)],
+                repeat_rows: [None, Some((3, 1)), Some((u32::MAX, 0))][next(3) as usize],
+                landscape: next(2) == 0,
+            };
+            let book = RenderedWorkbook {
+                sheets: vec![sheet.clone(), sheet.clone()],
+                embedded_json: Some(texts[next(8) as usize].to_string()),
+            };
+            ok += u32::from(xlsx_bytes(&book).is_ok());
+            let _ = crate::write::csv_bytes(&sheet, crate::write::CsvEncoding::Gbk);
+        }
+        assert!(ok > 20, "only {ok} of 300 random books were writable");
     }
 
     #[test]

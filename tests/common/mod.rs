@@ -32,8 +32,8 @@ pub fn load_form_only(path: &Path) -> Document {
 
 /// Runs the shared fact checker on a document; panics with its report unless every fact matches.
 pub fn assert_facts(facts: &str, doc: &Document, flags: &[&str]) {
-    let dir = scratch(&format!("facts-{}", facts.replace('.', "-")));
-    let json = dir.join(format!("doc-{}.json", rand_suffix()));
+    let dir = scratch(&format!("facts-{}-{}", facts.replace('.', "-"), rand_suffix()));
+    let json = dir.join("doc.json");
     std::fs::write(&json, convert::to_json(doc)).unwrap();
     let checker = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/factcheck.py");
     let out = Command::new("python3")
@@ -48,10 +48,11 @@ pub fn assert_facts(facts: &str, doc: &Document, flags: &[&str]) {
     assert!(report.contains("100.0%"), "{report}");
 }
 
-fn rand_suffix() -> String {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    let n = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
-    format!("{n}")
+/// Unique within the test process, so parallel tests never share a scratch folder.
+pub fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!("{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// The document with `source` cleared, for comparing what was read, not where.
