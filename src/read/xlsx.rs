@@ -176,16 +176,10 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
             Err(e) => return Err(xlsx_error(file, &context, e)),
         }
         let rows = grid.finish()?;
-        let merges = match wb.merge_cells_by_sheet_name(&meta.name) {
-            Ok(dims) => Some(dims),
-            Err(e) => {
-                out.warnings.push(format!(
-                    "{file}: merged cells of sheet {:?} could not be read ({e}); treated as unmerged",
-                    meta.name
-                ));
-                None
-            }
-        };
+        let merges = catch_unwind(AssertUnwindSafe(|| wb.merge_cells_by_sheet_name(&meta.name)))
+            .map_err(|_| "malformed merged-cell references".to_string())
+            .and_then(|r| r.map_err(|e| e.to_string()));
+        let merges = unmerged_on_error(file, &meta.name, merges, &mut out.warnings);
         push_sheet(&mut out, &meta, rows, merges);
     }
     extract_embedded(&mut out);
@@ -241,20 +235,32 @@ fn read_xls_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
         }
         drop(range);
         let rows = grid.finish()?;
-        let merges = match wb.merge_cells_by_sheet_name(&meta.name) {
-            Ok(dims) => Some(dims),
-            Err(e) => {
-                out.warnings.push(format!(
-                    "{file}: merged cells of sheet {:?} could not be read ({e}); treated as unmerged",
-                    meta.name
-                ));
-                None
-            }
-        };
+        let merges = catch_unwind(AssertUnwindSafe(|| wb.merge_cells_by_sheet_name(&meta.name)))
+            .map_err(|_| "malformed merged-cell references".to_string())
+            .and_then(|r| r.map_err(|e| e.to_string()));
+        let merges = unmerged_on_error(file, &meta.name, merges, &mut out.warnings);
         push_sheet(&mut out, &meta, rows, merges);
     }
     extract_embedded(&mut out);
     Ok(out)
+}
+
+/// Merges that cannot be read leave the sheet's merges unknown, with a warning.
+fn unmerged_on_error(
+    file: &str,
+    sheet: &str,
+    merges: std::result::Result<Vec<Dimensions>, String>,
+    warnings: &mut Vec<String>,
+) -> Option<Vec<Dimensions>> {
+    match merges {
+        Ok(dims) => Some(dims),
+        Err(e) => {
+            warnings.push(format!(
+                "{file}: merged cells of sheet {sheet:?} could not be read ({e}); treated as unmerged"
+            ));
+            None
+        }
+    }
 }
 
 fn push_sheet(
