@@ -51,7 +51,14 @@ fn luan_xlsx_sheets_merges_and_money() {
     // E6 231.09 / E8 0 shown as "0.00" (format 0.00).
     let e6 = s.raw(5, 4);
     assert!(
-        matches!(e6, Cell::Number { decimals: Some(2), percent: false, .. }),
+        matches!(
+            e6,
+            Cell::Number {
+                decimals: Some(2),
+                percent: false,
+                ..
+            }
+        ),
         "{e6:?}"
     );
     assert_eq!(e6.display(), "231.09");
@@ -70,10 +77,24 @@ fn guangzhou_amounts_use_thousands_format() {
     // Row 4 合计 12,748.27 in B4.
     assert_eq!(s.raw(3, 0), &Cell::Text("合计".into()));
     let b4 = s.raw(3, 1);
-    assert!(matches!(b4, Cell::Number { decimals: Some(2), percent: false, .. }), "{b4:?}");
+    assert!(
+        matches!(
+            b4,
+            Cell::Number {
+                decimals: Some(2),
+                percent: false,
+                ..
+            }
+        ),
+        "{b4:?}"
+    );
     assert_eq!(b4.display(), "12748.27");
     // The body has no merged cells (only the title A1:G1 and A2:F2).
-    assert!(s.merges().iter().all(|m| m.first_row < 2), "{:?}", s.merges());
+    assert!(
+        s.merges().iter().all(|m| m.first_row < 2),
+        "{:?}",
+        s.merges()
+    );
 }
 
 #[test]
@@ -89,10 +110,17 @@ fn tangshan_schedule_is_percent() {
         .filter(|c| matches!(c, Cell::Number { percent: true, .. }))
         .collect();
     assert!(!percents.is_empty());
-    assert!(percents.iter().any(|c| c.display() == "50%"), "{percents:?}");
-    assert!(percents
-        .iter()
-        .all(|c| matches!(c, Cell::Number { decimals: Some(0), .. })));
+    assert!(
+        percents.iter().any(|c| c.display() == "50%"),
+        "{percents:?}"
+    );
+    assert!(percents.iter().all(|c| matches!(
+        c,
+        Cell::Number {
+            decimals: Some(0),
+            ..
+        }
+    )));
 }
 
 /// Every cell of every fixture workbook displays as the CSV Excel saved from it
@@ -100,12 +128,24 @@ fn tangshan_schedule_is_percent() {
 #[test]
 fn xlsx_cells_match_their_csv_twins() {
     let pairs: &[(&str, usize, &str)] = &[
-        ("luan_2023.xlsx", 0, "luan_2023__公积金中心市本级及管理部管理费.csv"),
+        (
+            "luan_2023.xlsx",
+            0,
+            "luan_2023__公积金中心市本级及管理部管理费.csv",
+        ),
         ("luan_2023.xlsx", 1, "luan_2023__公积金中心运转维护经费.csv"),
         ("yancheng_2022.xlsx", 0, "yancheng_2022.csv"),
         ("guangzhou.xlsx", 0, "guangzhou.csv"),
-        ("tangshan_2025.xlsx", 0, "tangshan_2025__部门整体绩效目标.csv"),
-        ("tangshan_2025.xlsx", 1, "tangshan_2025__预算项目绩效目标表.csv"),
+        (
+            "tangshan_2025.xlsx",
+            0,
+            "tangshan_2025__部门整体绩效目标.csv",
+        ),
+        (
+            "tangshan_2025.xlsx",
+            1,
+            "tangshan_2025__预算项目绩效目标表.csv",
+        ),
         ("linyi_2023.xlsx", 0, "linyi_2023.csv"),
     ];
     for &(xlsx, idx, csv) in pairs {
@@ -149,9 +189,20 @@ fn gbk_csv_reads_like_utf8_csv() {
 #[test]
 fn yancheng_csv_keeps_equals_text() {
     let wb = read("yancheng_2022.csv");
-    let all: Vec<String> = wb.sheets[0].rows.iter().flatten().map(Cell::display).collect();
+    let all: Vec<String> = wb.sheets[0]
+        .rows
+        .iter()
+        .flatten()
+        .map(Cell::display)
+        .collect();
     assert!(all.iter().any(|t| t == "=50%"), "no =50% cell");
-    assert!(wb.sheets[0].rows.iter().flatten().all(|c| matches!(c, Cell::Text(_) | Cell::Empty)));
+    assert!(
+        wb.sheets[0]
+            .rows
+            .iter()
+            .flatten()
+            .all(|c| matches!(c, Cell::Text(_) | Cell::Empty))
+    );
 }
 
 #[test]
@@ -159,7 +210,12 @@ fn luan_csv_sheet_names_come_after_double_underscore() {
     let wb = read("luan_2023__公积金中心运转维护经费.csv");
     assert_eq!(wb.sheets[0].name, "公积金中心运转维护经费");
     assert!(!wb.sheets[0].merges_known);
-    assert_eq!(wb.file, fixture("luan_2023__公积金中心运转维护经费.csv").display().to_string());
+    assert_eq!(
+        wb.file,
+        fixture("luan_2023__公积金中心运转维护经费.csv")
+            .display()
+            .to_string()
+    );
     let xlsx = read("luan_2023.xlsx");
     let names: Vec<&str> = xlsx.sheets.iter().map(|s| s.name.as_str()).collect();
     assert!(names.contains(&"公积金中心运转维护经费"), "{names:?}");
@@ -208,7 +264,10 @@ fn truncated_xlsx_is_unreadable_without_panic() {
     }
     match read_bytes("cut.xlsx", &bytes[..bytes.len() / 2]) {
         Err(Error::Unreadable { reason, .. }) => {
-            assert!(reason.starts_with("truncated or corrupt zip archive"), "{reason}")
+            assert!(
+                reason.starts_with("truncated or corrupt zip archive"),
+                "{reason}"
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -266,14 +325,20 @@ fn encrypted_cfb_is_reported_as_such() {
         other => panic!("{other:?}"),
     }
     bytes.truncate(1024);
-    assert!(matches!(read_bytes("junk.xls", &bytes), Err(Error::Unreadable { .. })));
+    assert!(matches!(
+        read_bytes("junk.xls", &bytes),
+        Err(Error::Unreadable { .. })
+    ));
 }
 
 #[test]
 fn oversized_input_is_refused() {
     // read_bytes checks the length before looking at the content.
     let big = vec![b'a'; (jixiao::read::MAX_FILE_BYTES + 1) as usize];
-    assert!(matches!(read_bytes("big.csv", &big), Err(Error::TooLarge { .. })));
+    assert!(matches!(
+        read_bytes("big.csv", &big),
+        Err(Error::TooLarge { .. })
+    ));
 }
 
 // ---------------------------------------------------------------------------------
@@ -300,26 +365,38 @@ fn minimal_xlsx(sheets: &[(&str, &str, &str)]) -> Vec<u8> {
     for (i, (name, state, body)) in sheets.iter().enumerate() {
         let n = i + 1;
         types.push_str(&format!(r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#));
-        wb_sheets.push_str(&format!(r#"<sheet name="{name}" sheetId="{n}" state="{state}" r:id="rId{n}"/>"#));
-        wb_rels.push_str(&format!(r#"<Relationship Id="rId{n}" Type="{rel}/worksheet" Target="worksheets/sheet{n}.xml"/>"#));
+        wb_sheets.push_str(&format!(
+            r#"<sheet name="{name}" sheetId="{n}" state="{state}" r:id="rId{n}"/>"#
+        ));
+        wb_rels.push_str(&format!(
+            r#"<Relationship Id="rId{n}" Type="{rel}/worksheet" Target="worksheets/sheet{n}.xml"/>"#
+        ));
         put(
             &format!("xl/worksheets/sheet{n}.xml"),
-            format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}" xmlns:r="{rel}">{body}</worksheet>"#),
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}" xmlns:r="{rel}">{body}</worksheet>"#
+            ),
         );
     }
     types.push_str("</Types>");
     put("[Content_Types].xml", types);
     put(
         "_rels/.rels",
-        format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+        ),
     );
     put(
         "xl/workbook.xml",
-        format!(r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}" xmlns:r="{rel}"><sheets>{wb_sheets}</sheets></workbook>"#),
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}" xmlns:r="{rel}"><sheets>{wb_sheets}</sheets></workbook>"#
+        ),
     );
     put(
         "xl/_rels/workbook.xml.rels",
-        format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{wb_rels}</Relationships>"#),
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{wb_rels}</Relationships>"#
+        ),
     );
     zip.finish().unwrap().into_inner()
 }
@@ -348,7 +425,12 @@ fn whole_sheet_merge_and_offset_data() {
     // The whole-sheet merge is clipped to the grid; the far merge is dropped.
     assert_eq!(
         s.merges(),
-        &[Merge { first_row: 0, first_col: 0, last_row: 3, last_col: 5 }]
+        &[Merge {
+            first_row: 0,
+            first_col: 0,
+            last_row: 3,
+            last_col: 5
+        }]
     );
 }
 
@@ -378,7 +460,11 @@ fn far_apart_cells_are_refused_not_allocated() {
     let wb = read_bytes("corners.xlsx", &minimal_xlsx(&[("s", "visible", &merged)])).unwrap();
     assert_eq!(wb.sheets[0].merges().len(), 1);
     assert_eq!(wb.warnings.len(), 1, "{:?}", wb.warnings);
-    assert!(wb.warnings[0].contains("A1:XFD1048576"), "{:?}", wb.warnings);
+    assert!(
+        wb.warnings[0].contains("A1:XFD1048576"),
+        "{:?}",
+        wb.warnings
+    );
 }
 
 #[test]
@@ -405,13 +491,20 @@ fn hidden_sheets_and_embedded_document() {
     ]);
     let wb = read_bytes("e.xlsx", &bytes).unwrap();
     assert_eq!(wb.embedded.as_deref(), Some(r#"{"projects":[]}"#));
-    let names: Vec<(&str, bool)> = wb.sheets.iter().map(|s| (s.name.as_str(), s.hidden)).collect();
+    let names: Vec<(&str, bool)> = wb
+        .sheets
+        .iter()
+        .map(|s| (s.name.as_str(), s.hidden))
+        .collect();
     assert_eq!(names, vec![("表", false), ("备用", true)]);
 }
 
 #[test]
 fn workbook_without_cells_is_empty() {
-    let bytes = minimal_xlsx(&[("a", "visible", "<sheetData/>"), ("b", "visible", "<sheetData></sheetData>")]);
+    let bytes = minimal_xlsx(&[
+        ("a", "visible", "<sheetData/>"),
+        ("b", "visible", "<sheetData></sheetData>"),
+    ]);
     match read_bytes("blank.xlsx", &bytes) {
         Err(Error::Empty { file, reason }) => {
             assert_eq!(file, "blank.xlsx");
@@ -440,7 +533,9 @@ fn rust_xlsxwriter_formats_dates_and_percentages() {
     sheet.write_datetime_with_format(1, 0, &day, &date).unwrap();
     sheet.write_boolean(1, 1, false).unwrap();
     sheet.write_string(1, 2, "=100%").unwrap();
-    sheet.merge_range(2, 0, 3, 2, "合并", &Format::new()).unwrap();
+    sheet
+        .merge_range(2, 0, 3, 2, "合并", &Format::new())
+        .unwrap();
     sheet.write_string(3, 3, "D4").unwrap();
     // A merge below the last cell is clipped away: the grid never grows for merges.
     sheet.merge_range(5, 0, 6, 1, "", &Format::new()).unwrap();
@@ -470,15 +565,24 @@ fn zip_that_is_not_a_workbook() {
         }
         zip.finish().unwrap().into_inner()
     };
-    let ods = make(&[("mimetype", "application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", "<x/>")]);
+    let ods = make(&[
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("content.xml", "<x/>"),
+    ]);
     match read_bytes("t.ods", &ods) {
         Err(Error::Unreadable { reason, .. }) => assert_eq!(reason, "ODS is not supported yet"),
         other => panic!("{other:?}"),
     }
     let docx = make(&[("word/document.xml", "<w/>")]);
-    assert!(matches!(read_bytes("t.xlsx", &docx), Err(Error::Unreadable { .. })));
+    assert!(matches!(
+        read_bytes("t.xlsx", &docx),
+        Err(Error::Unreadable { .. })
+    ));
     let plain = make(&[("a.txt", "hello")]);
-    assert!(matches!(read_bytes("t.xlsx", &plain), Err(Error::Unreadable { .. })));
+    assert!(matches!(
+        read_bytes("t.xlsx", &plain),
+        Err(Error::Unreadable { .. })
+    ));
 }
 
 /// A stored zip of `count` small entries whose headers claim `claimed` bytes each
@@ -489,7 +593,11 @@ fn zip_claiming(count: usize, claimed: u32) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for n in 0..count {
-        let name = if n == 0 { "xl/workbook.xml".to_string() } else { format!("xl/part{n}.xml") };
+        let name = if n == 0 {
+            "xl/workbook.xml".to_string()
+        } else {
+            format!("xl/part{n}.xml")
+        };
         zip.start_file(name, opts).unwrap();
         zip.write_all(b"<x/>").unwrap();
     }
@@ -523,7 +631,9 @@ fn zip_bomb_is_refused() {
 fn declared_sizes_over_the_total_limit_are_refused() {
     // 103 entries of 10 MiB each (too small for the ratio check) pass 1 GiB together.
     match read_bytes("lies.xlsx", &zip_claiming(103, 10 << 20)) {
-        Err(Error::TooLarge { reason, .. }) => assert!(reason.contains("expands to more"), "{reason}"),
+        Err(Error::TooLarge { reason, .. }) => {
+            assert!(reason.contains("expands to more"), "{reason}")
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -543,7 +653,8 @@ fn malformed_sheet_xml_never_panics() {
     ];
     for body in bodies {
         match read_bytes("odd.xlsx", &minimal_xlsx(&[("s", "visible", body)])) {
-            Ok(_) | Err(Error::Unreadable { .. } | Error::TooLarge { .. } | Error::Empty { .. }) => {}
+            Ok(_)
+            | Err(Error::Unreadable { .. } | Error::TooLarge { .. } | Error::Empty { .. }) => {}
             Err(other) => panic!("{body}: {other:?}"),
         }
     }
@@ -555,7 +666,10 @@ fn malformed_sheet_xml_never_panics() {
 fn xls_reads_like_the_xlsx_it_was_made_from() {
     let dir = temp_dir("xls");
     let status = std::process::Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}/profile", dir.display()))
+        .arg(format!(
+            "-env:UserInstallation=file://{}/profile",
+            dir.display()
+        ))
         .args(["--headless", "--convert-to", "xls:MS Excel 97", "--outdir"])
         .arg(&dir)
         .arg(fixture("luan_2023.xlsx"))
@@ -588,7 +702,14 @@ fn xls_reads_like_the_xlsx_it_was_made_from() {
             for r in 0..a.height() {
                 for c in 0..a.width().max(b.width()) {
                     match (a.raw(r, c), b.raw(r, c)) {
-                        (Cell::Number { value: x, .. }, Cell::Number { value: y, decimals: None, .. }) => {
+                        (
+                            Cell::Number { value: x, .. },
+                            Cell::Number {
+                                value: y,
+                                decimals: None,
+                                ..
+                            },
+                        ) => {
                             assert!((x - y).abs() < 1e-9, "{}", a.origin(r, c))
                         }
                         (x, y) => assert_eq!(x, y, "{}", a.origin(r, c)),

@@ -21,21 +21,26 @@ pub(super) fn has_utf16_bom(bytes: &[u8]) -> bool {
 /// decoded as its superset GB18030. Returns the text (without BOM) and warnings.
 pub(super) fn decode(file: &str, bytes: &[u8]) -> (String, Vec<String>) {
     let mut warnings = Vec::new();
-    let (encoding, body): (&'static Encoding, &[u8]) = if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
-        (UTF_8, rest)
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        (UTF_16LE, rest)
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        (UTF_16BE, rest)
-    } else if let Ok(text) = std::str::from_utf8(bytes) {
-        return (text.to_string(), warnings);
-    } else {
-        let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
-        detector.feed(bytes, true);
-        let guess = detector.guess(Some(b"cn"), Utf8Detection::Allow);
-        let guess = if guess == GBK || guess == GB18030 { GB18030 } else { guess };
-        (guess, bytes)
-    };
+    let (encoding, body): (&'static Encoding, &[u8]) =
+        if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
+            (UTF_8, rest)
+        } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+            (UTF_16LE, rest)
+        } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+            (UTF_16BE, rest)
+        } else if let Ok(text) = std::str::from_utf8(bytes) {
+            return (text.to_string(), warnings);
+        } else {
+            let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+            detector.feed(bytes, true);
+            let guess = detector.guess(Some(b"cn"), Utf8Detection::Allow);
+            let guess = if guess == GBK || guess == GB18030 {
+                GB18030
+            } else {
+                guess
+            };
+            (guess, bytes)
+        };
     let (text, had_errors) = encoding.decode_without_bom_handling(body);
     if had_errors {
         warnings.push(format!(
@@ -57,7 +62,11 @@ pub(super) fn sheet_name(file: &str) -> String {
         Some(i) if i + 2 < stem.len() => stem[i + 2..].to_string(),
         _ => stem,
     };
-    if name.is_empty() { "Sheet1".to_string() } else { name }
+    if name.is_empty() {
+        "Sheet1".to_string()
+    } else {
+        name
+    }
 }
 
 /// Tab for `.tsv` files and for a first line with tabs and no commas; comma otherwise.
@@ -89,10 +98,8 @@ pub(super) fn unprotect(field: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(ch) = chars.next() {
-        if ch == '"' {
-            if chars.next() != Some('"') {
-                return field.into();
-            }
+        if ch == '"' && chars.next() != Some('"') {
+            return field.into();
         }
         out.push(ch);
     }
@@ -210,7 +217,10 @@ mod tests {
 
     #[test]
     fn sheet_names() {
-        assert_eq!(sheet_name("dir/luan_2023__公积金中心运转维护经费.csv"), "公积金中心运转维护经费");
+        assert_eq!(
+            sheet_name("dir/luan_2023__公积金中心运转维护经费.csv"),
+            "公积金中心运转维护经费"
+        );
         assert_eq!(sheet_name("yancheng_2022.csv"), "yancheng_2022");
         assert_eq!(sheet_name("a__b__c.tsv"), "c");
         assert_eq!(sheet_name("odd__.csv"), "odd__");
@@ -224,7 +234,10 @@ mod tests {
         assert_eq!(delimiter("x.txt", "a\tb\nc,d"), b'\t');
         assert_eq!(delimiter("x.csv", "a\tb,c"), b',');
         let wb = parse("x.txt", "项目\t金额\n办公费\t1.50\n").unwrap();
-        assert_eq!(cells(&wb), vec![vec!["项目", "金额"], vec!["办公费", "1.50"]]);
+        assert_eq!(
+            cells(&wb),
+            vec![vec!["项目", "金额"], vec!["办公费", "1.50"]]
+        );
     }
 
     #[test]
@@ -245,7 +258,10 @@ mod tests {
     fn ragged_rows_and_trailing_empties() {
         let wb = parse("r.csv", "a,,,\r\n,,c,\r\n,,,\r\nd\r\n").unwrap();
         let s = &wb.sheets[0];
-        assert_eq!(cells(&wb), vec![vec!["a"], vec!["", "", "c"], vec![], vec!["d"]]);
+        assert_eq!(
+            cells(&wb),
+            vec![vec!["a"], vec!["", "", "c"], vec![], vec!["d"]]
+        );
         assert!(!s.merges_known);
         assert_eq!(s.name, "r");
     }

@@ -4,8 +4,8 @@ use std::io::{Cursor, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use calamine::{
-    Data, DataRef, Dimensions, ExcelDateTime, Reader, SheetType, SheetVisible, Xls, XlsError,
-    Xlsx, XlsxError,
+    Data, DataRef, Dimensions, ExcelDateTime, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsx,
+    XlsxError,
 };
 
 use super::{
@@ -29,14 +29,13 @@ pub(super) enum ZipKind {
 /// zip 9 stops every entry at its declared uncompressed size, so checking the declared
 /// sizes here bounds what calamine can inflate later.
 pub(super) fn inspect_zip(file: &str, bytes: &[u8]) -> Result<ZipKind> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        unreadable(file, format!("truncated or corrupt zip archive ({e})"))
-    })?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| unreadable(file, format!("truncated or corrupt zip archive ({e})")))?;
     let mut total: u64 = 0;
     for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|e| {
-            unreadable(file, format!("truncated or corrupt zip archive ({e})"))
-        })?;
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| unreadable(file, format!("truncated or corrupt zip archive ({e})")))?;
         let size = entry.size();
         let packed = entry.compressed_size().max(1);
         if size > RATIO_CHECK_MIN_BYTES && size / packed > MAX_COMPRESSION_RATIO {
@@ -61,8 +60,11 @@ pub(super) fn inspect_zip(file: &str, bytes: &[u8]) -> Result<ZipKind> {
             ));
         }
     }
-    let names: std::collections::HashSet<String> =
-        archive.file_names().flatten().map(|n| n.into_owned()).collect();
+    let names: std::collections::HashSet<String> = archive
+        .file_names()
+        .flatten()
+        .map(|n| n.into_owned())
+        .collect();
     let has = |name: &str| names.contains(name);
     if has("xl/workbook.xml") {
         return Ok(ZipKind::Xlsx);
@@ -176,9 +178,11 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
             Err(e) => return Err(xlsx_error(file, &context, e)),
         }
         let rows = grid.finish()?;
-        let merges = catch_unwind(AssertUnwindSafe(|| wb.merge_cells_by_sheet_name(&meta.name)))
-            .map_err(|_| "malformed merged-cell references".to_string())
-            .and_then(|r| r.map_err(|e| e.to_string()));
+        let merges = catch_unwind(AssertUnwindSafe(|| {
+            wb.merge_cells_by_sheet_name(&meta.name)
+        }))
+        .map_err(|_| "malformed merged-cell references".to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
         let merges = unmerged_on_error(file, &meta.name, merges, &mut out.warnings);
         push_sheet(&mut out, &meta, rows, merges);
     }
@@ -205,7 +209,10 @@ fn read_xls_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
         if matches!(e, XlsError::Password) || is_encrypted_package(bytes) {
             unreadable(file, "password-protected or encrypted workbook")
         } else {
-            unreadable(file, format!("damaged or unsupported xls workbook{context}: {e}"))
+            unreadable(
+                file,
+                format!("damaged or unsupported xls workbook{context}: {e}"),
+            )
         }
     };
     let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| xls_error("", e))?;
@@ -235,9 +242,11 @@ fn read_xls_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
         }
         drop(range);
         let rows = grid.finish()?;
-        let merges = catch_unwind(AssertUnwindSafe(|| wb.merge_cells_by_sheet_name(&meta.name)))
-            .map_err(|_| "malformed merged-cell references".to_string())
-            .and_then(|r| r.map_err(|e| e.to_string()));
+        let merges = catch_unwind(AssertUnwindSafe(|| {
+            wb.merge_cells_by_sheet_name(&meta.name)
+        }))
+        .map_err(|_| "malformed merged-cell references".to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
         let merges = unmerged_on_error(file, &meta.name, merges, &mut out.warnings);
         push_sheet(&mut out, &meta, rows, merges);
     }
@@ -273,7 +282,14 @@ fn push_sheet(
     let sheet = match merges {
         Some(dims) => {
             let merges = dims.iter().map(to_merge).collect();
-            sheet_with_merges(&out.file, &meta.name, hidden, rows, merges, &mut out.warnings)
+            sheet_with_merges(
+                &out.file,
+                &meta.name,
+                hidden,
+                rows,
+                merges,
+                &mut out.warnings,
+            )
         }
         None => {
             // Merges unknown: merges_known stays false.
@@ -428,7 +444,12 @@ fn datetime_text(dt: &ExcelDateTime) -> String {
         let secs = (v * 86_400.0).round();
         let sign = if secs < 0.0 { "-" } else { "" };
         let secs = secs.abs().min(1e15) as u64;
-        return format!("{sign}{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+        return format!(
+            "{sign}{}:{:02}:{:02}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        );
     }
     let (y, mo, d, h, mi, s, _ms) = dt.to_ymd_hms_milli();
     if (0.0..1.0).contains(&v) {
@@ -462,7 +483,10 @@ mod tests {
         assert_eq!(NumFmt::parse("0.0%"), fmt(Some(1), true));
         assert_eq!(NumFmt::parse("0.00_ ;[Red]\\-0.00\\ "), fmt(Some(2), false));
         assert_eq!(NumFmt::parse("#,##0.00_);(#,##0.00)"), fmt(Some(2), false));
-        assert_eq!(NumFmt::parse("\"¥\"#,##0.00;\"¥\"\\-#,##0.00"), fmt(Some(2), false));
+        assert_eq!(
+            NumFmt::parse("\"¥\"#,##0.00;\"¥\"\\-#,##0.00"),
+            fmt(Some(2), false)
+        );
         assert_eq!(NumFmt::parse("[$-804]#,##0.000"), fmt(Some(3), false));
         assert_eq!(NumFmt::parse("0.00\"万元\""), fmt(Some(2), false));
         assert_eq!(NumFmt::parse("\"50.5%\"0"), fmt(Some(0), false));
