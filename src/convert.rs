@@ -7,10 +7,10 @@ use crate::error::{Error, Result};
 use crate::grid::Workbook;
 use crate::model::Document;
 use crate::render::RenderedWorkbook;
+use crate::template::Template;
 use crate::template::detect::{Score, detect};
 use crate::template::read::read_workbook;
 use crate::template::write::render;
-use crate::template::Template;
 use crate::warning::Warning;
 use crate::write::csv::{CsvEncoding, csv_bytes};
 use crate::write::write_atomically;
@@ -40,10 +40,17 @@ pub struct Loaded {
 /// Reads any supported file into the canonical model.
 pub fn load(path: &Path, options: &ReadOptions) -> Result<Loaded> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     if is_json(path, &bytes) {
         let document = parse_json(&name, &bytes)?;
-        return Ok(Loaded { document, warnings: Vec::new(), scores: Vec::new() });
+        return Ok(Loaded {
+            document,
+            warnings: Vec::new(),
+            scores: Vec::new(),
+        });
     }
     let book = crate::read::read_bytes(&name, &bytes)?;
     load_workbook(&book, options)
@@ -84,7 +91,10 @@ pub fn load_workbook(book: &Workbook, options: &ReadOptions) -> Result<Loaded> {
                     None => "no layouts to compare with".into(),
                 },
             })?;
-            let t = templates.into_iter().find(|t| t.id == best.layout).expect("scored layouts exist");
+            let t = templates
+                .into_iter()
+                .find(|t| t.id == best.layout)
+                .expect("scored layouts exist");
             (t, scores)
         }
     };
@@ -103,11 +113,20 @@ pub fn load_workbook(book: &Workbook, options: &ReadOptions) -> Result<Loaded> {
             Err(e) => warnings.push(Warning::new(format!("the hidden canonical copy is unreadable and was ignored: {e}"))),
         }
     }
-    Ok(Loaded { document, warnings, scores })
+    Ok(Loaded {
+        document,
+        warnings,
+        scores,
+    })
 }
 
 /// The embedded document, if the form still shows exactly what it says.
-fn embedded_document(file: &str, json: &str, from_form: &Document, template: &Template) -> Result<Option<Document>> {
+fn embedded_document(
+    file: &str,
+    json: &str,
+    from_form: &Document,
+    template: &Template,
+) -> Result<Option<Document>> {
     let embedded = parse_json(file, json.as_bytes())?;
     let mut same_form = from_form.clone();
     same_form.source = embedded.source.clone();
@@ -122,12 +141,20 @@ fn embedded_document(file: &str, json: &str, from_form: &Document, template: &Te
 fn cell_texts(book: &RenderedWorkbook) -> Vec<Vec<(u32, u32, String)>> {
     book.sheets
         .iter()
-        .map(|s| s.cells.iter().map(|c| (c.row, c.col, c.content.display())).collect())
+        .map(|s| {
+            s.cells
+                .iter()
+                .map(|c| (c.row, c.col, c.content.display()))
+                .collect()
+        })
         .collect()
 }
 
 fn is_json(path: &Path, bytes: &[u8]) -> bool {
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     ext.as_deref() == Some("json") || bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
@@ -141,7 +168,11 @@ pub fn parse_json(file: &str, bytes: &[u8]) -> Result<Document> {
     if document.schema != crate::model::SCHEMA {
         return Err(Error::Unreadable {
             file: file.to_string(),
-            reason: format!("schema {:?} is not {:?}", document.schema, crate::model::SCHEMA),
+            reason: format!(
+                "schema {:?} is not {:?}",
+                document.schema,
+                crate::model::SCHEMA
+            ),
         });
     }
     Ok(document)
@@ -199,13 +230,20 @@ pub fn render_outputs(doc: &Document, options: &WriteOptions) -> Result<Vec<Outp
         })
     };
     Ok(match options.format {
-        Format::Json => vec![Output { sheet: None, bytes: to_json(doc).into_bytes() }],
+        Format::Json => vec![Output {
+            sheet: None,
+            bytes: to_json(doc).into_bytes(),
+        }],
         Format::Xlsx => {
             let mut book = render(doc, needs_template()?)?;
             if options.embed {
-                book.embedded_json = Some(serde_json::to_string(doc).expect("the model serializes"));
+                book.embedded_json =
+                    Some(serde_json::to_string(doc).expect("the model serializes"));
             }
-            vec![Output { sheet: None, bytes: xlsx_bytes(&book)? }]
+            vec![Output {
+                sheet: None,
+                bytes: xlsx_bytes(&book)?,
+            }]
         }
         Format::Csv => {
             let book = render(doc, needs_template()?)?;
@@ -232,7 +270,10 @@ pub fn output_paths(path: &Path, outputs: &[Output]) -> Vec<PathBuf> {
         .map(|o| match &o.sheet {
             None => path.to_path_buf(),
             Some(sheet) => {
-                let safe: String = sheet.chars().map(|c| if "/\\:*?\"<>|".contains(c) { '_' } else { c }).collect();
+                let safe: String = sheet
+                    .chars()
+                    .map(|c| if "/\\:*?\"<>|".contains(c) { '_' } else { c })
+                    .collect();
                 path.with_file_name(format!("{stem}__{safe}.{ext}"))
             }
         })

@@ -177,7 +177,10 @@ impl Sheet {
 
     /// The cell as stored (a covered cell of a merge is empty).
     pub fn raw(&self, row: usize, col: usize) -> &Cell {
-        self.rows.get(row).and_then(|r| r.get(col)).unwrap_or(&EMPTY)
+        self.rows
+            .get(row)
+            .and_then(|r| r.get(col))
+            .unwrap_or(&EMPTY)
     }
 
     /// The merged area that covers a cell, if any.
@@ -254,8 +257,19 @@ mod tests {
 
     #[test]
     fn merged_value_belongs_to_every_covered_cell() {
-        let mut s = Sheet::new("s", vec![vec![Cell::Text("x".into()), Cell::Empty], vec![Cell::Empty, Cell::Empty]]);
-        s.set_merges([Merge { first_row: 0, first_col: 0, last_row: 1, last_col: 1 }]);
+        let mut s = Sheet::new(
+            "s",
+            vec![
+                vec![Cell::Text("x".into()), Cell::Empty],
+                vec![Cell::Empty, Cell::Empty],
+            ],
+        );
+        s.set_merges([Merge {
+            first_row: 0,
+            first_col: 0,
+            last_row: 1,
+            last_col: 1,
+        }]);
         assert_eq!(s.value(1, 1), &Cell::Text("x".into()));
         assert_eq!(s.raw(1, 1), &Cell::Empty);
         assert_eq!(s.extent_right(0, 0), 1);
@@ -264,7 +278,12 @@ mod tests {
     #[test]
     fn whole_sheet_merge_is_clipped() {
         let mut s = Sheet::new("s", vec![vec![Cell::Text("x".into()), Cell::Empty]]);
-        s.set_merges([Merge { first_row: 0, first_col: 0, last_row: 1_048_575, last_col: 16_383 }]);
+        s.set_merges([Merge {
+            first_row: 0,
+            first_col: 0,
+            last_row: 1_048_575,
+            last_col: 16_383,
+        }]);
         assert_eq!(s.merges()[0].last_row, 0);
         assert_eq!(s.merges()[0].last_col, 1);
     }

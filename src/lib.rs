@@ -18,5 +18,5 @@ pub mod warning;
 
 pub use template::Template;
 pub use warning::Warning;
-pub mod convert;
 pub mod cli;
+pub mod convert;

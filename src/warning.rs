@@ -15,11 +15,17 @@ pub struct Warning {
 
 impl Warning {
     pub fn new(message: impl Into<String>) -> Warning {
-        Warning { cell: None, message: message.into() }
+        Warning {
+            cell: None,
+            message: message.into(),
+        }
     }
 
     pub fn at(cell: impl Into<String>, message: impl Into<String>) -> Warning {
-        Warning { cell: Some(cell.into()), message: message.into() }
+        Warning {
+            cell: Some(cell.into()),
+            message: message.into(),
+        }
     }
 }
 

@@ -13,16 +13,30 @@ fn stderr(out: &std::process::Output) -> String {
 fn convert_luan_to_national_xlsx() {
     let dir = scratch("cli-convert");
     let out_path = dir.join("national.xlsx");
-    let out = jixiao(&["convert", fixture("luan_2023.xlsx").to_str().unwrap(), "--to", "national", "-o", out_path.to_str().unwrap()]);
+    let out = jixiao(&[
+        "convert",
+        fixture("luan_2023.xlsx").to_str().unwrap(),
+        "--to",
+        "national",
+        "-o",
+        out_path.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("2 project(s), 38 indicator(s)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("2 project(s), 38 indicator(s)"),
+        "{}",
+        stderr(&out)
+    );
     let back = load(&out_path);
     assert_eq!(back.projects.len(), 2);
 }
 
 #[test]
 fn json_goes_to_stdout_by_default() {
-    let out = jixiao(&["convert", fixture("luan_2023_stacked.csv").to_str().unwrap()]);
+    let out = jixiao(&[
+        "convert",
+        fixture("luan_2023_stacked.csv").to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["schema"], "jixiao/1");
@@ -33,10 +47,26 @@ fn json_goes_to_stdout_by_default() {
 #[test]
 fn csv_to_stdout_needs_a_format_and_works_with_one() {
     let input = fixture("luan_2023.xlsx");
-    let out = jixiao(&["convert", input.to_str().unwrap(), "--to", "national", "-o", "-"]);
+    let out = jixiao(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--to",
+        "national",
+        "-o",
+        "-",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("--format"));
-    let out = jixiao(&["convert", input.to_str().unwrap(), "--to", "national", "-o", "-", "--format", "csv"]);
+    let out = jixiao(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--to",
+        "national",
+        "-o",
+        "-",
+        "--format",
+        "csv",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("项目支出绩效目标申报表"));
 }
@@ -58,7 +88,15 @@ fn layouts_and_schema_print() {
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(schema["title"], "Document");
     let text = schema.to_string();
-    for field in ["fiscal_year", "money_unit", "indicators", "half_year", "schedule", "inferred", "duties"] {
+    for field in [
+        "fiscal_year",
+        "money_unit",
+        "indicators",
+        "half_year",
+        "schedule",
+        "inferred",
+        "duties",
+    ] {
         assert!(text.contains(field), "schema lacks {field}");
     }
 }
@@ -69,7 +107,14 @@ fn assert_unreadable(name: &str, bytes: &[u8], expect: &str) {
     let input = dir.join(name);
     std::fs::write(&input, bytes).unwrap();
     let output = dir.join("out.xlsx");
-    let out = jixiao(&["convert", input.to_str().unwrap(), "--to", "national", "-o", output.to_str().unwrap()]);
+    let out = jixiao(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--to",
+        "national",
+        "-o",
+        output.to_str().unwrap(),
+    ]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{name}: {err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{name}: one line: {err}");
@@ -77,7 +122,10 @@ fn assert_unreadable(name: &str, bytes: &[u8], expect: &str) {
     assert!(err.contains(expect), "{name}: says {expect:?}: {err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(!output.exists(), "{name}: no output written");
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers.len(), 1, "only the input remains: {leftovers:?}");
 }
 
@@ -88,24 +136,39 @@ fn empty_file() {
 
 #[test]
 fn not_a_spreadsheet() {
-    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let bytes: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     assert_unreadable("random.xlsx", &bytes, "not a readable spreadsheet");
 }
 
 #[test]
 fn truncated_zip() {
     let bytes = std::fs::read(fixture("luan_2023.xlsx")).unwrap();
-    assert_unreadable("truncated.xlsx", &bytes[..bytes.len() / 2], "not a readable spreadsheet");
+    assert_unreadable(
+        "truncated.xlsx",
+        &bytes[..bytes.len() / 2],
+        "not a readable spreadsheet",
+    );
 }
 
 #[test]
 fn sheet_with_no_known_labels() {
-    assert_unreadable("shopping.csv", "苹果,3\r\n香蕉,5\r\n".as_bytes(), "no performance target table");
+    assert_unreadable(
+        "shopping.csv",
+        "苹果,3\r\n香蕉,5\r\n".as_bytes(),
+        "no performance target table",
+    );
 }
 
 #[test]
 fn a_missing_file() {
-    let out = jixiao(&["convert", "/nonexistent/table.xlsx", "-o", "/tmp/never.json"]);
+    let out = jixiao(&[
+        "convert",
+        "/nonexistent/table.xlsx",
+        "-o",
+        "/tmp/never.json",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("/nonexistent/table.xlsx"));
 }

@@ -27,7 +27,9 @@ fn luan_per_sheet_csvs_together_have_every_fact() {
         fixture("luan_2023__公积金中心市本级及管理部管理费.csv"),
         fixture("luan_2023__公积金中心运转维护经费.csv"),
     ];
-    let doc = convert::load_many(&paths, &Default::default()).unwrap().document;
+    let doc = convert::load_many(&paths, &Default::default())
+        .unwrap()
+        .document;
     assert_facts("luan_2023.facts.json", &doc, &[]);
 }
 
@@ -38,7 +40,10 @@ fn amounts_keep_their_published_scale() {
     assert_eq!(annual.total.unwrap().to_string(), "77.03");
     assert_eq!(annual.other.unwrap().to_string(), "0.00");
     let json = convert::to_json(&doc);
-    assert!(json.contains("\"other\": \"0.00\""), "money is a string with its scale");
+    assert!(
+        json.contains("\"other\": \"0.00\""),
+        "money is a string with its scale"
+    );
 }
 
 #[test]
@@ -47,9 +52,17 @@ fn both_periods_become_one_indicator_list() {
     let p2 = &doc.projects[1];
     assert_eq!(p2.indicators.len(), 17);
     // The annual side lists 满意度 rows in another order: values still pair by name.
-    let ind = p2.indicators.iter().find(|i| i.name == "住房公积金业务办理满意").unwrap();
+    let ind = p2
+        .indicators
+        .iter()
+        .find(|i| i.name == "住房公积金业务办理满意")
+        .unwrap();
     assert!(ind.values.mid_term.is_some() && ind.values.annual.is_some());
-    let v = p2.indicators.iter().find(|i| i.name == "业务大厅自助服务区改造费用").unwrap();
+    let v = p2
+        .indicators
+        .iter()
+        .find(|i| i.name == "业务大厅自助服务区改造费用")
+        .unwrap();
     assert_eq!(v.level2.as_deref(), Some("成本指标"));
 }
 
@@ -70,7 +83,14 @@ fn latex_artifacts_are_normalized_with_a_warning() {
         .collect();
     assert!(values.contains(&"≥85%"));
     assert!(!values.iter().any(|v| v.contains('$')));
-    assert!(loaded.warnings.iter().any(|w| w.message.contains("normalized") && w.cell.is_some()), "{:?}", loaded.warnings);
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("normalized") && w.cell.is_some()),
+        "{:?}",
+        loaded.warnings
+    );
 }
 
 fn write_xlsx(doc: &jixiao::Document, to: &str, embed: bool) -> Vec<u8> {
@@ -122,14 +142,20 @@ fn luan_round_trip_in_its_own_layout_reproduces_the_title() {
 #[test]
 fn writing_twice_gives_identical_bytes() {
     let doc = load(&fixture("luan_2023.xlsx"));
-    assert_eq!(write_xlsx(&doc, "national", true), write_xlsx(&doc, "national", true));
+    assert_eq!(
+        write_xlsx(&doc, "national", true),
+        write_xlsx(&doc, "national", true)
+    );
 }
 
 #[test]
 fn csv_output_reads_back() {
     let doc = load(&fixture("luan_2023.xlsx"));
     let dir = scratch("csv-out");
-    for (encoding, name) in [(CsvEncoding::Utf8Bom, "out.csv"), (CsvEncoding::Gbk, "out.gbk.csv")] {
+    for (encoding, name) in [
+        (CsvEncoding::Utf8Bom, "out.csv"),
+        (CsvEncoding::Gbk, "out.gbk.csv"),
+    ] {
         let options = WriteOptions {
             format: Format::Csv,
             template: Some(Template::builtin("national").unwrap()),
@@ -139,7 +165,9 @@ fn csv_output_reads_back() {
         let outputs = convert::render_outputs(&doc, &options).unwrap();
         let paths = convert::save(&dir.join(name), &outputs).unwrap();
         assert_eq!(paths.len(), 2, "one file per sheet");
-        let back = convert::load_many(&paths, &Default::default()).unwrap().document;
+        let back = convert::load_many(&paths, &Default::default())
+            .unwrap()
+            .document;
         assert_facts("luan_2023.facts.json", &back, &[]);
     }
 }

@@ -10,8 +10,14 @@ use rust_xlsxwriter::{Format, Workbook};
 /// The two luan projects stacked on one sheet, as rows of text.
 fn stacked_rows() -> Vec<Vec<String>> {
     let bytes = std::fs::read(fixture("luan_2023_stacked.csv")).unwrap();
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[3..]);
-    reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&bytes[3..]);
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
 }
 
 /// Applies a clerk's habits to the grid.
@@ -22,7 +28,9 @@ fn clerk_variant(rows: Vec<Vec<String>>, top: usize, left: usize) -> Vec<Vec<Str
         for cell in row {
             let cell = match cell.as_str() {
                 "项目名称" => "项目　名称：".to_string(),
-                "主管部门及代码" | "实施单位" | "项目属性" | "项目期" => format!("{cell}："),
+                "主管部门及代码" | "实施单位" | "项目属性" | "项目期" => {
+                    format!("{cell}：")
+                }
                 "项目资金(万元)" => "项目资金（万元）".to_string(),
                 "其中:财政拨款" => "其中：财政拨款".to_string(),
                 _ => cell,
@@ -39,7 +47,10 @@ fn clerk_variant(rows: Vec<Vec<String>>, top: usize, left: usize) -> Vec<Vec<Str
 }
 
 fn write_csv(rows: &[Vec<String>], path: &std::path::Path) {
-    let mut w = csv::WriterBuilder::new().flexible(true).from_path(path).unwrap();
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .unwrap();
     for row in rows {
         if row.is_empty() {
             w.write_record([""]).unwrap();
@@ -60,16 +71,26 @@ fn write_xlsx(rows: &[Vec<String>], path: &std::path::Path, merge_name_label_wid
                 continue;
             }
             match cell.parse::<f64>() {
-                Ok(n) if cell.contains('.') => sheet.write_number_with_format(r as u32, c as u16, n, &Format::new().set_num_format("0.00")),
+                Ok(n) if cell.contains('.') => sheet.write_number_with_format(
+                    r as u32,
+                    c as u16,
+                    n,
+                    &Format::new().set_num_format("0.00"),
+                ),
                 _ => sheet.write_string_with_format(r as u32, c as u16, cell, &plain),
             }
             .unwrap();
         }
         // The name label merged over three columns, the name moved right by one.
-        if merge_name_label_wider && let Some(c) = row.iter().position(|x| x == "项目　名称：") {
+        if merge_name_label_wider && let Some(c) = row.iter().position(|x| x == "项目　名称：")
+        {
             let (r, c) = (r as u32, c as u16);
-            sheet.merge_range(r, c, r, c + 2, "项目　名称：", &plain).unwrap();
-            sheet.merge_range(r, c + 3, r, c + 7, &row[c as usize + 2], &plain).unwrap();
+            sheet
+                .merge_range(r, c, r, c + 2, "项目　名称：", &plain)
+                .unwrap();
+            sheet
+                .merge_range(r, c + 3, r, c + 7, &row[c as usize + 2], &plain)
+                .unwrap();
         }
     }
     book.save(path).unwrap();
@@ -82,7 +103,11 @@ fn moved_table_with_colons_and_blank_row_reads_the_same_from_csv() {
     write_csv(&clerk_variant(stacked_rows(), 3, 2), &path);
     let doc = load(&path);
     assert_facts("luan_2023.facts.json", &doc, &[]);
-    assert!(doc.source.cells["projects[0].name"].ends_with("!E6"), "{:?}", doc.source.cells.get("projects[0].name"));
+    assert!(
+        doc.source.cells["projects[0].name"].ends_with("!E6"),
+        "{:?}",
+        doc.source.cells.get("projects[0].name")
+    );
 }
 
 #[test]

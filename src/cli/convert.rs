@@ -62,7 +62,11 @@ enum EncodingArg {
 }
 
 pub fn run(args: Args) -> Result<i32> {
-    let user_template = args.template.as_deref().map(Template::from_file).transpose()?;
+    let user_template = args
+        .template
+        .as_deref()
+        .map(Template::from_file)
+        .transpose()?;
     let from = match (&args.from, &user_template) {
         (Some(name), _) => Some(template::resolve(name)?),
         (None, _) => None,
@@ -88,13 +92,21 @@ pub fn run(args: Args) -> Result<i32> {
         (None, None) => Format::Json,
     };
     if stdout && format == Format::Xlsx {
-        return Err(Error::Unsupported { message: "xlsx cannot go to stdout; name a file with -o".into() });
+        return Err(Error::Unsupported {
+            message: "xlsx cannot go to stdout; name a file with -o".into(),
+        });
     }
     if format != Format::Json && target.is_none() {
-        return Err(Error::Unsupported { message: "--to LAYOUT is required for xlsx and csv output (see `jixiao layouts`)".into() });
+        return Err(Error::Unsupported {
+            message: "--to LAYOUT is required for xlsx and csv output (see `jixiao layouts`)"
+                .into(),
+        });
     }
 
-    let mut read = ReadOptions { from, ignore_embedded: args.ignore_embedded };
+    let mut read = ReadOptions {
+        from,
+        ignore_embedded: args.ignore_embedded,
+    };
     if read.from.is_none()
         && let Some(user) = &user_template
     {
@@ -103,7 +115,10 @@ pub fn run(args: Args) -> Result<i32> {
         let mut candidates = Template::builtins();
         candidates.push(user.clone());
         let scores = crate::template::detect::detect(&book, &candidates);
-        if let Some(best) = scores.first().filter(|s| s.layout == user.id && s.confidence >= convert::MIN_CONFIDENCE) {
+        if let Some(best) = scores
+            .first()
+            .filter(|s| s.layout == user.id && s.confidence >= convert::MIN_CONFIDENCE)
+        {
             let _ = best;
             read.from = Some(user.clone());
         }
@@ -136,10 +151,18 @@ pub fn run(args: Args) -> Result<i32> {
     eprintln!(
         "{} → {}: {} project(s), {} indicator(s), layout {} → {}",
         input_name,
-        written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+        written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
         doc.projects.len(),
         doc.indicator_count(),
-        if doc.source.layout.is_empty() { "json" } else { &doc.source.layout },
+        if doc.source.layout.is_empty() {
+            "json"
+        } else {
+            &doc.source.layout
+        },
         options.template.as_ref().map_or("json", |t| t.id.as_str()),
     );
     Ok(0)

@@ -34,7 +34,11 @@ pub fn run(args: Args) -> Result<i32> {
         let scores = detect(&book, &templates);
         let best = &scores[0];
         let runner = scores.get(1);
-        let verdict = if best.confidence >= crate::convert::MIN_CONFIDENCE { best.layout.as_str() } else { "unknown" };
+        let verdict = if best.confidence >= crate::convert::MIN_CONFIDENCE {
+            best.layout.as_str()
+        } else {
+            "unknown"
+        };
         out.push_str(&format!(
             "{}\t{}\t{:.0}%\t{} of {} labels",
             input.display(),
@@ -44,7 +48,11 @@ pub fn run(args: Args) -> Result<i32> {
             best.wanted
         ));
         if let Some(r) = runner {
-            out.push_str(&format!("\trunner-up {} {:.0}%", r.layout, r.confidence * 100.0));
+            out.push_str(&format!(
+                "\trunner-up {} {:.0}%",
+                r.layout,
+                r.confidence * 100.0
+            ));
         }
         out.push('\n');
     }

@@ -11,7 +11,10 @@ pub fn run(_: Args) -> Result<i32> {
     let mut out = String::new();
     for t in Template::builtins() {
         let kind = format!("{:?}", t.kind).to_lowercase();
-        out.push_str(&format!("{:<10} {:<10} {}（{}）\n", t.id, kind, t.name, t.region));
+        out.push_str(&format!(
+            "{:<10} {:<10} {}（{}）\n",
+            t.id, kind, t.name, t.region
+        ));
         let fields: Vec<String> = t.fields().iter().map(|f| f.path()).collect();
         out.push_str(&format!("           fields: {}\n", fields.join(", ")));
         if let Some(ind) = &t.indicators {

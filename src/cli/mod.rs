@@ -50,7 +50,9 @@ pub fn main() -> i32 {
         Command::Convert(args) => convert::run(args),
         Command::Detect(args) => detect::run(args),
         Command::Layouts(args) => layouts::run(args),
-        Command::Schema => print_stdout(&(serde_json::to_string_pretty(&crate::model::json_schema()).expect("schema") + "\n")),
+        Command::Schema => print_stdout(
+            &(serde_json::to_string_pretty(&crate::model::json_schema()).expect("schema") + "\n"),
+        ),
     });
     match outcome {
         Ok(Ok(code)) => code,
@@ -68,7 +70,10 @@ fn print_stdout(text: &str) -> Result<i32, Error> {
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(0),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-        Err(e) => Err(Error::Write { path: "<stdout>".into(), reason: e.to_string() }),
+        Err(e) => Err(Error::Write {
+            path: "<stdout>".into(),
+            reason: e.to_string(),
+        }),
     }
 }
 

@@ -113,9 +113,17 @@ mod tests {
 
     #[test]
     fn floats_take_the_cell_format_scale() {
-        assert_eq!(Money::from_f64(77.03, Some(2)).unwrap().to_string(), "77.03");
+        assert_eq!(
+            Money::from_f64(77.03, Some(2)).unwrap().to_string(),
+            "77.03"
+        );
         assert_eq!(Money::from_f64(0.0, Some(2)).unwrap().to_string(), "0.00");
-        assert_eq!(Money::from_f64(77.030_000_000_000_01, None).unwrap().to_string(), "77.03");
+        assert_eq!(
+            Money::from_f64(77.030_000_000_000_01, None)
+                .unwrap()
+                .to_string(),
+            "77.03"
+        );
         assert_eq!(Money::from_f64(500.0, None).unwrap().to_string(), "500");
         assert!(Money::from_f64(f64::NAN, None).is_none());
     }

@@ -43,16 +43,36 @@ pub fn detect(book: &Workbook, templates: &[Template]) -> Vec<Score> {
             // A label may carry a value in itself ("中期目标(2023年—2025年)"): prefix match.
             let found = wanted
                 .iter()
-                .filter(|w| keys.contains(*w) || keys.iter().any(|k| k.starts_with(w.as_str()) && k.len() <= w.len() + 40))
+                .filter(|w| {
+                    keys.contains(*w)
+                        || keys
+                            .iter()
+                            .any(|k| k.starts_with(w.as_str()) && k.len() <= w.len() + 40)
+                })
                 .count();
-            let label_share = if wanted.is_empty() { 0.0 } else { found as f64 / wanted.len() as f64 };
+            let label_share = if wanted.is_empty() {
+                0.0
+            } else {
+                found as f64 / wanted.len() as f64
+            };
             let title_hit = !t.detect.title.is_empty()
-                && texts.iter().any(|x| t.detect.title.iter().any(|w| x.contains(w.as_str())));
+                && texts
+                    .iter()
+                    .any(|x| t.detect.title.iter().any(|w| x.contains(w.as_str())));
             // Labels decide; the title only separates layouts that share a grid.
             let confidence = (label_share * 0.9 + if title_hit { 0.1 } else { 0.0 }).min(1.0);
-            Score { layout: t.id.clone(), confidence, found, wanted: wanted.len() }
+            Score {
+                layout: t.id.clone(),
+                confidence,
+                found,
+                wanted: wanted.len(),
+            }
         })
         .collect();
-    scores.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then_with(|| a.layout.cmp(&b.layout)));
+    scores.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then_with(|| a.layout.cmp(&b.layout))
+    });
     scores
 }

@@ -231,14 +231,23 @@ pub fn parse_department(text: &str) -> Department {
         let code = t[open.len_utf8()..end].trim();
         let name = t[end + end_char.len_utf8()..].trim();
         if !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric()) && !name.is_empty() {
-            return Department { code: Some(code.to_string()), name: name.to_string() };
+            return Department {
+                code: Some(code.to_string()),
+                name: name.to_string(),
+            };
         }
     }
     let digits = t.chars().take_while(char::is_ascii_digit).count();
     if digits >= 3 && digits < t.len() {
-        return Department { code: Some(t[..digits].to_string()), name: t[digits..].trim().to_string() };
+        return Department {
+            code: Some(t[..digits].to_string()),
+            name: t[digits..].trim().to_string(),
+        };
     }
-    Department { code: None, name: t.to_string() }
+    Department {
+        code: None,
+        name: t.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -247,7 +256,14 @@ mod tests {
 
     #[test]
     fn paths_round_trip() {
-        for p in ["name", "funding.mid_term.total", "goals.annual.text", "goals.mid_term.period", "doc.department", "period.years"] {
+        for p in [
+            "name",
+            "funding.mid_term.total",
+            "goals.annual.text",
+            "goals.mid_term.period",
+            "doc.department",
+            "period.years",
+        ] {
             assert_eq!(Field::parse(p).unwrap().path(), p);
         }
         assert!(Field::parse("funding.decade.total").is_none());
@@ -257,9 +273,15 @@ mod tests {
     #[test]
     fn departments_with_codes() {
         let d = parse_department("[079]六安市住房公积金中心");
-        assert_eq!((d.code.as_deref(), d.name.as_str()), (Some("079"), "六安市住房公积金中心"));
+        assert_eq!(
+            (d.code.as_deref(), d.name.as_str()),
+            (Some("079"), "六安市住房公积金中心")
+        );
         let d = parse_department("603001唐山市住房公积金管理中心（参公）本级");
-        assert_eq!((d.code.as_deref(), d.name.as_str()), (Some("603001"), "唐山市住房公积金管理中心（参公）本级"));
+        assert_eq!(
+            (d.code.as_deref(), d.name.as_str()),
+            (Some("603001"), "唐山市住房公积金管理中心（参公）本级")
+        );
         let d = parse_department("盐城市住房公积金管理中心（部门）");
         assert_eq!(d.code, None);
     }

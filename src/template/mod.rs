@@ -222,7 +222,10 @@ impl FormCell {
             let pre_k = label_key(pre);
             let post_k = label_key(post);
             let k = label_key(t);
-            if k.starts_with(&pre_k) && k.ends_with(&post_k) && k.len() >= pre_k.len() + post_k.len() {
+            if k.starts_with(&pre_k)
+                && k.ends_with(&post_k)
+                && k.len() >= pre_k.len() + post_k.len()
+            {
                 return k[pre_k.len()..k.len() - post_k.len()].to_string();
             }
         }
@@ -241,14 +244,22 @@ pub struct Placed<'a> {
 impl Template {
     /// Parses a template from TOML; `extends` is resolved against the built-ins.
     pub fn from_toml(name: &str, text: &str) -> Result<Template> {
-        let bad = |message: String| Error::Template { name: name.to_string(), message };
+        let bad = |message: String| Error::Template {
+            name: name.to_string(),
+            message,
+        };
         let mut table: toml::Table = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
-        if let Some(base) = table.get("extends").and_then(|v| v.as_str()).map(str::to_string) {
+        if let Some(base) = table
+            .get("extends")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+        {
             let (_, base_text) = BUILTIN
                 .iter()
                 .find(|(id, _)| *id == base)
                 .ok_or_else(|| bad(format!("extends unknown built-in layout {base:?}")))?;
-            let mut merged: toml::Table = toml::from_str(base_text).map_err(|e| bad(e.to_string()))?;
+            let mut merged: toml::Table =
+                toml::from_str(base_text).map_err(|e| bad(e.to_string()))?;
             merge_tables(&mut merged, table);
             table = merged;
         }
@@ -283,7 +294,9 @@ impl Template {
     pub fn builtins() -> Vec<Template> {
         BUILTIN
             .iter()
-            .map(|(name, text)| Template::from_toml(name, text).expect("built-in templates are valid"))
+            .map(|(name, text)| {
+                Template::from_toml(name, text).expect("built-in templates are valid")
+            })
             .collect()
     }
 
@@ -320,7 +333,12 @@ impl Template {
 
     /// The label keys a reader treats as labels (a value cell never holds one).
     pub fn label_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self.form.iter().flat_map(|r| &r.cells).flat_map(FormCell::keys).collect();
+        let mut keys: Vec<String> = self
+            .form
+            .iter()
+            .flat_map(|r| &r.cells)
+            .flat_map(FormCell::keys)
+            .collect();
         if let Some(ind) = &self.indicators {
             keys.extend(ind.columns.iter().flat_map(IndicatorColumn::keys));
             keys.extend(ind.caption.iter().map(|c| label_key(c)));
@@ -338,7 +356,10 @@ impl Template {
             for cell in &row.cells {
                 let kinds = [cell.label.is_some(), cell.field.is_some()];
                 if kinds.iter().filter(|k| **k).count() != 1 {
-                    return Err(format!("form row {}: a cell needs exactly one of label or field", i + 1));
+                    return Err(format!(
+                        "form row {}: a cell needs exactly one of label or field",
+                        i + 1
+                    ));
                 }
                 for path in cell.field.iter().chain(&cell.capture) {
                     if Field::parse(path).is_none() {
@@ -346,7 +367,10 @@ impl Template {
                     }
                 }
                 if cell.cols == 0 || cell.rows == 0 {
-                    return Err(format!("form row {}: cols and rows must be at least 1", i + 1));
+                    return Err(format!(
+                        "form row {}: cols and rows must be at least 1",
+                        i + 1
+                    ));
                 }
             }
         }
@@ -362,21 +386,42 @@ impl Template {
         if let Some(ind) = &self.indicators {
             for side in &ind.sides {
                 if Period::from_key(side).is_none() {
-                    return Err(format!("indicators: unknown side {side:?} (mid_term, annual, half_year)"));
+                    return Err(format!(
+                        "indicators: unknown side {side:?} (mid_term, annual, half_year)"
+                    ));
                 }
             }
             for col in &ind.columns {
-                const FIELDS: [&str; 8] = ["level1", "level2", "name", "description", "explanation", "basis", "activity", "value"];
+                const FIELDS: [&str; 8] = [
+                    "level1",
+                    "level2",
+                    "name",
+                    "description",
+                    "explanation",
+                    "basis",
+                    "activity",
+                    "value",
+                ];
                 if !FIELDS.contains(&col.field.as_str()) {
-                    return Err(format!("indicators: column {:?} has unknown field {:?}", col.label, col.field));
+                    return Err(format!(
+                        "indicators: column {:?} has unknown field {:?}",
+                        col.label, col.field
+                    ));
                 }
                 if col.field == "value" && col.value_period().is_none() {
-                    return Err(format!("indicators: value column {:?} needs a period or side", col.label));
+                    return Err(format!(
+                        "indicators: value column {:?} needs a period or side",
+                        col.label
+                    ));
                 }
             }
-            let width: u32 = ind.columns.iter().map(|c| c.cols).sum::<u32>() + u32::from(ind.caption.is_some());
+            let width: u32 =
+                ind.columns.iter().map(|c| c.cols).sum::<u32>() + u32::from(ind.caption.is_some());
             if width > self.columns {
-                return Err(format!("indicators: {width} columns but the form has {}", self.columns));
+                return Err(format!(
+                    "indicators: {width} columns but the form has {}",
+                    self.columns
+                ));
             }
         }
         Ok(())
@@ -427,9 +472,15 @@ mod tests {
     fn row_spans_push_later_cells_right() {
         let t = Template::builtin("luan").unwrap();
         let placed = t.placed_form();
-        let fiscal = placed.iter().find(|p| p.cell.field.as_deref() == Some("funding.mid_term.fiscal")).unwrap();
+        let fiscal = placed
+            .iter()
+            .find(|p| p.cell.field.as_deref() == Some("funding.mid_term.fiscal"))
+            .unwrap();
         assert_eq!((fiscal.row, fiscal.col), (4, 4));
-        let goal = placed.iter().find(|p| p.cell.field.as_deref() == Some("goals.annual.text")).unwrap();
+        let goal = placed
+            .iter()
+            .find(|p| p.cell.field.as_deref() == Some("goals.annual.text"))
+            .unwrap();
         assert_eq!((goal.row, goal.col), (7, 5));
     }
 

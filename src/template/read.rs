@@ -73,9 +73,7 @@ struct Region {
 
 impl<'t> Reader<'t> {
     fn start_label(&self) -> Option<&'t str> {
-        self.form
-            .iter()
-            .find_map(|p| p.cell.label.as_deref())
+        self.form.iter().find_map(|p| p.cell.label.as_deref())
     }
 
     fn is_label(&self, text: &str) -> bool {
@@ -84,17 +82,24 @@ impl<'t> Reader<'t> {
     }
 
     fn read_sheet(&mut self, sheet: &Sheet) {
-        let Some(start_label) = self.start_label() else { return };
+        let Some(start_label) = self.start_label() else {
+            return;
+        };
         let start_key = label_key(start_label);
         let starts: Vec<(usize, usize)> = cells(sheet)
-            .filter(|(r, c, text)| label_key(text) == start_key && self.has_value_right(sheet, *r, *c))
+            .filter(|(r, c, text)| {
+                label_key(text) == start_key && self.has_value_right(sheet, *r, *c)
+            })
             .map(|(r, c, _)| (r, c))
             .collect();
         let mut previous_end = 0;
         for (i, &(row, _)) in starts.iter().enumerate() {
             let end_row = starts.get(i + 1).map_or(sheet.height(), |s| s.0);
             self.read_title(sheet, previous_end, row);
-            let region = Region { first_row: row, end_row };
+            let region = Region {
+                first_row: row,
+                end_row,
+            };
             previous_end = self.read_project(sheet, region);
         }
     }
@@ -119,18 +124,27 @@ impl<'t> Reader<'t> {
         let title = texts
             .iter()
             .find(|(_, _, t)| wanted.iter().any(|w| t.contains(w.as_str())))
-            .or_else(|| texts.iter().find(|(_, _, t)| t.contains("表") && t.chars().count() > 4));
+            .or_else(|| {
+                texts
+                    .iter()
+                    .find(|(_, _, t)| t.contains("表") && t.chars().count() > 4)
+            });
         if let Some((r, c, text)) = title
             && self.doc.title.is_none()
         {
             let cleaned = self.clean(sheet, *r, *c, text);
             self.doc.title = Some(cleaned);
-            self.doc.source.cells.insert("title".into(), sheet.origin(*r, *c));
+            self.doc
+                .source
+                .cells
+                .insert("title".into(), sheet.origin(*r, *c));
         }
         if self.doc.fiscal_year.is_none() {
-            let year = title
-                .and_then(|(_, _, t)| find_year(t))
-                .or_else(|| texts.iter().find_map(|(_, _, t)| find_year(t).filter(|_| t.contains("年度"))));
+            let year = title.and_then(|(_, _, t)| find_year(t)).or_else(|| {
+                texts
+                    .iter()
+                    .find_map(|(_, _, t)| find_year(t).filter(|_| t.contains("年度")))
+            });
             self.doc.fiscal_year = year;
         }
     }
@@ -145,13 +159,24 @@ impl<'t> Reader<'t> {
             .as_ref()
             .and_then(|spec| find_header(sheet, region, spec).map(|h| (spec, h)));
         let form_end = header.as_ref().map_or(region.end_row, |(_, h)| h.row);
-        let mut last_row = self.read_form(sheet, Region { end_row: form_end, ..region }, &mut project, index);
+        let mut last_row = self.read_form(
+            sheet,
+            Region {
+                end_row: form_end,
+                ..region
+            },
+            &mut project,
+            index,
+        );
         if let Some((spec, header)) = header {
             last_row = self.read_indicators(sheet, region, spec, &header, &mut project, index);
         } else if self.template.indicators.is_some() {
             self.warnings.push(Warning::at(
                 sheet.origin(region.first_row, 0),
-                format!("project {:?}: no indicator table found below it", project.name),
+                format!(
+                    "project {:?}: no indicator table found below it",
+                    project.name
+                ),
             ));
         }
         if self.doc.source.sheet.is_none() {
@@ -162,7 +187,13 @@ impl<'t> Reader<'t> {
     }
 
     /// Reads the label/value grid; returns the last row that held one of its labels.
-    fn read_form(&mut self, sheet: &Sheet, region: Region, project: &mut Project, index: usize) -> usize {
+    fn read_form(
+        &mut self,
+        sheet: &Sheet,
+        region: Region,
+        project: &mut Project,
+        index: usize,
+    ) -> usize {
         // Every occurrence of every form label in the region, in reading order.
         let mut occurrences: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         let prefix_keys: Vec<String> = self
@@ -174,11 +205,15 @@ impl<'t> Reader<'t> {
         let form_keys: Vec<String> = self.form.iter().flat_map(|p| p.cell.keys()).collect();
         for r in region.first_row..region.end_row {
             for c in 0..sheet.rows.get(r).map_or(0, Vec::len) {
-                let Cell::Text(text) = sheet.raw(r, c) else { continue };
+                let Cell::Text(text) = sheet.raw(r, c) else {
+                    continue;
+                };
                 let key = label_key(text);
                 if form_keys.contains(&key) {
                     occurrences.entry(key).or_default().push((r, c));
-                } else if let Some(prefix) = prefix_keys.iter().find(|p| key.starts_with(p.as_str())) {
+                } else if let Some(prefix) =
+                    prefix_keys.iter().find(|p| key.starts_with(p.as_str()))
+                {
                     occurrences.entry(prefix.clone()).or_default().push((r, c));
                 }
             }
@@ -207,9 +242,15 @@ impl<'t> Reader<'t> {
             }
         }
         for placed in form.iter().filter(|p| p.cell.field.is_some()) {
-            let Some(field) = placed.cell.field() else { continue };
-            let Some(label) = anchor(&form, placed) else { continue };
-            let Some(&at) = found.get(&(label.row, label.col)) else { continue };
+            let Some(field) = placed.cell.field() else {
+                continue;
+            };
+            let Some(label) = anchor(&form, placed) else {
+                continue;
+            };
+            let Some(&at) = found.get(&(label.row, label.col)) else {
+                continue;
+            };
             let target = match placed.cell.from {
                 FromSide::Left => self.value_right(sheet, at.0, at.1),
                 FromSide::Above => {
@@ -225,15 +266,18 @@ impl<'t> Reader<'t> {
                 continue;
             }
             match (field.kind(), cell) {
-                (FieldKind::Money, Cell::Number { value, decimals, .. }) => {
-                    match Money::from_f64(*value, decimals.or(Some(2))) {
-                        Some(m) => {
-                            field.set_money(project, m);
-                            self.note_origin(sheet, (r, c), field, index);
-                        }
-                        None => self.keep_unplaced(sheet, (r, c), label.cell, cell.display(), project),
+                (
+                    FieldKind::Money,
+                    Cell::Number {
+                        value, decimals, ..
+                    },
+                ) => match Money::from_f64(*value, decimals.or(Some(2))) {
+                    Some(m) => {
+                        field.set_money(project, m);
+                        self.note_origin(sheet, (r, c), field, index);
                     }
-                }
+                    None => self.keep_unplaced(sheet, (r, c), label.cell, cell.display(), project),
+                },
                 _ => {
                     let text = placed.cell.unformatted(&cell.display());
                     self.store_text(sheet, (r, c), field, text, project, index);
@@ -259,22 +303,44 @@ impl<'t> Reader<'t> {
         None
     }
 
-    fn store_text(&mut self, sheet: &Sheet, at: (usize, usize), field: Field, text: String, project: &mut Project, index: usize) {
+    fn store_text(
+        &mut self,
+        sheet: &Sheet,
+        at: (usize, usize),
+        field: Field,
+        text: String,
+        project: &mut Project,
+        index: usize,
+    ) {
         let cleaned = self.clean(sheet, at.0, at.1, text.trim());
         if field.set_text(&mut self.doc, project, cleaned.clone()) {
             self.note_origin(sheet, at, field, index);
         } else {
             self.warnings.push(Warning::at(
                 sheet.origin(at.0, at.1),
-                format!("{:?} is not a valid {}; kept in extras", cleaned, field.path()),
+                format!(
+                    "{:?} is not a valid {}; kept in extras",
+                    cleaned,
+                    field.path()
+                ),
             ));
             project.extras.insert(field.path(), cleaned);
         }
     }
 
-    fn keep_unplaced(&mut self, sheet: &Sheet, at: (usize, usize), label: &super::FormCell, text: String, project: &mut Project) {
+    fn keep_unplaced(
+        &mut self,
+        sheet: &Sheet,
+        at: (usize, usize),
+        label: &super::FormCell,
+        text: String,
+        project: &mut Project,
+    ) {
         let name = label.label.clone().unwrap_or_default();
-        self.warnings.push(Warning::at(sheet.origin(at.0, at.1), format!("{name}: {text:?} is not an amount; kept in extras")));
+        self.warnings.push(Warning::at(
+            sheet.origin(at.0, at.1),
+            format!("{name}: {text:?} is not an amount; kept in extras"),
+        ));
         project.extras.insert(name, text);
     }
 
@@ -284,20 +350,35 @@ impl<'t> Reader<'t> {
         } else {
             format!("projects[{index}].{}", field.path())
         };
-        self.doc.source.cells.entry(key).or_insert_with(|| sheet.origin(at.0, at.1));
+        self.doc
+            .source
+            .cells
+            .entry(key)
+            .or_insert_with(|| sheet.origin(at.0, at.1));
     }
 
     /// Normalizes extraction artifacts, with a warning naming the cell.
     fn clean(&mut self, sheet: &Sheet, row: usize, col: usize, text: &str) -> String {
         let cleaned = clean_text(text);
         for change in &cleaned.changes {
-            self.warnings.push(Warning::at(sheet.origin(row, col), format!("normalized: {change}")));
+            self.warnings.push(Warning::at(
+                sheet.origin(row, col),
+                format!("normalized: {change}"),
+            ));
         }
         cleaned.text
     }
 
     /// Reads the indicator rows under the header; returns the last row read.
-    fn read_indicators(&mut self, sheet: &Sheet, region: Region, spec: &IndicatorSpec, header: &Header, project: &mut Project, index: usize) -> usize {
+    fn read_indicators(
+        &mut self,
+        sheet: &Sheet,
+        region: Region,
+        spec: &IndicatorSpec,
+        header: &Header,
+        project: &mut Project,
+        index: usize,
+    ) -> usize {
         let sides: Vec<Option<Period>> = if spec.sides.is_empty() {
             vec![None]
         } else {
@@ -309,9 +390,14 @@ impl<'t> Reader<'t> {
         let mut last_row = header.row;
         for row in header.row + 1..region.end_row {
             let text_at = |col: usize| sheet.value(row, col).display().trim().to_string();
-            let in_table = header.columns.iter().flatten().any(|&c| !text_at(c).is_empty());
+            let in_table = header
+                .columns
+                .iter()
+                .flatten()
+                .any(|&c| !text_at(c).is_empty());
             if !in_table {
-                let anything = (0..sheet.rows.get(row).map_or(0, Vec::len)).any(|c| !sheet.raw(row, c).is_empty());
+                let anything = (0..sheet.rows.get(row).map_or(0, Vec::len))
+                    .any(|c| !sheet.raw(row, c).is_empty());
                 if anything {
                     break;
                 }
@@ -319,10 +405,14 @@ impl<'t> Reader<'t> {
             }
             last_row = row;
             let column = |field: &str, side: Option<Period>| -> Option<usize> {
-                spec.columns.iter().zip(&header.columns).find_map(|(col, at)| {
-                    let same_side = spec.sides.is_empty() || col.side.as_deref().and_then(Period::from_key) == side;
-                    (col.field == field && same_side).then_some(*at).flatten()
-                })
+                spec.columns
+                    .iter()
+                    .zip(&header.columns)
+                    .find_map(|(col, at)| {
+                        let same_side = spec.sides.is_empty()
+                            || col.side.as_deref().and_then(Period::from_key) == side;
+                        (col.field == field && same_side).then_some(*at).flatten()
+                    })
             };
             if let Some(c) = column("level1", None).or_else(|| column("level1", sides[0])) {
                 let t = text_at(c);
@@ -338,7 +428,9 @@ impl<'t> Reader<'t> {
                         level2[s] = Some(t);
                     }
                 }
-                let Some(name_col) = column("name", *side) else { continue };
+                let Some(name_col) = column("name", *side) else {
+                    continue;
+                };
                 let name = text_at(name_col);
                 if name.is_empty() {
                     continue;
@@ -372,7 +464,10 @@ impl<'t> Reader<'t> {
                             if let Some(period) = col.value_period() {
                                 ind.values.set(period, Some(Value::parse(&text)));
                                 self.doc.source.cells.insert(
-                                    format!("projects[{index}].indicators[@{row}].values.{}", period.key()),
+                                    format!(
+                                        "projects[{index}].indicators[@{row}].values.{}",
+                                        period.key()
+                                    ),
                                     sheet.origin(row, c),
                                 );
                             }
@@ -411,9 +506,15 @@ impl<'t> Reader<'t> {
         // Provenance was keyed by sheet row; re-key it by indicator index.
         for (j, (_, row)) in merged.iter().enumerate() {
             for period in Period::ALL {
-                let tmp = format!("projects[{index}].indicators[@{row}].values.{}", period.key());
+                let tmp = format!(
+                    "projects[{index}].indicators[@{row}].values.{}",
+                    period.key()
+                );
                 if let Some(cell) = self.doc.source.cells.shift_remove(&tmp) {
-                    self.doc.source.cells.insert(format!("projects[{index}].indicators[{j}].values.{}", period.key()), cell);
+                    self.doc.source.cells.insert(
+                        format!("projects[{index}].indicators[{j}].values.{}", period.key()),
+                        cell,
+                    );
                 }
             }
         }
@@ -439,7 +540,8 @@ fn find_header(sheet: &Sheet, region: Region, spec: &IndicatorSpec) -> Option<He
         let mut next = 0;
         let mut hits = 0;
         for keys in &wanted {
-            let at = (next..width).find(|&c| keys.contains(&label_key(&sheet.raw(row, c).display())));
+            let at =
+                (next..width).find(|&c| keys.contains(&label_key(&sheet.raw(row, c).display())));
             if let Some(c) = at {
                 next = c + 1;
                 hits += 1;
@@ -475,14 +577,22 @@ fn anchor<'a>(form: &'a [Placed<'a>], field: &Placed<'a>) -> Option<&'a Placed<'
 /// The value a label carries in itself: "中期目标(2023年—2025年)" → "2023年—2025年".
 fn captured(text: &str, placed: &Placed) -> Option<String> {
     let key = label_key(text);
-    let label = placed.cell.keys().into_iter().find(|k| key.starts_with(k.as_str()))?;
-    let rest = key[label.len()..].trim_matches(|c| c == '(' || c == ')').to_string();
+    let label = placed
+        .cell
+        .keys()
+        .into_iter()
+        .find(|k| key.starts_with(k.as_str()))?;
+    let rest = key[label.len()..]
+        .trim_matches(|c| c == '(' || c == ')')
+        .to_string();
     if rest.is_empty() {
         return None;
     }
     // Prefer the published spelling: cut the label off the original text.
     let original: String = text.trim().to_string();
-    let start = original.find(['(', '（']).map(|i| i + original[i..].chars().next().map_or(1, char::len_utf8));
+    let start = original
+        .find(['(', '（'])
+        .map(|i| i + original[i..].chars().next().map_or(1, char::len_utf8));
     let end = original.rfind([')', '）']);
     match (start, end) {
         (Some(s), Some(e)) if s <= e => Some(original[s..e].to_string()),
@@ -503,9 +613,11 @@ pub fn find_year(text: &str) -> Option<i32> {
 /// Non-empty cells of a sheet as (row, col, display text), in reading order.
 fn cells(sheet: &Sheet) -> impl Iterator<Item = (usize, usize, String)> + '_ {
     sheet.rows.iter().enumerate().flat_map(|(r, row)| {
-        row.iter().enumerate().filter_map(move |(c, cell)| match cell {
-            Cell::Text(t) if !t.trim().is_empty() => Some((r, c, t.clone())),
-            _ => None,
-        })
+        row.iter()
+            .enumerate()
+            .filter_map(move |(c, cell)| match cell {
+                Cell::Text(t) if !t.trim().is_empty() => Some((r, c, t.clone())),
+                _ => None,
+            })
     })
 }

@@ -14,7 +14,11 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
             message: format!(
                 "layout {} holds project tables, but the document has no projects{}",
                 template.id,
-                if doc.overall.is_some() { " (it is a department-level document)" } else { "" }
+                if doc.overall.is_some() {
+                    " (it is a department-level document)"
+                } else {
+                    ""
+                }
             ),
         });
     }
@@ -29,7 +33,10 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
             }
         }
         Arrangement::Stacked => {
-            let name = template.sheet_name.clone().unwrap_or_else(|| template.name.clone());
+            let name = template
+                .sheet_name
+                .clone()
+                .unwrap_or_else(|| template.name.clone());
             let mut sheet = new_sheet(template, name);
             let mut row = 0;
             for project in &doc.projects {
@@ -60,26 +67,57 @@ fn sheet_name(template: &Template, project: &Project, index: usize) -> String {
         Some(pattern) => pattern.replace("{name}", &project.name),
         None => project.name.clone(),
     };
-    if name.trim().is_empty() { format!("项目{}", index + 1) } else { name }
+    if name.trim().is_empty() {
+        format!("项目{}", index + 1)
+    } else {
+        name
+    }
 }
 
 /// The title as the template prints it, or as published when the layout is the same.
 pub fn title_text(pattern: &str, doc: &Document) -> String {
-    let year = doc.fiscal_year.map_or_else(|| "    ".to_string(), |y| y.to_string());
+    let year = doc
+        .fiscal_year
+        .map_or_else(|| "    ".to_string(), |y| y.to_string());
     pattern.replace("{fiscal_year}", &year)
 }
 
-fn put(sheet: &mut RenderedSheet, row: u32, col: u32, rows: u32, cols: u32, content: Content, style: Style) {
-    sheet.cells.push(RenderedCell { row, col, rows: rows.max(1), cols: cols.max(1), content, style });
+fn put(
+    sheet: &mut RenderedSheet,
+    row: u32,
+    col: u32,
+    rows: u32,
+    cols: u32,
+    content: Content,
+    style: Style,
+) {
+    sheet.cells.push(RenderedCell {
+        row,
+        col,
+        rows: rows.max(1),
+        cols: cols.max(1),
+        content,
+        style,
+    });
 }
 
 fn text(s: impl Into<String>) -> Content {
     let s = s.into();
-    if s.is_empty() { Content::Empty } else { Content::Text(s) }
+    if s.is_empty() {
+        Content::Empty
+    } else {
+        Content::Text(s)
+    }
 }
 
 /// Lays out one project from `row`; returns the last row used.
-fn render_project(sheet: &mut RenderedSheet, row: u32, doc: &Document, project: &Project, t: &Template) -> u32 {
+fn render_project(
+    sheet: &mut RenderedSheet,
+    row: u32,
+    doc: &Document,
+    project: &Project,
+    t: &Template,
+) -> u32 {
     let width = t.columns;
     let same_layout = doc.source.layout == t.id;
     let title = match (&doc.title, same_layout) {
@@ -89,7 +127,15 @@ fn render_project(sheet: &mut RenderedSheet, row: u32, doc: &Document, project: 
     put(sheet, row, 0, 1, width, text(title), Style::Title);
     let mut next = row + 1;
     if let Some(sub) = &t.title.subtitle {
-        put(sheet, next, 0, 1, width, text(title_text(sub, doc)), Style::Subtitle);
+        put(
+            sheet,
+            next,
+            0,
+            1,
+            width,
+            text(title_text(sub, doc)),
+            Style::Subtitle,
+        );
         next += 1;
     }
     let form = t.placed_form();
@@ -109,8 +155,15 @@ fn render_project(sheet: &mut RenderedSheet, row: u32, doc: &Document, project: 
                     None => (Content::Empty, Style::Money),
                 },
                 _ => {
-                    let v = field.get(doc, project).map(|v| cell.formatted(&v)).unwrap_or_default();
-                    let style = if cell.style.as_deref() == Some("text") { Style::Text } else { Style::Value };
+                    let v = field
+                        .get(doc, project)
+                        .map(|v| cell.formatted(&v))
+                        .unwrap_or_default();
+                    let style = if cell.style.as_deref() == Some("text") {
+                        Style::Text
+                    } else {
+                        Style::Value
+                    };
                     (text(v), style)
                 }
             };
@@ -142,7 +195,11 @@ fn indicator_rows<'a>(project: &'a Project, spec: &'a IndicatorSpec) -> Vec<Indi
     }
     let mut rows = Vec::new();
     for l1 in level1s {
-        let members: Vec<&Indicator> = project.indicators.iter().filter(|i| i.level1.as_deref() == l1).collect();
+        let members: Vec<&Indicator> = project
+            .indicators
+            .iter()
+            .filter(|i| i.level1.as_deref() == l1)
+            .collect();
         let mut level2s: Vec<Option<&str>> = Vec::new();
         for ind in &members {
             if !level2s.contains(&ind.level2.as_deref()) {
@@ -151,41 +208,82 @@ fn indicator_rows<'a>(project: &'a Project, spec: &'a IndicatorSpec) -> Vec<Indi
         }
         // The form's own class order, with its unused classes as empty rows.
         if let Some(standard) = l1.and_then(|l| spec.classes.get(l)) {
-            let mut ordered: Vec<Option<&str>> = standard.iter().map(|s| Some(s.as_str())).collect();
-            ordered.extend(level2s.iter().filter(|l| !l.is_some_and(|l| standard.iter().any(|s| s == l))));
+            let mut ordered: Vec<Option<&str>> =
+                standard.iter().map(|s| Some(s.as_str())).collect();
+            ordered.extend(
+                level2s
+                    .iter()
+                    .filter(|l| !l.is_some_and(|l| standard.iter().any(|s| s == l))),
+            );
             level2s = ordered;
         }
         for l2 in level2s {
-            let in_class: Vec<&&Indicator> = members.iter().filter(|i| i.level2.as_deref() == l2).collect();
+            let in_class: Vec<&&Indicator> = members
+                .iter()
+                .filter(|i| i.level2.as_deref() == l2)
+                .collect();
             if in_class.is_empty() {
-                rows.push(IndicatorRow { level1: l1, level2: l2, indicator: None });
+                rows.push(IndicatorRow {
+                    level1: l1,
+                    level2: l2,
+                    indicator: None,
+                });
             }
             for ind in in_class {
-                rows.push(IndicatorRow { level1: l1, level2: l2, indicator: Some(ind) });
+                rows.push(IndicatorRow {
+                    level1: l1,
+                    level2: l2,
+                    indicator: Some(ind),
+                });
             }
         }
     }
     rows
 }
 
-fn render_indicators(sheet: &mut RenderedSheet, header_row: u32, project: &Project, spec: &IndicatorSpec) -> u32 {
+fn render_indicators(
+    sheet: &mut RenderedSheet,
+    header_row: u32,
+    project: &Project,
+    spec: &IndicatorSpec,
+) -> u32 {
     let rows = indicator_rows(project, spec);
     let n = rows.len() as u32;
     let mut col = 0;
     if let Some(caption) = &spec.caption {
-        put(sheet, header_row, 0, n + 1, 1, text(caption.clone()), Style::Label);
+        put(
+            sheet,
+            header_row,
+            0,
+            n + 1,
+            1,
+            text(caption.clone()),
+            Style::Label,
+        );
         col = 1;
     }
     let first = header_row + 1;
     for column in &spec.columns {
-        put(sheet, header_row, col, 1, column.cols, text(column.label.clone()), Style::Label);
+        put(
+            sheet,
+            header_row,
+            col,
+            1,
+            column.cols,
+            text(column.label.clone()),
+            Style::Label,
+        );
         let side = column.side.as_deref().and_then(Period::from_key);
         match column.field.as_str() {
             // Class columns merge vertically over each run of equal classes.
             "level1" | "level2" => {
                 let by_level1 = column.field == "level1";
                 let key = |r: &IndicatorRow<'_>| -> (Option<String>, Option<String>) {
-                    let l2 = if by_level1 { None } else { r.level2.map(str::to_string) };
+                    let l2 = if by_level1 {
+                        None
+                    } else {
+                        r.level2.map(str::to_string)
+                    };
                     (r.level1.map(str::to_string), l2)
                 };
                 let mut i = 0;
@@ -196,7 +294,15 @@ fn render_indicators(sheet: &mut RenderedSheet, header_row: u32, project: &Proje
                         j += 1;
                     }
                     let shown = if by_level1 { k.0 } else { k.1 };
-                    put(sheet, first + i as u32, col, (j - i) as u32, column.cols, text(shown.unwrap_or_default()), Style::Label);
+                    put(
+                        sheet,
+                        first + i as u32,
+                        col,
+                        (j - i) as u32,
+                        column.cols,
+                        text(shown.unwrap_or_default()),
+                        Style::Label,
+                    );
                     i = j;
                 }
             }
@@ -215,8 +321,20 @@ fn render_indicators(sheet: &mut RenderedSheet, header_row: u32, project: &Proje
                             .map(|v| v.text.clone()),
                         _ => None,
                     });
-                    let style = if field == "value" { Style::Value } else { Style::Text };
-                    put(sheet, first + i as u32, col, 1, column.cols, text(content.unwrap_or_default()), style);
+                    let style = if field == "value" {
+                        Style::Value
+                    } else {
+                        Style::Text
+                    };
+                    put(
+                        sheet,
+                        first + i as u32,
+                        col,
+                        1,
+                        column.cols,
+                        text(content.unwrap_or_default()),
+                        style,
+                    );
                 }
             }
         }

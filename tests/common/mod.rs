@@ -8,7 +8,9 @@ use jixiao::Document;
 use jixiao::convert::{self, ReadOptions};
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// A fresh scratch directory for one test.
@@ -26,13 +28,22 @@ pub fn load(path: &Path) -> Document {
 }
 
 pub fn load_form_only(path: &Path) -> Document {
-    let options = ReadOptions { ignore_embedded: true, ..ReadOptions::default() };
-    convert::load(path, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display())).document
+    let options = ReadOptions {
+        ignore_embedded: true,
+        ..ReadOptions::default()
+    };
+    convert::load(path, &options)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .document
 }
 
 /// Runs the shared fact checker on a document; panics with its report unless every fact matches.
 pub fn assert_facts(facts: &str, doc: &Document, flags: &[&str]) {
-    let dir = scratch(&format!("facts-{}-{}", facts.replace('.', "-"), rand_suffix()));
+    let dir = scratch(&format!(
+        "facts-{}-{}",
+        facts.replace('.', "-"),
+        rand_suffix()
+    ));
     let json = dir.join("doc.json");
     std::fs::write(&json, convert::to_json(doc)).unwrap();
     let checker = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/factcheck.py");
@@ -44,7 +55,10 @@ pub fn assert_facts(facts: &str, doc: &Document, flags: &[&str]) {
         .output()
         .expect("python3 runs the fact checker");
     let report = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "facts from {facts} not all recovered:\n{report}");
+    assert!(
+        out.status.success(),
+        "facts from {facts} not all recovered:\n{report}"
+    );
     assert!(report.contains("100.0%"), "{report}");
 }
 
@@ -64,5 +78,8 @@ pub fn without_source(doc: &Document) -> Document {
 
 /// Runs the built binary.
 pub fn jixiao(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_jixiao")).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
