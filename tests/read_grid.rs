@@ -307,8 +307,10 @@ fn content_decides_not_extension() {
 
 #[test]
 fn missing_file_is_io_error() {
-    let path = temp_dir("missing").join("nope.xlsx");
+    let dir = temp_dir("missing");
+    let path = dir.join("nope.xlsx");
     assert!(matches!(read_path(&path), Err(Error::Io { .. })));
+    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]

@@ -271,7 +271,7 @@ impl<'t> Reader<'t> {
                     Cell::Number {
                         value, decimals, ..
                     },
-                ) => match Money::from_f64(*value, decimals.or(Some(2))) {
+                ) => match Money::from_f64(*value, *decimals) {
                     Some(m) => {
                         field.set_money(project, m);
                         self.note_origin(sheet, (r, c), field, index);
