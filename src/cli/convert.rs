@@ -19,8 +19,10 @@ use crate::write::csv::CsvEncoding;
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// The file to read: .xlsx, .xls, .csv, .tsv or canonical .json.
-    input: PathBuf,
+    /// The file to read: .xlsx, .xls, .csv, .tsv or canonical .json. Several files
+    /// (the per-sheet CSVs Excel saves from one workbook) are read as one workbook.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
     /// Where to write; "-" for stdout (then --format is required). Without it, JSON goes to stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -111,7 +113,7 @@ pub fn run(args: Args) -> Result<i32> {
         && let Some(user) = &user_template
     {
         // A user's own layout competes with the built-ins when detecting.
-        let book = crate::read::read_path(&args.input)?;
+        let book = crate::read::read_path(&args.inputs[0])?;
         let mut candidates = Template::builtins();
         candidates.push(user.clone());
         let scores = crate::template::detect::detect(&book, &candidates);
@@ -123,8 +125,8 @@ pub fn run(args: Args) -> Result<i32> {
             read.from = Some(user.clone());
         }
     }
-    let loaded = convert::load(&args.input, &read)?;
-    let input_name = args.input.display().to_string();
+    let loaded = convert::load_many(&args.inputs, &read)?;
+    let input_name = args.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" + ");
     super::print_warnings(&input_name, &loaded.warnings, 20);
 
     let options = WriteOptions {

@@ -50,11 +50,19 @@ pub fn detect(book: &Workbook, templates: &[Template]) -> Vec<Score> {
                             .any(|k| k.starts_with(w.as_str()) && k.len() <= w.len() + 40)
                 })
                 .count();
-            let label_share = if wanted.is_empty() {
+            let mut label_share = if wanted.is_empty() {
                 0.0
             } else {
                 found as f64 / wanted.len() as f64
             };
+            // A department-text part alone (tangshan part 1) is known by its markers.
+            if let Some(sections) = &t.sections {
+                let begin: Vec<String> = sections.begin.iter().map(|b| label_key(b)).collect();
+                let hits = begin.iter().filter(|b| keys.contains(*b)).count();
+                if !begin.is_empty() {
+                    label_share = label_share.max(hits as f64 / begin.len() as f64);
+                }
+            }
             let title_hit = !t.detect.title.is_empty()
                 && texts
                     .iter()

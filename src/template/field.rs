@@ -1,12 +1,14 @@
 //! Field paths: how a template names a slot of the model ("funding.annual.total").
 
-use crate::model::{Department, Document, Fund, Money, Period, Project};
+use crate::model::{Department, Document, Fund, Money, Period, Project, ScheduleEntry};
 
 /// A slot of the model that a template cell reads from and writes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
     /// The document's department as "[code]name" (luan's 主管部门及代码).
     DocDepartment,
+    /// The document's department as "codename" with nothing between (tangshan's unit line).
+    DocDepartmentJoined,
     DocDepartmentName,
     DocDepartmentCode,
     Name,
@@ -22,6 +24,8 @@ pub enum Field {
     Years,
     Manager,
     Phone,
+    /// 项目负责人/联系电话 in one cell: "张三/0515-1234567".
+    ManagerPhone,
     Necessity,
     Feasibility,
     Content,
@@ -29,6 +33,18 @@ pub enum Field {
     Amount(Period, Fund),
     GoalText(Period),
     GoalPeriod(Period),
+    /// 资金支出计划: the percentage spent by the end of a month.
+    Schedule(u32),
+    /// A column of the 支出 lines; only in a form row that repeats over them.
+    Expense(ExpenseColumn),
+}
+
+/// The columns of a 支出 line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExpenseColumn {
+    Name,
+    HalfYear,
+    Annual,
 }
 
 /// What kind of cell a field is read from and written to.
@@ -37,6 +53,7 @@ pub enum FieldKind {
     Text,
     Money,
     Year,
+    Percent,
 }
 
 impl Field {
@@ -45,6 +62,7 @@ impl Field {
         let parts: Vec<&str> = path.split('.').collect();
         Some(match parts.as_slice() {
             ["doc", "department"] => Field::DocDepartment,
+            ["doc", "department", "joined"] => Field::DocDepartmentJoined,
             ["doc", "department", "name"] => Field::DocDepartmentName,
             ["doc", "department", "code"] => Field::DocDepartmentCode,
             ["name"] => Field::Name,
@@ -59,6 +77,7 @@ impl Field {
             ["period", "years"] => Field::Years,
             ["manager"] => Field::Manager,
             ["phone"] => Field::Phone,
+            ["manager_phone"] => Field::ManagerPhone,
             ["necessity"] => Field::Necessity,
             ["feasibility"] => Field::Feasibility,
             ["content"] => Field::Content,
@@ -68,6 +87,10 @@ impl Field {
             }
             ["goals", period, "text"] => Field::GoalText(Period::from_key(period)?),
             ["goals", period, "period"] => Field::GoalPeriod(Period::from_key(period)?),
+            ["schedule", month] => Field::Schedule(month.parse().ok().filter(|m| (1..=12).contains(m))?),
+            ["expenses", "name"] => Field::Expense(ExpenseColumn::Name),
+            ["expenses", "half_year"] => Field::Expense(ExpenseColumn::HalfYear),
+            ["expenses", "annual"] => Field::Expense(ExpenseColumn::Annual),
             _ => return None,
         })
     }
@@ -76,6 +99,7 @@ impl Field {
     pub fn path(&self) -> String {
         match self {
             Field::DocDepartment => "doc.department".into(),
+            Field::DocDepartmentJoined => "doc.department.joined".into(),
             Field::DocDepartmentName => "doc.department.name".into(),
             Field::DocDepartmentCode => "doc.department.code".into(),
             Field::Name => "name".into(),
@@ -90,6 +114,7 @@ impl Field {
             Field::Years => "period.years".into(),
             Field::Manager => "manager".into(),
             Field::Phone => "phone".into(),
+            Field::ManagerPhone => "manager_phone".into(),
             Field::Necessity => "necessity".into(),
             Field::Feasibility => "feasibility".into(),
             Field::Content => "content".into(),
@@ -97,12 +122,17 @@ impl Field {
             Field::Amount(p, f) => format!("funding.{}.{}", p.key(), f.key()),
             Field::GoalText(p) => format!("goals.{}.text", p.key()),
             Field::GoalPeriod(p) => format!("goals.{}.period", p.key()),
+            Field::Schedule(m) => format!("schedule.{m}"),
+            Field::Expense(ExpenseColumn::Name) => "expenses.name".into(),
+            Field::Expense(ExpenseColumn::HalfYear) => "expenses.half_year".into(),
+            Field::Expense(ExpenseColumn::Annual) => "expenses.annual".into(),
         }
     }
 
     pub fn kind(&self) -> FieldKind {
         match self {
-            Field::Amount(..) => FieldKind::Money,
+            Field::Amount(..) | Field::Expense(ExpenseColumn::HalfYear | ExpenseColumn::Annual) => FieldKind::Money,
+            Field::Schedule(_) => FieldKind::Percent,
             Field::StartYear | Field::EndYear | Field::Years => FieldKind::Year,
             _ => FieldKind::Text,
         }
@@ -112,7 +142,10 @@ impl Field {
     pub fn is_document_level(&self) -> bool {
         matches!(
             self,
-            Field::DocDepartment | Field::DocDepartmentName | Field::DocDepartmentCode
+            Field::DocDepartment
+                | Field::DocDepartmentJoined
+                | Field::DocDepartmentName
+                | Field::DocDepartmentCode
         )
     }
 
@@ -124,6 +157,10 @@ impl Field {
                 Some(code) => format!("[{code}]{}", d.name),
                 None => d.name.clone(),
             }),
+            Field::DocDepartmentJoined => doc
+                .department
+                .as_ref()
+                .map(|d| format!("{}{}", d.code.as_deref().unwrap_or(""), d.name)),
             Field::DocDepartmentName => doc.department.as_ref().map(|d| d.name.clone()),
             Field::DocDepartmentCode => doc.department.as_ref().and_then(|d| d.code.clone()),
             Field::Name => Some(project.name.clone()).filter(|n| !n.is_empty()),
@@ -138,6 +175,10 @@ impl Field {
             Field::Years => project.period.years.map(|y| y.to_string()),
             Field::Manager => text(&project.manager),
             Field::Phone => text(&project.phone),
+            Field::ManagerPhone => match (&project.manager, &project.phone) {
+                (Some(m), Some(p)) => Some(format!("{m}/{p}")),
+                (m, p) => m.clone().or_else(|| p.clone()),
+            },
             Field::Necessity => text(&project.necessity),
             Field::Feasibility => text(&project.feasibility),
             Field::Content => text(&project.content),
@@ -145,6 +186,14 @@ impl Field {
             Field::Amount(..) => self.money(project).map(|m| m.to_string()),
             Field::GoalText(p) => project.goals.get(*p).map(|g| g.text.clone()),
             Field::GoalPeriod(p) => project.goals.get(*p).and_then(|g| g.period.clone()),
+            Field::Schedule(m) => project
+                .funding
+                .schedule
+                .iter()
+                .find(|s| s.month == *m)
+                .and_then(|s| s.percent.clone()),
+            // Expense columns are read and written row by row, not as one value.
+            Field::Expense(_) => None,
         }
     }
 
@@ -161,7 +210,9 @@ impl Field {
     pub fn set_text(&self, doc: &mut Document, project: &mut Project, value: String) -> bool {
         let year = || value.trim().parse::<i32>().ok();
         match self {
-            Field::DocDepartment => doc.department = Some(parse_department(&value)),
+            Field::DocDepartment | Field::DocDepartmentJoined => {
+                doc.department = Some(parse_department(&value))
+            }
             Field::DocDepartmentName => {
                 doc.department.get_or_insert_with(Department::default).name = value
             }
@@ -189,6 +240,11 @@ impl Field {
             },
             Field::Manager => project.manager = Some(value),
             Field::Phone => project.phone = Some(value),
+            Field::ManagerPhone => {
+                let (manager, phone) = split_manager_phone(&value);
+                project.manager = manager;
+                project.phone = phone;
+            }
             Field::Necessity => project.necessity = Some(value),
             Field::Feasibility => project.feasibility = Some(value),
             Field::Content => project.content = Some(value),
@@ -199,8 +255,24 @@ impl Field {
             },
             Field::GoalText(p) => project.goals.get_mut(*p).text = value,
             Field::GoalPeriod(p) => project.goals.get_mut(*p).period = Some(value),
+            Field::Schedule(m) => match crate::parse::value::parse_percent(&value) {
+                Some(percent) => set_schedule(project, *m, percent),
+                None => return false,
+            },
+            Field::Expense(_) => return false,
         }
         true
+    }
+
+    /// Stores a percentage (a decimal string without "%") for a schedule field.
+    pub fn set_percent(&self, project: &mut Project, percent: String) -> bool {
+        match self {
+            Field::Schedule(m) => {
+                set_schedule(project, *m, percent);
+                true
+            }
+            _ => false,
+        }
     }
 
     pub fn set_money(&self, project: &mut Project, value: Money) -> bool {
@@ -211,6 +283,30 @@ impl Field {
             }
             _ => false,
         }
+    }
+}
+
+/// Adds or updates the 资金支出计划 entry for the end of `month`, keeping months in order.
+fn set_schedule(project: &mut Project, month: u32, percent: String) {
+    let schedule = &mut project.funding.schedule;
+    match schedule.iter_mut().find(|s| s.month == month) {
+        Some(entry) => entry.percent = Some(percent),
+        None => {
+            schedule.push(ScheduleEntry { label: format!("{month}月底"), month, percent: Some(percent) });
+            schedule.sort_by_key(|s| s.month);
+        }
+    }
+}
+
+/// "张三/0515-88888888" → (manager, phone); a lone part goes where it fits.
+fn split_manager_phone(text: &str) -> (Option<String>, Option<String>) {
+    let looks_like_phone = |s: &str| s.chars().filter(char::is_ascii_digit).count() >= 5;
+    let parts: Vec<&str> = text.split(['/', '／']).map(str::trim).filter(|s| !s.is_empty()).collect();
+    match parts.as_slice() {
+        [one] if looks_like_phone(one) => (None, Some(one.to_string())),
+        [one] => (Some(one.to_string()), None),
+        [m, rest @ ..] => (Some(m.to_string()), Some(rest.join("/"))),
+        [] => (None, None),
     }
 }
 

@@ -20,6 +20,8 @@ pub use field::Field;
 const BUILTIN: &[(&str, &str)] = &[
     ("luan", include_str!("../../templates/luan.toml")),
     ("national", include_str!("../../templates/national.toml")),
+    ("yancheng", include_str!("../../templates/yancheng.toml")),
+    ("tangshan", include_str!("../../templates/tangshan.toml")),
 ];
 
 /// A layout: how its tables look and where each field sits.
@@ -46,7 +48,16 @@ pub struct Template {
     pub sheet_name: Option<String>,
     #[serde(default)]
     pub landscape: bool,
+    /// The label that starts a project; the first form label when not given.
+    #[serde(default)]
+    pub start: Option<String>,
     pub title: TitleSpec,
+    /// What stands before each project on a stacked sheet.
+    #[serde(default)]
+    pub project: ProjectSpec,
+    /// Department-level text in headed sections (tangshan part 1).
+    #[serde(default)]
+    pub sections: Option<SectionsSpec>,
     #[serde(default)]
     pub detect: DetectSpec,
     /// The label/value grid of a project's header, row by row.
@@ -76,6 +87,30 @@ pub struct TitleSpec {
     pub subtitle: Option<String>,
 }
 
+/// What stands before each project on a stacked sheet.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectSpec {
+    /// A heading line, "{no}.{name}绩效目标表" ({no} counts from 1).
+    #[serde(default)]
+    pub heading: Option<String>,
+    /// Blank rows before each project.
+    #[serde(default)]
+    pub gap: u32,
+}
+
+/// A sheet of department-level text: one heading or paragraph per row.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionsSpec {
+    pub sheet_name: String,
+    /// The first lines of the part; reading starts at the first one found.
+    pub begin: Vec<String>,
+    /// Lines that end the part (the next part's heading).
+    #[serde(default)]
+    pub end: Vec<String>,
+}
+
 /// What identifies the layout when a file is detected.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -92,6 +127,9 @@ pub struct DetectSpec {
 #[serde(deny_unknown_fields)]
 pub struct FormRow {
     pub cells: Vec<FormCell>,
+    /// "expenses": the row is printed once per 支出 line; cells above that span it grow.
+    #[serde(default)]
+    pub repeat: Option<String>,
 }
 
 /// One cell of the form: a label, a field, or fixed text. Cells are placed left to
@@ -112,14 +150,16 @@ pub struct FormCell {
     /// How the value is printed, "{}" standing for it ("{}年", "中期目标({})").
     #[serde(default)]
     pub format: Option<String>,
-    /// Where a field's label is: "left" (default) or "above".
+    /// Where a field's label is: "left" (default), "above", or "right" (the value
+    /// stands before its label, as in "603001唐山市… | 单位：万元").
     #[serde(default)]
     pub from: FromSide,
     #[serde(default = "one")]
     pub cols: u32,
     #[serde(default = "one")]
     pub rows: u32,
-    /// "text" for running text (left aligned), "value" for short values.
+    /// "text" for running text (left aligned), "value" for short values, "note" and
+    /// "note-right" for unbordered lines above the table.
     #[serde(default)]
     pub style: Option<String>,
 }
@@ -134,6 +174,7 @@ pub enum FromSide {
     #[default]
     Left,
     Above,
+    Right,
 }
 
 /// The indicator table: a header row of column labels, then one row per indicator.
@@ -233,12 +274,16 @@ impl FormCell {
     }
 }
 
-/// A cell placed on the form grid: template row, column, and the spec.
+/// A cell placed on the form grid: template row, column, rows spanned, and the spec.
 #[derive(Debug, Clone, Copy)]
 pub struct Placed<'a> {
     pub row: u32,
     pub col: u32,
+    /// Rows spanned once repeated rows are counted.
+    pub rows: u32,
     pub cell: &'a FormCell,
+    /// For a cell of a repeated row: which repetition.
+    pub repeat: Option<u32>,
 }
 
 impl Template {
@@ -300,19 +345,40 @@ impl Template {
             .collect()
     }
 
-    /// The form cells with their grid positions (row-span aware).
+    /// The form cells with their grid positions (row-span aware), with a repeated row
+    /// printed once.
     pub fn placed_form(&self) -> Vec<Placed<'_>> {
+        self.layout_form(1)
+    }
+
+    /// The form laid out with its repeated row printed `repeats` times (at least once):
+    /// later rows move down and cells spanning the repeated row grow.
+    pub fn layout_form(&self, repeats: u32) -> Vec<Placed<'_>> {
+        let extra = repeats.max(1) - 1;
+        let repeat_row = self.form.iter().position(|r| r.repeat.is_some()).map(|r| r as u32);
         let mut placed = Vec::new();
         // covered[c] = first template row at which column c is free again.
         let mut covered = vec![0u32; self.columns as usize];
         for (r, row) in self.form.iter().enumerate() {
             let r = r as u32;
+            let shift = match repeat_row {
+                Some(rr) if r > rr => extra,
+                _ => 0,
+            };
             let mut col = 0u32;
             for cell in &row.cells {
                 while (col as usize) < covered.len() && covered[col as usize] > r {
                     col += 1;
                 }
-                placed.push(Placed { row: r, col, cell });
+                let spans_repeat = repeat_row.is_some_and(|rr| r < rr && rr < r + cell.rows);
+                let rows = cell.rows + if spans_repeat { extra } else { 0 };
+                if Some(r) == repeat_row {
+                    for k in 0..=extra {
+                        placed.push(Placed { row: r + k, col, rows: 1, cell, repeat: Some(k) });
+                    }
+                } else {
+                    placed.push(Placed { row: r + shift, col, rows, cell, repeat: None });
+                }
                 for c in col..(col + cell.cols).min(self.columns) {
                     covered[c as usize] = r + cell.rows;
                 }
@@ -320,6 +386,13 @@ impl Template {
             }
         }
         placed
+    }
+
+    /// The label a project starts at.
+    pub fn start_label(&self) -> Option<&str> {
+        self.start
+            .as_deref()
+            .or_else(|| self.form.iter().flat_map(|r| &r.cells).find_map(|c| c.label.as_deref().filter(|l| !l.is_empty())))
     }
 
     /// Every field the template carries, for loss reports.
@@ -373,6 +446,23 @@ impl Template {
                     ));
                 }
             }
+        }
+        for (i, row) in self.form.iter().enumerate() {
+            let in_repeat = row.repeat.is_some();
+            if let Some(what) = &row.repeat
+                && what != "expenses"
+            {
+                return Err(format!("form row {}: only \"expenses\" rows repeat, not {what:?}", i + 1));
+            }
+            for cell in &row.cells {
+                let is_expense = matches!(cell.field(), Some(Field::Expense(_)));
+                if is_expense != in_repeat && cell.field.is_some() {
+                    return Err(format!("form row {}: expenses.* fields belong in the repeat = \"expenses\" row, and only they", i + 1));
+                }
+            }
+        }
+        if self.form.iter().filter(|r| r.repeat.is_some()).count() > 1 {
+            return Err("only one form row may repeat".into());
         }
         let placed = self.placed_form();
         if let Some(p) = placed.iter().find(|p| p.col + p.cell.cols > self.columns) {

@@ -10,12 +10,13 @@ use std::collections::HashMap;
 
 use crate::error::{Error, Result};
 use crate::grid::{Cell, Sheet, Workbook};
-use crate::model::{Document, Indicator, Money, Period, Project, Value};
+use crate::model::{Document, Expense, Kind, Indicator, Money, Overall, Period, Project, Section, Value};
 use crate::parse::clean::clean_text;
+use crate::parse::value::format_percent_from_fraction;
 use crate::text::label_key;
 use crate::warning::Warning;
 
-use super::field::FieldKind;
+use super::field::{ExpenseColumn, FieldKind};
 use super::{Field, FromSide, IndicatorSpec, Placed, Template};
 
 /// A document read from a workbook, with what the reader noticed on the way.
@@ -39,7 +40,14 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
     for sheet in book.sheets.iter().filter(|s| !s.hidden) {
         reader.read_sheet(sheet);
     }
-    if reader.doc.projects.is_empty() {
+    reader.settle_fiscal_year();
+    let has_overall = reader.doc.overall.as_ref().is_some_and(|o| !o.sections.is_empty() || !o.duties.is_empty());
+    reader.doc.kind = match (reader.doc.projects.is_empty(), has_overall) {
+        (false, true) => Kind::Mixed,
+        (true, true) => Kind::Department,
+        _ => Kind::Project,
+    };
+    if reader.doc.projects.is_empty() && !has_overall {
         let start = reader.start_label().unwrap_or("?");
         return Err(Error::NoTable {
             file: book.file.clone(),
@@ -73,7 +81,66 @@ struct Region {
 
 impl<'t> Reader<'t> {
     fn start_label(&self) -> Option<&'t str> {
-        self.form.iter().find_map(|p| p.cell.label.as_deref())
+        self.template.start_label()
+    }
+
+    /// A row that starts another table: the template's title lines or a project
+    /// heading ("2.窗口服务建设费绩效目标表"), alone on its row.
+    fn is_heading_row(&self, sheet: &Sheet, row: usize) -> bool {
+        let width = sheet.rows.get(row).map_or(0, Vec::len);
+        let mut texts = (0..width).filter(|&c| !sheet.raw(row, c).is_empty());
+        let (Some(col), None) = (texts.next(), texts.next()) else {
+            return false;
+        };
+        let key = label_key(&sheet.raw(row, col).display());
+        let t = &self.template;
+        let fixed = |pattern: &str| -> Vec<String> {
+            pattern
+                .split(['{', '}'])
+                .step_by(2)
+                .map(label_key)
+                .filter(|p| p.chars().count() >= 2)
+                .collect()
+        };
+        let heading_parts = t.project.heading.as_deref().map(fixed).unwrap_or_default();
+        let title_parts: Vec<String> =
+            std::iter::once(t.title.text.as_str()).chain(t.title.subtitle.as_deref()).flat_map(fixed).collect();
+        (!heading_parts.is_empty() && heading_parts.iter().all(|p| key.contains(p.as_str())))
+            || (!title_parts.is_empty() && title_parts.iter().any(|p| key == *p || (p.chars().count() >= 4 && key.contains(p.as_str()))))
+    }
+
+    /// The fiscal year when no title states it: the year most 年度 target dates fall
+    /// in, else the first year in the department text. Reported as a warning.
+    fn settle_fiscal_year(&mut self) {
+        if self.doc.fiscal_year.is_some() {
+            return;
+        }
+        let mut counts: std::collections::BTreeMap<i32, usize> = Default::default();
+        for ind in self.doc.projects.iter().flat_map(|p| &p.indicators) {
+            if let Some(date) = ind.values.annual.as_ref().and_then(|v| v.date) {
+                *counts.entry(date.year).or_default() += 1;
+            }
+        }
+        let from_dates = counts.iter().max_by_key(|(y, n)| (**n, **y)).map(|(y, _)| *y);
+        let from_text = || {
+            self.doc.overall.iter().flat_map(|o| &o.sections).find_map(|s| find_year(&s.heading).or_else(|| find_year(&s.text)))
+        };
+        if let Some(year) = from_dates.or_else(from_text) {
+            self.doc.fiscal_year = Some(year);
+            self.warnings.push(Warning::new(format!(
+                "no title states the fiscal year; {year} taken from {}",
+                if from_dates.is_some() { "the dates of the 年度 targets" } else { "the department text" }
+            )));
+        }
+    }
+
+    /// How many form rows stand above the start label (tangshan's unit line).
+    fn rows_above_start(&self) -> usize {
+        let key = self.start_label().map(label_key).unwrap_or_default();
+        self.form
+            .iter()
+            .find(|p| p.cell.keys().contains(&key))
+            .map_or(0, |p| p.row as usize)
     }
 
     fn is_label(&self, text: &str) -> bool {
@@ -92,16 +159,61 @@ impl<'t> Reader<'t> {
             })
             .map(|(r, c, _)| (r, c))
             .collect();
-        let mut previous_end = 0;
+        let above = self.rows_above_start();
+        let mut previous_end = self.read_sections(sheet, starts.first().map(|s| s.0));
         for (i, &(row, _)) in starts.iter().enumerate() {
-            let end_row = starts.get(i + 1).map_or(sheet.height(), |s| s.0);
-            self.read_title(sheet, previous_end, row);
-            let region = Region {
-                first_row: row,
-                end_row,
-            };
+            let first_row = row.saturating_sub(above).max(previous_end);
+            let end_row = starts
+                .get(i + 1)
+                .map_or(sheet.height(), |s| s.0.saturating_sub(above).max(first_row + 1));
+            self.read_title(sheet, previous_end, first_row);
+            let region = Region { first_row, end_row };
             previous_end = self.read_project(sheet, region);
         }
+    }
+
+    /// Reads department-level text sections (one heading or paragraph per row) from
+    /// the template's begin marker to its end marker or the first project. Returns the
+    /// row after the last one read (0 when the sheet has none).
+    fn read_sections(&mut self, sheet: &Sheet, first_project: Option<usize>) -> usize {
+        let Some(spec) = &self.template.sections else {
+            return 0;
+        };
+        let begin: Vec<String> = spec.begin.iter().map(|b| label_key(b)).collect();
+        let end: Vec<String> = spec.end.iter().map(|b| label_key(b)).collect();
+        let limit = first_project.unwrap_or(sheet.height());
+        let Some(start) = (0..limit).find(|&r| first_text(sheet, r).is_some_and(|(_, t)| begin.contains(&label_key(&t)))) else {
+            return 0;
+        };
+        let mut sections: Vec<Section> = Vec::new();
+        let mut row = start;
+        while row < limit {
+            if let Some((col, text)) = first_text(sheet, row) {
+                let key = label_key(&text);
+                if end.contains(&key) && row > start {
+                    break;
+                }
+                let text = self.clean(sheet, row, col, text.trim());
+                self.doc.source.cells.insert(format!("overall.lines[{}]", row - start), sheet.origin(row, col));
+                if is_heading(&text) {
+                    sections.push(Section { heading: text, text: String::new() });
+                } else {
+                    match sections.last_mut() {
+                        Some(s) if !s.text.is_empty() => {
+                            s.text.push('\n');
+                            s.text.push_str(&text);
+                        }
+                        Some(s) => s.text = text,
+                        None => sections.push(Section { heading: String::new(), text }),
+                    }
+                }
+            }
+            row += 1;
+        }
+        if !sections.is_empty() {
+            self.doc.overall.get_or_insert_with(Overall::default).sections.extend(sections);
+        }
+        row
     }
 
     /// Whether the cell right of a label holds a value (not another label).
@@ -241,6 +353,7 @@ impl<'t> Reader<'t> {
                 }
             }
         }
+        let mut expense_columns: Vec<(ExpenseColumn, usize, usize)> = Vec::new();
         for placed in form.iter().filter(|p| p.cell.field.is_some()) {
             let Some(field) = placed.cell.field() else {
                 continue;
@@ -251,13 +364,23 @@ impl<'t> Reader<'t> {
             let Some(&at) = found.get(&(label.row, label.col)) else {
                 continue;
             };
+            if let Field::Expense(column) = field {
+                expense_columns.push((column, sheet.extent_down(at.0, at.1) + 1, at.1));
+                continue;
+            }
             let target = match placed.cell.from {
-                FromSide::Left => self.value_right(sheet, at.0, at.1),
+                // A label spanning rows labels each of them: keep the row offset.
+                FromSide::Left => self.value_right(sheet, at.0 + (placed.row - label.row) as usize, at.1),
                 FromSide::Above => {
                     let below = sheet.extent_down(at.0, at.1) + 1;
                     (below < region.end_row && !self.is_label(&sheet.value(below, at.1).display()))
                         .then_some((below, at.1))
                 }
+                FromSide::Right => (0..at.1)
+                    .rev()
+                    .find(|&c| !sheet.raw(at.0, c).is_empty())
+                    .filter(|&c| !self.is_label(&sheet.raw(at.0, c).display()))
+                    .map(|c| (at.0, c)),
             };
             let Some((r, c)) = target else { continue };
             last_row = last_row.max(sheet.extent_down(r, c));
@@ -278,13 +401,81 @@ impl<'t> Reader<'t> {
                     }
                     None => self.keep_unplaced(sheet, (r, c), label.cell, cell.display(), project),
                 },
+                (FieldKind::Percent, Cell::Number { value, decimals, percent }) => {
+                    let shown = if *percent {
+                        format_percent_from_fraction(*value, *decimals)
+                    } else {
+                        cell.display()
+                    };
+                    field.set_percent(project, shown);
+                    self.note_origin(sheet, (r, c), field, index);
+                }
                 _ => {
                     let text = placed.cell.unformatted(&cell.display());
                     self.store_text(sheet, (r, c), field, text, project, index);
                 }
             }
         }
+        if !expense_columns.is_empty() {
+            last_row = last_row.max(self.read_expenses(sheet, region, &expense_columns, project, index));
+        }
         last_row
+    }
+
+    /// Reads 支出 lines below their column labels until a row without a name.
+    fn read_expenses(
+        &mut self,
+        sheet: &Sheet,
+        region: Region,
+        columns: &[(ExpenseColumn, usize, usize)],
+        project: &mut Project,
+        index: usize,
+    ) -> usize {
+        let Some(&(_, first, name_col)) = columns.iter().find(|c| c.0 == ExpenseColumn::Name) else {
+            return region.first_row;
+        };
+        let mut row = first;
+        while row < region.end_row {
+            let name = sheet.raw(row, name_col).display().trim().to_string();
+            if name.is_empty() || self.is_label(&name) {
+                break;
+            }
+            let mut expense = Expense { name: self.clean(sheet, row, name_col, &name), ..Expense::default() };
+            let j = project.funding.expenses.len();
+            for &(column, _, col) in columns {
+                let cell = sheet.value(row, col);
+                let amount = match cell {
+                    Cell::Number { value, decimals, .. } => Money::from_f64(*value, *decimals),
+                    other => Money::parse(&other.display()),
+                };
+                let slot = match column {
+                    ExpenseColumn::Name => continue,
+                    ExpenseColumn::HalfYear => &mut expense.half_year,
+                    ExpenseColumn::Annual => &mut expense.annual,
+                };
+                match amount {
+                    Some(m) => {
+                        *slot = Some(m);
+                        let key = match column {
+                            ExpenseColumn::HalfYear => "half_year",
+                            _ => "annual",
+                        };
+                        self.doc
+                            .source
+                            .cells
+                            .insert(format!("projects[{index}].funding.expenses[{j}].{key}"), sheet.origin(row, col));
+                    }
+                    None if !cell.is_empty() => {
+                        self.warnings.push(Warning::at(sheet.origin(row, col), format!("{:?} is not an amount; kept in extras", cell.display())));
+                        project.extras.insert(format!("支出[{j}]"), cell.display());
+                    }
+                    None => {}
+                }
+            }
+            project.funding.expenses.push(expense);
+            row += 1;
+        }
+        row.saturating_sub(1)
     }
 
     /// The cell that holds the value of the label at (row, col): the next cell after
@@ -395,6 +586,9 @@ impl<'t> Reader<'t> {
                 .iter()
                 .flatten()
                 .any(|&c| !text_at(c).is_empty());
+            if self.is_heading_row(sheet, row) {
+                break;
+            }
             if !in_table {
                 let anything = (0..sheet.rows.get(row).map_or(0, Vec::len))
                     .any(|c| !sheet.raw(row, c).is_empty());
@@ -571,6 +765,9 @@ fn anchor<'a>(form: &'a [Placed<'a>], field: &Placed<'a>) -> Option<&'a Placed<'
         FromSide::Above => labels
             .filter(|p| p.row < field.row && p.col <= field.col && field.col < p.col + p.cell.cols)
             .max_by_key(|p| p.row),
+        FromSide::Right => labels
+            .filter(|p| p.row == field.row && p.col > field.col)
+            .min_by_key(|p| p.col),
     }
 }
 
@@ -620,4 +817,21 @@ fn cells(sheet: &Sheet) -> impl Iterator<Item = (usize, usize, String)> + '_ {
                 _ => None,
             })
     })
+}
+
+/// The first non-empty cell of a row, with its column.
+fn first_text(sheet: &Sheet, row: usize) -> Option<(usize, String)> {
+    let width = sheet.rows.get(row).map_or(0, Vec::len);
+    (0..width).find_map(|c| {
+        let t = sheet.raw(row, c).display();
+        (!t.trim().is_empty()).then_some((c, t))
+    })
+}
+
+/// A short line that does not end like a sentence is a heading: "一、总体绩效目标",
+/// "（一）做好公积金归集工作", "第一部分".
+fn is_heading(text: &str) -> bool {
+    let t = text.trim();
+    let sentence_end = t.ends_with(['。', '；', ';', '.', '：', ':']);
+    t.chars().count() <= 30 && !sentence_end && !t.contains('：')
 }
