@@ -126,7 +126,12 @@ pub fn run(args: Args) -> Result<i32> {
         }
     }
     let loaded = convert::load_many(&args.inputs, &read)?;
-    let input_name = args.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" + ");
+    let input_name = args
+        .inputs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" + ");
     super::print_warnings(&input_name, &loaded.warnings, 20);
 
     let options = WriteOptions {

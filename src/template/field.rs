@@ -87,7 +87,9 @@ impl Field {
             }
             ["goals", period, "text"] => Field::GoalText(Period::from_key(period)?),
             ["goals", period, "period"] => Field::GoalPeriod(Period::from_key(period)?),
-            ["schedule", month] => Field::Schedule(month.parse().ok().filter(|m| (1..=12).contains(m))?),
+            ["schedule", month] => {
+                Field::Schedule(month.parse().ok().filter(|m| (1..=12).contains(m))?)
+            }
             ["expenses", "name"] => Field::Expense(ExpenseColumn::Name),
             ["expenses", "half_year"] => Field::Expense(ExpenseColumn::HalfYear),
             ["expenses", "annual"] => Field::Expense(ExpenseColumn::Annual),
@@ -131,7 +133,9 @@ impl Field {
 
     pub fn kind(&self) -> FieldKind {
         match self {
-            Field::Amount(..) | Field::Expense(ExpenseColumn::HalfYear | ExpenseColumn::Annual) => FieldKind::Money,
+            Field::Amount(..) | Field::Expense(ExpenseColumn::HalfYear | ExpenseColumn::Annual) => {
+                FieldKind::Money
+            }
             Field::Schedule(_) => FieldKind::Percent,
             Field::StartYear | Field::EndYear | Field::Years => FieldKind::Year,
             _ => FieldKind::Text,
@@ -292,7 +296,11 @@ fn set_schedule(project: &mut Project, month: u32, percent: String) {
     match schedule.iter_mut().find(|s| s.month == month) {
         Some(entry) => entry.percent = Some(percent),
         None => {
-            schedule.push(ScheduleEntry { label: format!("{month}月底"), month, percent: Some(percent) });
+            schedule.push(ScheduleEntry {
+                label: format!("{month}月底"),
+                month,
+                percent: Some(percent),
+            });
             schedule.sort_by_key(|s| s.month);
         }
     }
@@ -301,7 +309,11 @@ fn set_schedule(project: &mut Project, month: u32, percent: String) {
 /// "张三/0515-88888888" → (manager, phone); a lone part goes where it fits.
 fn split_manager_phone(text: &str) -> (Option<String>, Option<String>) {
     let looks_like_phone = |s: &str| s.chars().filter(char::is_ascii_digit).count() >= 5;
-    let parts: Vec<&str> = text.split(['/', '／']).map(str::trim).filter(|s| !s.is_empty()).collect();
+    let parts: Vec<&str> = text
+        .split(['/', '／'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     match parts.as_slice() {
         [one] if looks_like_phone(one) => (None, Some(one.to_string())),
         [one] => (Some(one.to_string()), None),

@@ -355,7 +355,11 @@ impl Template {
     /// later rows move down and cells spanning the repeated row grow.
     pub fn layout_form(&self, repeats: u32) -> Vec<Placed<'_>> {
         let extra = repeats.max(1) - 1;
-        let repeat_row = self.form.iter().position(|r| r.repeat.is_some()).map(|r| r as u32);
+        let repeat_row = self
+            .form
+            .iter()
+            .position(|r| r.repeat.is_some())
+            .map(|r| r as u32);
         let mut placed = Vec::new();
         // covered[c] = first template row at which column c is free again.
         let mut covered = vec![0u32; self.columns as usize];
@@ -374,10 +378,22 @@ impl Template {
                 let rows = cell.rows + if spans_repeat { extra } else { 0 };
                 if Some(r) == repeat_row {
                     for k in 0..=extra {
-                        placed.push(Placed { row: r + k, col, rows: 1, cell, repeat: Some(k) });
+                        placed.push(Placed {
+                            row: r + k,
+                            col,
+                            rows: 1,
+                            cell,
+                            repeat: Some(k),
+                        });
                     }
                 } else {
-                    placed.push(Placed { row: r + shift, col, rows, cell, repeat: None });
+                    placed.push(Placed {
+                        row: r + shift,
+                        col,
+                        rows,
+                        cell,
+                        repeat: None,
+                    });
                 }
                 for c in col..(col + cell.cols).min(self.columns) {
                     covered[c as usize] = r + cell.rows;
@@ -390,9 +406,12 @@ impl Template {
 
     /// The label a project starts at.
     pub fn start_label(&self) -> Option<&str> {
-        self.start
-            .as_deref()
-            .or_else(|| self.form.iter().flat_map(|r| &r.cells).find_map(|c| c.label.as_deref().filter(|l| !l.is_empty())))
+        self.start.as_deref().or_else(|| {
+            self.form
+                .iter()
+                .flat_map(|r| &r.cells)
+                .find_map(|c| c.label.as_deref().filter(|l| !l.is_empty()))
+        })
     }
 
     /// Every field the template carries, for loss reports.
@@ -452,12 +471,18 @@ impl Template {
             if let Some(what) = &row.repeat
                 && what != "expenses"
             {
-                return Err(format!("form row {}: only \"expenses\" rows repeat, not {what:?}", i + 1));
+                return Err(format!(
+                    "form row {}: only \"expenses\" rows repeat, not {what:?}",
+                    i + 1
+                ));
             }
             for cell in &row.cells {
                 let is_expense = matches!(cell.field(), Some(Field::Expense(_)));
                 if is_expense != in_repeat && cell.field.is_some() {
-                    return Err(format!("form row {}: expenses.* fields belong in the repeat = \"expenses\" row, and only they", i + 1));
+                    return Err(format!(
+                        "form row {}: expenses.* fields belong in the repeat = \"expenses\" row, and only they",
+                        i + 1
+                    ));
                 }
             }
         }

@@ -10,7 +10,9 @@ use std::collections::HashMap;
 
 use crate::error::{Error, Result};
 use crate::grid::{Cell, Sheet, Workbook};
-use crate::model::{Document, Expense, Kind, Indicator, Money, Overall, Period, Project, Section, Value};
+use crate::model::{
+    Document, Expense, Indicator, Kind, Money, Overall, Period, Project, Section, Value,
+};
 use crate::parse::clean::clean_text;
 use crate::parse::value::format_percent_from_fraction;
 use crate::text::label_key;
@@ -41,7 +43,11 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
         reader.read_sheet(sheet);
     }
     reader.settle_fiscal_year();
-    let has_overall = reader.doc.overall.as_ref().is_some_and(|o| !o.sections.is_empty() || !o.duties.is_empty());
+    let has_overall = reader
+        .doc
+        .overall
+        .as_ref()
+        .is_some_and(|o| !o.sections.is_empty() || !o.duties.is_empty());
     reader.doc.kind = match (reader.doc.projects.is_empty(), has_overall) {
         (false, true) => Kind::Mixed,
         (true, true) => Kind::Department,
@@ -103,10 +109,15 @@ impl<'t> Reader<'t> {
                 .collect()
         };
         let heading_parts = t.project.heading.as_deref().map(fixed).unwrap_or_default();
-        let title_parts: Vec<String> =
-            std::iter::once(t.title.text.as_str()).chain(t.title.subtitle.as_deref()).flat_map(fixed).collect();
+        let title_parts: Vec<String> = std::iter::once(t.title.text.as_str())
+            .chain(t.title.subtitle.as_deref())
+            .flat_map(fixed)
+            .collect();
         (!heading_parts.is_empty() && heading_parts.iter().all(|p| key.contains(p.as_str())))
-            || (!title_parts.is_empty() && title_parts.iter().any(|p| key == *p || (p.chars().count() >= 4 && key.contains(p.as_str()))))
+            || (!title_parts.is_empty()
+                && title_parts
+                    .iter()
+                    .any(|p| key == *p || (p.chars().count() >= 4 && key.contains(p.as_str()))))
     }
 
     /// The fiscal year when no title states it: the year most 年度 target dates fall
@@ -121,15 +132,26 @@ impl<'t> Reader<'t> {
                 *counts.entry(date.year).or_default() += 1;
             }
         }
-        let from_dates = counts.iter().max_by_key(|(y, n)| (**n, **y)).map(|(y, _)| *y);
+        let from_dates = counts
+            .iter()
+            .max_by_key(|(y, n)| (**n, **y))
+            .map(|(y, _)| *y);
         let from_text = || {
-            self.doc.overall.iter().flat_map(|o| &o.sections).find_map(|s| find_year(&s.heading).or_else(|| find_year(&s.text)))
+            self.doc
+                .overall
+                .iter()
+                .flat_map(|o| &o.sections)
+                .find_map(|s| find_year(&s.heading).or_else(|| find_year(&s.text)))
         };
         if let Some(year) = from_dates.or_else(from_text) {
             self.doc.fiscal_year = Some(year);
             self.warnings.push(Warning::new(format!(
                 "no title states the fiscal year; {year} taken from {}",
-                if from_dates.is_some() { "the dates of the 年度 targets" } else { "the department text" }
+                if from_dates.is_some() {
+                    "the dates of the 年度 targets"
+                } else {
+                    "the department text"
+                }
             )));
         }
     }
@@ -163,9 +185,9 @@ impl<'t> Reader<'t> {
         let mut previous_end = self.read_sections(sheet, starts.first().map(|s| s.0));
         for (i, &(row, _)) in starts.iter().enumerate() {
             let first_row = row.saturating_sub(above).max(previous_end);
-            let end_row = starts
-                .get(i + 1)
-                .map_or(sheet.height(), |s| s.0.saturating_sub(above).max(first_row + 1));
+            let end_row = starts.get(i + 1).map_or(sheet.height(), |s| {
+                s.0.saturating_sub(above).max(first_row + 1)
+            });
             self.read_title(sheet, previous_end, first_row);
             let region = Region { first_row, end_row };
             previous_end = self.read_project(sheet, region);
@@ -182,7 +204,9 @@ impl<'t> Reader<'t> {
         let begin: Vec<String> = spec.begin.iter().map(|b| label_key(b)).collect();
         let end: Vec<String> = spec.end.iter().map(|b| label_key(b)).collect();
         let limit = first_project.unwrap_or(sheet.height());
-        let Some(start) = (0..limit).find(|&r| first_text(sheet, r).is_some_and(|(_, t)| begin.contains(&label_key(&t)))) else {
+        let Some(start) = (0..limit)
+            .find(|&r| first_text(sheet, r).is_some_and(|(_, t)| begin.contains(&label_key(&t))))
+        else {
             return 0;
         };
         let mut sections: Vec<Section> = Vec::new();
@@ -194,9 +218,15 @@ impl<'t> Reader<'t> {
                     break;
                 }
                 let text = self.clean(sheet, row, col, text.trim());
-                self.doc.source.cells.insert(format!("overall.lines[{}]", row - start), sheet.origin(row, col));
+                self.doc.source.cells.insert(
+                    format!("overall.lines[{}]", row - start),
+                    sheet.origin(row, col),
+                );
                 if is_heading(&text) {
-                    sections.push(Section { heading: text, text: String::new() });
+                    sections.push(Section {
+                        heading: text,
+                        text: String::new(),
+                    });
                 } else {
                     match sections.last_mut() {
                         Some(s) if !s.text.is_empty() => {
@@ -204,14 +234,21 @@ impl<'t> Reader<'t> {
                             s.text.push_str(&text);
                         }
                         Some(s) => s.text = text,
-                        None => sections.push(Section { heading: String::new(), text }),
+                        None => sections.push(Section {
+                            heading: String::new(),
+                            text,
+                        }),
                     }
                 }
             }
             row += 1;
         }
         if !sections.is_empty() {
-            self.doc.overall.get_or_insert_with(Overall::default).sections.extend(sections);
+            self.doc
+                .overall
+                .get_or_insert_with(Overall::default)
+                .sections
+                .extend(sections);
         }
         row
     }
@@ -370,7 +407,9 @@ impl<'t> Reader<'t> {
             }
             let target = match placed.cell.from {
                 // A label spanning rows labels each of them: keep the row offset.
-                FromSide::Left => self.value_right(sheet, at.0 + (placed.row - label.row) as usize, at.1),
+                FromSide::Left => {
+                    self.value_right(sheet, at.0 + (placed.row - label.row) as usize, at.1)
+                }
                 FromSide::Above => {
                     let below = sheet.extent_down(at.0, at.1) + 1;
                     (below < region.end_row && !self.is_label(&sheet.value(below, at.1).display()))
@@ -401,7 +440,14 @@ impl<'t> Reader<'t> {
                     }
                     None => self.keep_unplaced(sheet, (r, c), label.cell, cell.display(), project),
                 },
-                (FieldKind::Percent, Cell::Number { value, decimals, percent }) => {
+                (
+                    FieldKind::Percent,
+                    Cell::Number {
+                        value,
+                        decimals,
+                        percent,
+                    },
+                ) => {
                     let shown = if *percent {
                         format_percent_from_fraction(*value, *decimals)
                     } else {
@@ -417,7 +463,8 @@ impl<'t> Reader<'t> {
             }
         }
         if !expense_columns.is_empty() {
-            last_row = last_row.max(self.read_expenses(sheet, region, &expense_columns, project, index));
+            last_row =
+                last_row.max(self.read_expenses(sheet, region, &expense_columns, project, index));
         }
         last_row
     }
@@ -431,7 +478,8 @@ impl<'t> Reader<'t> {
         project: &mut Project,
         index: usize,
     ) -> usize {
-        let Some(&(_, first, name_col)) = columns.iter().find(|c| c.0 == ExpenseColumn::Name) else {
+        let Some(&(_, first, name_col)) = columns.iter().find(|c| c.0 == ExpenseColumn::Name)
+        else {
             return region.first_row;
         };
         let mut row = first;
@@ -440,12 +488,17 @@ impl<'t> Reader<'t> {
             if name.is_empty() || self.is_label(&name) {
                 break;
             }
-            let mut expense = Expense { name: self.clean(sheet, row, name_col, &name), ..Expense::default() };
+            let mut expense = Expense {
+                name: self.clean(sheet, row, name_col, &name),
+                ..Expense::default()
+            };
             let j = project.funding.expenses.len();
             for &(column, _, col) in columns {
                 let cell = sheet.value(row, col);
                 let amount = match cell {
-                    Cell::Number { value, decimals, .. } => Money::from_f64(*value, *decimals),
+                    Cell::Number {
+                        value, decimals, ..
+                    } => Money::from_f64(*value, *decimals),
                     other => Money::parse(&other.display()),
                 };
                 let slot = match column {
@@ -460,13 +513,16 @@ impl<'t> Reader<'t> {
                             ExpenseColumn::HalfYear => "half_year",
                             _ => "annual",
                         };
-                        self.doc
-                            .source
-                            .cells
-                            .insert(format!("projects[{index}].funding.expenses[{j}].{key}"), sheet.origin(row, col));
+                        self.doc.source.cells.insert(
+                            format!("projects[{index}].funding.expenses[{j}].{key}"),
+                            sheet.origin(row, col),
+                        );
                     }
                     None if !cell.is_empty() => {
-                        self.warnings.push(Warning::at(sheet.origin(row, col), format!("{:?} is not an amount; kept in extras", cell.display())));
+                        self.warnings.push(Warning::at(
+                            sheet.origin(row, col),
+                            format!("{:?} is not an amount; kept in extras", cell.display()),
+                        ));
                         project.extras.insert(format!("支出[{j}]"), cell.display());
                     }
                     None => {}

@@ -4,7 +4,7 @@ use crate::error::{Error, Result};
 use crate::model::{Document, Indicator, Kind, Period, Project};
 use crate::render::{Content, RenderedCell, RenderedSheet, RenderedWorkbook, Style};
 
-use super::field::FieldKind;
+use super::field::{ExpenseColumn, Field, FieldKind};
 use super::{Arrangement, IndicatorSpec, Template};
 
 /// Renders a document in a template's layout. The caller decides about embedding.
@@ -23,27 +23,69 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
         });
     }
     let mut book = RenderedWorkbook::default();
+    if let Some(spec) = &template.sections
+        && let Some(overall) = doc.overall.as_ref().filter(|o| !o.sections.is_empty())
+    {
+        let mut sheet = new_sheet(template, spec.sheet_name.clone());
+        sheet.repeat_rows = None;
+        let mut row = 0;
+        for section in &overall.sections {
+            let lines = std::iter::once(section.heading.as_str())
+                .filter(|h| !h.is_empty())
+                .chain(section.text.split('\n').filter(|l| !l.is_empty()));
+            for line in lines {
+                put(
+                    &mut sheet,
+                    row,
+                    0,
+                    1,
+                    template.columns,
+                    text(line),
+                    Style::Note,
+                );
+                row += 1;
+            }
+        }
+        book.sheets.push(sheet);
+    }
     match template.arrangement {
         Arrangement::SheetPerProject => {
             for (i, project) in doc.projects.iter().enumerate() {
                 let mut sheet = new_sheet(template, sheet_name(template, project, i));
-                let end = render_project(&mut sheet, 0, doc, project, template);
-                debug_assert!(end > 0);
+                let row = render_title(&mut sheet, doc, template);
+                render_project(&mut sheet, row, doc, project, template);
                 book.sheets.push(sheet);
             }
         }
-        Arrangement::Stacked => {
+        Arrangement::Stacked if !doc.projects.is_empty() => {
             let name = template
                 .sheet_name
                 .clone()
                 .unwrap_or_else(|| template.name.clone());
             let mut sheet = new_sheet(template, name);
-            let mut row = 0;
-            for project in &doc.projects {
+            let mut row = render_title(&mut sheet, doc, template);
+            for (i, project) in doc.projects.iter().enumerate() {
+                row += template.project.gap;
+                if let Some(heading) = &template.project.heading {
+                    let line = heading
+                        .replace("{no}", &(i + 1).to_string())
+                        .replace("{name}", &project.name);
+                    put(
+                        &mut sheet,
+                        row,
+                        0,
+                        1,
+                        template.columns,
+                        text(line),
+                        Style::Note,
+                    );
+                    row += 1;
+                }
                 row = render_project(&mut sheet, row, doc, project, template) + 1;
             }
             book.sheets.push(sheet);
         }
+        Arrangement::Stacked => {}
     }
     Ok(book)
 }
@@ -110,7 +152,32 @@ fn text(s: impl Into<String>) -> Content {
     }
 }
 
-/// Lays out one project from `row`; returns the last row used.
+/// The title (and subtitle) rows at the top of a sheet; returns the next free row.
+fn render_title(sheet: &mut RenderedSheet, doc: &Document, t: &Template) -> u32 {
+    let title = text(title_text(&t.title.text, doc));
+    put(sheet, 0, 0, 1, t.columns, title, Style::Title);
+    match &t.title.subtitle {
+        Some(sub) => {
+            let subtitle = text(title_text(sub, doc));
+            put(sheet, 1, 0, 1, t.columns, subtitle, Style::Subtitle);
+            2
+        }
+        None => 1,
+    }
+}
+
+/// A template cell's `style` name, or the default for its kind.
+fn cell_style(name: Option<&str>, default: Style) -> Style {
+    match name {
+        Some("text") => Style::Text,
+        Some("value") => Style::Value,
+        Some("note") => Style::Note,
+        Some("note-right") => Style::NoteRight,
+        _ => default,
+    }
+}
+
+/// Lays out one project's form and indicators from `row`; returns the last row used.
 fn render_project(
     sheet: &mut RenderedSheet,
     row: u32,
@@ -118,60 +185,63 @@ fn render_project(
     project: &Project,
     t: &Template,
 ) -> u32 {
-    let width = t.columns;
-    let same_layout = doc.source.layout == t.id;
-    let title = match (&doc.title, same_layout) {
-        (Some(published), true) => published.clone(),
-        _ => title_text(&t.title.text, doc),
-    };
-    put(sheet, row, 0, 1, width, text(title), Style::Title);
-    let mut next = row + 1;
-    if let Some(sub) = &t.title.subtitle {
-        put(
-            sheet,
-            next,
-            0,
-            1,
-            width,
-            text(title_text(sub, doc)),
-            Style::Subtitle,
-        );
-        next += 1;
-    }
-    let form = t.placed_form();
+    let repeats = project.funding.expenses.len().max(1) as u32;
+    let form = t.layout_form(repeats);
     for placed in &form {
-        let (r, c) = (next + placed.row, placed.col);
+        let (r, c) = (row + placed.row, placed.col);
         let cell = placed.cell;
-        if let Some(label) = &cell.label {
+        if let (Some(k), Some(Field::Expense(column))) = (placed.repeat, cell.field()) {
+            let expense = project.funding.expenses.get(k as usize);
+            let (content, style) = match column {
+                ExpenseColumn::Name => (
+                    text(expense.map(|e| e.name.clone()).unwrap_or_default()),
+                    Style::Value,
+                ),
+                ExpenseColumn::HalfYear => (
+                    expense
+                        .and_then(|e| e.half_year)
+                        .map_or(Content::Empty, Content::Money),
+                    Style::Money,
+                ),
+                ExpenseColumn::Annual => (
+                    expense
+                        .and_then(|e| e.annual)
+                        .map_or(Content::Empty, Content::Money),
+                    Style::Money,
+                ),
+            };
+            put(sheet, r, c, 1, cell.cols, content, style);
+        } else if let Some(label) = &cell.label {
             let shown = match cell.capture_field().and_then(|f| f.get(doc, project)) {
                 Some(v) => cell.formatted(&v),
                 None => label.clone(),
             };
-            put(sheet, r, c, cell.rows, cell.cols, text(shown), Style::Label);
+            let style = cell_style(cell.style.as_deref(), Style::Label);
+            put(sheet, r, c, placed.rows, cell.cols, text(shown), style);
         } else if let Some(field) = cell.field() {
             let (content, style) = match field.kind() {
-                FieldKind::Money => match field.money(project) {
-                    Some(m) => (Content::Money(m), Style::Money),
-                    None => (Content::Empty, Style::Money),
-                },
-                _ => {
+                FieldKind::Money => (
+                    field.money(project).map_or(Content::Empty, Content::Money),
+                    Style::Money,
+                ),
+                FieldKind::Percent => (
+                    field
+                        .get(doc, project)
+                        .map_or(Content::Empty, Content::Percent),
+                    Style::Percent,
+                ),
+                FieldKind::Text | FieldKind::Year => {
                     let v = field
                         .get(doc, project)
                         .map(|v| cell.formatted(&v))
                         .unwrap_or_default();
-                    let style = if cell.style.as_deref() == Some("text") {
-                        Style::Text
-                    } else {
-                        Style::Value
-                    };
-                    (text(v), style)
+                    (text(v), cell_style(cell.style.as_deref(), Style::Value))
                 }
             };
-            put(sheet, r, c, cell.rows, cell.cols, content, style);
+            put(sheet, r, c, placed.rows, cell.cols, content, style);
         }
     }
-    let form_rows = form.iter().map(|p| p.row + p.cell.rows).max().unwrap_or(0);
-    next += form_rows;
+    let next = row + form.iter().map(|p| p.row + p.rows).max().unwrap_or(0);
     match &t.indicators {
         Some(spec) => render_indicators(sheet, next, project, spec),
         None => next.saturating_sub(1),
