@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::grid::Workbook;
+use crate::loss::LossReport;
 use crate::model::Document;
 use crate::render::RenderedWorkbook;
 use crate::template::Template;
@@ -144,7 +145,14 @@ fn cell_texts(book: &RenderedWorkbook) -> Vec<Vec<(u32, u32, String)>> {
         .map(|s| {
             s.cells
                 .iter()
-                .map(|c| (c.row, c.col, c.content.display()))
+                .map(|c| {
+                    // Amounts compare by value: the form prints "0" and "0.00" alike.
+                    let shown = match &c.content {
+                        crate::render::Content::Money(m) => m.0.normalize().to_string(),
+                        other => other.display(),
+                    };
+                    (c.row, c.col, shown)
+                })
                 .collect()
         })
         .collect()
@@ -222,43 +230,46 @@ pub fn to_json(doc: &Document) -> String {
     serde_json::to_string_pretty(doc).expect("the model serializes") + "\n"
 }
 
-/// Renders a document into the bytes of its output files.
-pub fn render_outputs(doc: &Document, options: &WriteOptions) -> Result<Vec<Output>> {
-    let needs_template = || {
-        options.template.as_ref().ok_or_else(|| Error::Unsupported {
-            message: "--to LAYOUT is required for xlsx and csv output".into(),
-        })
+/// A conversion rendered in memory: the files, and what the target layout could not hold.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub outputs: Vec<Output>,
+    /// `None` for canonical JSON, which holds everything.
+    pub report: Option<LossReport>,
+}
+
+/// Renders a document into the bytes of its output files. Fields the target requires
+/// are inferred (and flagged); fields it cannot hold are listed in the report.
+pub fn render_outputs(doc: &Document, options: &WriteOptions) -> Result<Rendered> {
+    let template = match (options.format, &options.template) {
+        (Format::Json, _) => {
+            let outputs = vec![Output { sheet: None, bytes: to_json(doc).into_bytes() }];
+            return Ok(Rendered { outputs, report: None });
+        }
+        (_, Some(t)) => t,
+        (_, None) => {
+            return Err(Error::Unsupported { message: "--to LAYOUT is required for xlsx and csv output".into() });
+        }
     };
-    Ok(match options.format {
-        Format::Json => vec![Output {
-            sheet: None,
-            bytes: to_json(doc).into_bytes(),
-        }],
+    let (to_write, _, report) = crate::loss::prepare(doc, template);
+    let mut book = render(&to_write, template)?;
+    let outputs = match options.format {
         Format::Xlsx => {
-            let mut book = render(doc, needs_template()?)?;
             if options.embed {
-                book.embedded_json =
-                    Some(serde_json::to_string(doc).expect("the model serializes"));
+                book.embedded_json = Some(serde_json::to_string(&to_write).expect("the model serializes"));
             }
-            vec![Output {
-                sheet: None,
-                bytes: xlsx_bytes(&book)?,
-            }]
+            vec![Output { sheet: None, bytes: xlsx_bytes(&book)? }]
         }
-        Format::Csv => {
-            let book = render(doc, needs_template()?)?;
-            book.sheets
-                .iter()
-                .enumerate()
-                .map(|(i, sheet)| {
-                    Ok(Output {
-                        sheet: (i > 0).then(|| sheet.name.clone()),
-                        bytes: csv_bytes(sheet, options.csv_encoding)?,
-                    })
-                })
-                .collect::<Result<_>>()?
-        }
-    })
+        _ => book
+            .sheets
+            .iter()
+            .enumerate()
+            .map(|(i, sheet)| {
+                Ok(Output { sheet: (i > 0).then(|| sheet.name.clone()), bytes: csv_bytes(sheet, options.csv_encoding)? })
+            })
+            .collect::<Result<_>>()?,
+    };
+    Ok(Rendered { outputs, report: Some(report) })
 }
 
 /// Where each output goes: the first to `path`, the rest to `<stem>__<sheet>.csv`.

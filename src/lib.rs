@@ -20,3 +20,5 @@ pub use template::Template;
 pub use warning::Warning;
 pub mod cli;
 pub mod convert;
+pub mod infer;
+pub mod loss;

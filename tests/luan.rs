@@ -100,8 +100,8 @@ fn write_xlsx(doc: &jixiao::Document, to: &str, embed: bool) -> Vec<u8> {
         embed,
         csv_encoding: CsvEncoding::Utf8Bom,
     };
-    let outputs = convert::render_outputs(doc, &options).unwrap();
-    outputs.into_iter().next().unwrap().bytes
+    let rendered = convert::render_outputs(doc, &options).unwrap();
+    rendered.outputs.into_iter().next().unwrap().bytes
 }
 
 #[test]
@@ -162,7 +162,7 @@ fn csv_output_reads_back() {
             embed: false,
             csv_encoding: encoding,
         };
-        let outputs = convert::render_outputs(&doc, &options).unwrap();
+        let outputs = convert::render_outputs(&doc, &options).unwrap().outputs;
         let paths = convert::save(&dir.join(name), &outputs).unwrap();
         assert_eq!(paths.len(), 2, "one file per sheet");
         let back = convert::load_many(&paths, &Default::default())

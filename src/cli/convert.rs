@@ -45,6 +45,9 @@ pub struct Args {
     /// Read the input's form only, ignoring a canonical copy jixiao embedded in it.
     #[arg(long)]
     ignore_embedded: bool,
+    /// Write the loss report (dropped, inferred and blank fields) as JSON to this file.
+    #[arg(long)]
+    report: Option<PathBuf>,
     /// CSV output encoding: UTF-8 with BOM, or GBK as Chinese Excel saves it.
     #[arg(long, value_enum, default_value = "utf8")]
     encoding: EncodingArg,
@@ -143,7 +146,18 @@ pub fn run(args: Args) -> Result<i32> {
             EncodingArg::Gbk => CsvEncoding::Gbk,
         },
     };
-    let outputs = convert::render_outputs(&loaded.document, &options)?;
+    let rendered = convert::render_outputs(&loaded.document, &options)?;
+    if let Some(report) = &rendered.report {
+        eprint!("{}", report.summary());
+    }
+    if let Some(path) = &args.report {
+        let json = match &rendered.report {
+            Some(r) => serde_json::to_string_pretty(r).expect("reports serialize"),
+            None => "{\"dropped\": [], \"inferred\": [], \"blank\": []}".to_string(),
+        } + "\n";
+        crate::write::write_atomically(path, json.as_bytes())?;
+    }
+    let outputs = rendered.outputs;
     if stdout {
         let mut all = Vec::new();
         for o in &outputs {

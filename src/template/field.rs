@@ -279,6 +279,104 @@ impl Field {
         }
     }
 
+    /// Removes the field's value (for a loss report's "what the target keeps").
+    pub fn clear(&self, doc: &mut Document, project: &mut Project) {
+        match self {
+            Field::DocDepartment | Field::DocDepartmentJoined => doc.department = None,
+            Field::DocDepartmentName => {
+                if let Some(d) = &mut doc.department {
+                    d.name.clear();
+                }
+            }
+            Field::DocDepartmentCode => {
+                if let Some(d) = &mut doc.department {
+                    d.code = None;
+                }
+            }
+            Field::Name => project.name.clear(),
+            Field::Code => project.code = None,
+            Field::Unit => project.unit = None,
+            Field::Department => project.department = None,
+            Field::Implementer => project.implementer = None,
+            Field::Category => project.category = None,
+            Field::Level => project.level = None,
+            Field::StartYear => project.period.start_year = None,
+            Field::EndYear => project.period.end_year = None,
+            Field::Years => project.period.years = None,
+            Field::Manager => project.manager = None,
+            Field::Phone => project.phone = None,
+            Field::ManagerPhone => {
+                project.manager = None;
+                project.phone = None;
+            }
+            Field::Necessity => project.necessity = None,
+            Field::Feasibility => project.feasibility = None,
+            Field::Content => project.content = None,
+            Field::FundUse => project.fund_use = None,
+            Field::Amount(p, f) => {
+                let slot = match p {
+                    Period::MidTerm => &mut project.funding.mid_term,
+                    Period::Annual => &mut project.funding.annual,
+                    Period::HalfYear => &mut project.funding.half_year,
+                };
+                if let Some(a) = slot {
+                    a.set(*f, None);
+                    if a.is_empty() {
+                        *slot = None;
+                    }
+                }
+            }
+            Field::GoalText(p) | Field::GoalPeriod(p) => {
+                let slot = match p {
+                    Period::MidTerm => &mut project.goals.mid_term,
+                    Period::Annual => &mut project.goals.annual,
+                    Period::HalfYear => &mut project.goals.half_year,
+                };
+                if let Some(goal) = slot {
+                    if matches!(self, Field::GoalText(_)) {
+                        goal.text.clear();
+                    } else {
+                        goal.period = None;
+                    }
+                    if goal.text.is_empty() && goal.period.is_none() {
+                        *slot = None;
+                    }
+                }
+            }
+            Field::Schedule(m) => project.funding.schedule.retain(|s| s.month != *m),
+            Field::Expense(_) => project.funding.expenses.clear(),
+        }
+    }
+
+    /// Every project-level field a document can hold, for loss reports.
+    pub fn all_project_fields() -> Vec<Field> {
+        let mut all = vec![
+            Field::Name,
+            Field::Code,
+            Field::Unit,
+            Field::Department,
+            Field::Implementer,
+            Field::Category,
+            Field::Level,
+            Field::StartYear,
+            Field::EndYear,
+            Field::Years,
+            Field::Manager,
+            Field::Phone,
+            Field::Necessity,
+            Field::Feasibility,
+            Field::Content,
+            Field::FundUse,
+        ];
+        for p in Period::ALL {
+            all.extend(Fund::ALL.iter().map(|f| Field::Amount(p, *f)));
+            all.push(Field::GoalText(p));
+            all.push(Field::GoalPeriod(p));
+        }
+        all.extend((1..=12).map(Field::Schedule));
+        all
+    }
+
     pub fn set_money(&self, project: &mut Project, value: Money) -> bool {
         match self {
             Field::Amount(p, f) => {

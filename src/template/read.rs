@@ -254,9 +254,32 @@ impl<'t> Reader<'t> {
     }
 
     /// Whether the cell right of a label holds a value (not another label).
+    ///
+    /// A blank value still starts a project when the next cell on the row is the next
+    /// label of the start label's own form row (a project without a 项目编码); the
+    /// same label in another table's header (yancheng's 支出 项目名称) does not.
     fn has_value_right(&self, sheet: &Sheet, row: usize, col: usize) -> bool {
-        self.value_right(sheet, row, col)
+        if self
+            .value_right(sheet, row, col)
             .is_some_and(|(r, c)| !sheet.value(r, c).is_empty())
+        {
+            return true;
+        }
+        let start_key = self.start_label().map(label_key).unwrap_or_default();
+        let Some(start) = self.form.iter().find(|p| p.cell.keys().contains(&start_key)) else {
+            return false;
+        };
+        let row_keys: Vec<String> = self
+            .form
+            .iter()
+            .filter(|p| p.row == start.row && p.col > start.col)
+            .flat_map(|p| p.cell.keys())
+            .collect();
+        let width = sheet.rows.get(row).map_or(0, Vec::len);
+        (sheet.extent_right(row, col) + 1..width)
+            .map(|c| sheet.raw(row, c))
+            .find(|cell| !cell.is_empty())
+            .is_some_and(|cell| row_keys.contains(&label_key(&cell.display())))
     }
 
     /// Title and fiscal year from the rows above a project.

@@ -276,16 +276,20 @@ fn indicator_rows<'a>(project: &'a Project, spec: &'a IndicatorSpec) -> Vec<Indi
                 level2s.push(ind.level2.as_deref());
             }
         }
-        // The form's own class order, with its unused classes as empty rows.
+        // The form prints its unused classes as empty rows: each goes right after the
+        // class that precedes it in the form's order. Used classes keep their order.
         if let Some(standard) = l1.and_then(|l| spec.classes.get(l)) {
-            let mut ordered: Vec<Option<&str>> =
-                standard.iter().map(|s| Some(s.as_str())).collect();
-            ordered.extend(
-                level2s
+            for (i, class) in standard.iter().enumerate() {
+                if level2s.contains(&Some(class.as_str())) {
+                    continue;
+                }
+                let after = standard[..i]
                     .iter()
-                    .filter(|l| !l.is_some_and(|l| standard.iter().any(|s| s == l))),
-            );
-            level2s = ordered;
+                    .rev()
+                    .find_map(|prev| level2s.iter().position(|l| *l == Some(prev.as_str())));
+                let at = after.map_or(0, |p| p + 1);
+                level2s.insert(at, Some(class.as_str()));
+            }
         }
         for l2 in level2s {
             let in_class: Vec<&&Indicator> = members

@@ -1,0 +1,283 @@
+//! The loss report: what a conversion cannot place in the target layout, what it
+//! inferred, and what the target form leaves blank. Computed from the same knowledge
+//! the writer uses, so `carried` is exactly what reading the written form gives back.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::model::{Document, Kind, Period};
+use crate::template::{Field, Template};
+
+/// Everything a conversion to one layout did to a document.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LossReport {
+    pub source: String,
+    pub target: String,
+    /// Values the target has no place for (kept only in the embedded copy).
+    pub dropped: Vec<Dropped>,
+    /// Values the converter inferred because the target requires them.
+    pub inferred: Vec<Inferred>,
+    /// Slots the target form prints that the source has no value for (left blank).
+    pub blank: Vec<Blank>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dropped {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
+    pub field: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Inferred {
+    pub project: String,
+    pub indicator: String,
+    pub field: String,
+    pub value: String,
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Blank {
+    pub project: String,
+    pub field: String,
+    /// How many indicators lack it, for indicator fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicators: Option<usize>,
+}
+
+impl LossReport {
+    pub fn is_empty(&self) -> bool {
+        self.dropped.is_empty() && self.inferred.is_empty() && self.blank.is_empty()
+    }
+
+    /// A few lines for stderr: counts by field.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        let count = |fields: Vec<&str>| {
+            let mut by: BTreeMap<&str, usize> = BTreeMap::new();
+            for f in fields {
+                *by.entry(f).or_default() += 1;
+            }
+            by.iter().map(|(f, n)| if *n > 1 { format!("{f} ×{n}") } else { f.to_string() }).collect::<Vec<_>>().join(", ")
+        };
+        if !self.dropped.is_empty() {
+            let _ = writeln!(
+                out,
+                "loss: {} value(s) have no place in {}: {}",
+                self.dropped.len(),
+                self.target,
+                count(self.dropped.iter().map(|d| d.field.as_str()).collect())
+            );
+        }
+        if !self.inferred.is_empty() {
+            let _ = writeln!(
+                out,
+                "inferred: {} value(s) the {} form requires: {}",
+                self.inferred.len(),
+                self.target,
+                count(self.inferred.iter().map(|d| d.field.as_str()).collect())
+            );
+        }
+        if !self.blank.is_empty() {
+            let _ = writeln!(
+                out,
+                "blank: {} slot(s) of the {} form have no source value: {}",
+                self.blank.len(),
+                self.target,
+                count(self.blank.iter().map(|d| d.field.as_str()).collect())
+            );
+        }
+        out
+    }
+}
+
+/// What a layout can hold.
+struct Capacity {
+    fields: Vec<Field>,
+    indicator_fields: Vec<String>,
+    periods: Vec<Period>,
+    sections: bool,
+    fiscal_year: bool,
+}
+
+impl Capacity {
+    fn of(t: &Template) -> Capacity {
+        let mut fields = t.fields();
+        if fields.contains(&Field::ManagerPhone) {
+            fields.extend([Field::Manager, Field::Phone]);
+        }
+        if fields.contains(&Field::DocDepartment) || fields.contains(&Field::DocDepartmentJoined) {
+            fields.extend([Field::DocDepartmentName, Field::DocDepartmentCode]);
+        }
+        let (indicator_fields, periods) = match &t.indicators {
+            Some(spec) => (
+                spec.columns.iter().map(|c| c.field.clone()).collect(),
+                spec.columns.iter().filter(|c| c.field == "value").filter_map(|c| c.value_period()).collect(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        let fiscal_year = t.title.text.contains("{fiscal_year}")
+            || t.title.subtitle.as_deref().is_some_and(|s| s.contains("{fiscal_year}"));
+        Capacity { fields, indicator_fields, periods, sections: t.sections.is_some(), fiscal_year }
+    }
+
+    fn holds(&self, field: Field) -> bool {
+        match field {
+            Field::Expense(_) => self.fields.iter().any(|f| matches!(f, Field::Expense(_))),
+            f => self.fields.contains(&f),
+        }
+    }
+}
+
+/// Prepares a document for a layout: infers what the layout requires, and works out
+/// what it cannot hold. Returns the document to write (with inferred fields, nothing
+/// removed), the part the written form itself will carry, and the report.
+pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossReport) {
+    let cap = Capacity::of(target);
+    let mut report = LossReport { source: doc.source.layout.clone(), target: target.id.clone(), ..Default::default() };
+    let mut to_write = doc.clone();
+
+    // Infer 二级指标 where the form has a column for it.
+    if cap.indicator_fields.iter().any(|f| f == "level2") {
+        for project in &mut to_write.projects {
+            for ind in &mut project.indicators {
+                if ind.level2.is_none()
+                    && let Some((class, rule)) = crate::infer::level2(ind)
+                {
+                    ind.level2 = Some(class.to_string());
+                    ind.inferred.push("level2".into());
+                    report.inferred.push(Inferred {
+                        project: project.name.clone(),
+                        indicator: ind.name.clone(),
+                        field: "level2".into(),
+                        value: class.into(),
+                        rule: rule.into(),
+                    });
+                }
+            }
+        }
+    }
+
+    let mut carried = to_write.clone();
+    carried.extras.clear();
+    let mut dropped: Vec<Dropped> = Vec::new();
+    let mut blanks: Vec<Blank> = Vec::new();
+    let mut drop = |project: Option<&str>, indicator: Option<&str>, field: String, value: String| {
+        dropped.push(Dropped { project: project.map(str::to_string), indicator: indicator.map(str::to_string), field, value });
+    };
+    for (k, v) in &to_write.extras {
+        drop(None, None, format!("extras.{k}"), v.clone());
+    }
+    if !cap.fiscal_year
+        && let Some(y) = to_write.fiscal_year
+    {
+        drop(None, None, "fiscal_year".into(), y.to_string());
+        carried.fiscal_year = None;
+    }
+    let empty = crate::model::Project::default();
+    for field in [Field::DocDepartmentName, Field::DocDepartmentCode] {
+        if !cap.holds(field)
+            && let Some(v) = field.get(&to_write, &empty).filter(|v| !v.is_empty())
+        {
+            drop(None, None, field.path(), v);
+            let mut scratch = empty.clone();
+            field.clear(&mut carried, &mut scratch);
+        }
+    }
+    if carried.department.as_ref().is_some_and(|d| d.name.is_empty() && d.code.is_none()) {
+        carried.department = None;
+    }
+    if let Some(total) = &to_write.total {
+        drop(None, None, "total".into(), format!("{total:?}"));
+        carried.total = None;
+    }
+    for unit in &to_write.units {
+        drop(None, None, "units".into(), unit.name.clone());
+    }
+    carried.units.clear();
+    if let Some(overall) = &to_write.overall {
+        if !cap.sections && !overall.sections.is_empty() {
+            drop(None, None, "overall.sections".into(), format!("{} section(s)", overall.sections.len()));
+        }
+        if !overall.duties.is_empty() {
+            drop(None, None, "overall.duties".into(), format!("{} duty(ies)", overall.duties.len()));
+        }
+        let keep_sections = cap.sections && !overall.sections.is_empty();
+        carried.overall = keep_sections.then(|| crate::model::Overall { sections: overall.sections.clone(), duties: Vec::new() });
+    }
+
+    for (source, kept) in to_write.projects.iter().zip(carried.projects.iter_mut()) {
+        let name = Some(source.name.as_str());
+        for field in Field::all_project_fields() {
+            if let Some(v) = field.get(&to_write, source) {
+                if !cap.holds(field) {
+                    drop(name, None, field.path(), v);
+                    field.clear(&mut Document::new(Kind::Project), kept);
+                }
+            } else if cap.holds(field) && !matches!(field, Field::GoalPeriod(_)) {
+                blanks.push(Blank { project: source.name.clone(), field: field.path(), indicators: None });
+            }
+        }
+        if !cap.holds(Field::Expense(crate::template::field::ExpenseColumn::Name)) {
+            for e in &source.funding.expenses {
+                drop(name, None, "funding.expenses".into(), e.name.clone());
+            }
+            kept.funding.expenses.clear();
+        }
+        for (k, v) in &source.extras {
+            drop(name, None, format!("extras.{k}"), v.clone());
+        }
+        kept.extras.clear();
+        for (ind, kept_ind) in source.indicators.iter().zip(kept.indicators.iter_mut()) {
+            let iname = Some(ind.name.as_str());
+            let has = |f: &str| cap.indicator_fields.iter().any(|c| c == f);
+            let mut check = |field: &str, value: &mut Option<String>| {
+                if !has(field)
+                    && let Some(v) = value.take()
+                {
+                    drop(name, iname, field.to_string(), v);
+                }
+            };
+            check("level1", &mut kept_ind.level1);
+            check("level2", &mut kept_ind.level2);
+            check("description", &mut kept_ind.description);
+            check("explanation", &mut kept_ind.explanation);
+            check("basis", &mut kept_ind.basis);
+            check("activity", &mut kept_ind.activity);
+            if let Some(r) = kept_ind.reference.take() {
+                drop(name, iname, "reference".into(), format!("{r:?}"));
+            }
+            for period in Period::ALL {
+                if !cap.periods.contains(&period)
+                    && let Some(v) = ind.values.get(period)
+                {
+                    drop(name, iname, format!("values.{}", period.key()), v.text.clone());
+                    kept_ind.values.set(period, None);
+                }
+            }
+            // The `inferred` flags live only in the embedded copy.
+            kept_ind.inferred.clear();
+        }
+        for period in &cap.periods {
+            let missing = source.indicators.iter().filter(|i| i.values.get(*period).is_none()).count();
+            if missing > 0 {
+                blanks.push(Blank { project: source.name.clone(), field: format!("values.{}", period.key()), indicators: Some(missing) });
+            }
+        }
+    }
+    report.dropped = dropped;
+    report.blank = blanks;
+    let has_overall = carried.overall.as_ref().is_some_and(|o| !o.sections.is_empty() || !o.duties.is_empty());
+    carried.kind = match (carried.projects.is_empty(), has_overall) {
+        (false, true) => Kind::Mixed,
+        (true, true) => Kind::Department,
+        _ => Kind::Project,
+    };
+    (to_write, carried, report)
+}
