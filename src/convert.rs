@@ -243,12 +243,20 @@ pub struct Rendered {
 pub fn render_outputs(doc: &Document, options: &WriteOptions) -> Result<Rendered> {
     let template = match (options.format, &options.template) {
         (Format::Json, _) => {
-            let outputs = vec![Output { sheet: None, bytes: to_json(doc).into_bytes() }];
-            return Ok(Rendered { outputs, report: None });
+            let outputs = vec![Output {
+                sheet: None,
+                bytes: to_json(doc).into_bytes(),
+            }];
+            return Ok(Rendered {
+                outputs,
+                report: None,
+            });
         }
         (_, Some(t)) => t,
         (_, None) => {
-            return Err(Error::Unsupported { message: "--to LAYOUT is required for xlsx and csv output".into() });
+            return Err(Error::Unsupported {
+                message: "--to LAYOUT is required for xlsx and csv output".into(),
+            });
         }
     };
     let (to_write, _, report) = crate::loss::prepare(doc, template);
@@ -256,20 +264,30 @@ pub fn render_outputs(doc: &Document, options: &WriteOptions) -> Result<Rendered
     let outputs = match options.format {
         Format::Xlsx => {
             if options.embed {
-                book.embedded_json = Some(serde_json::to_string(&to_write).expect("the model serializes"));
+                book.embedded_json =
+                    Some(serde_json::to_string(&to_write).expect("the model serializes"));
             }
-            vec![Output { sheet: None, bytes: xlsx_bytes(&book)? }]
+            vec![Output {
+                sheet: None,
+                bytes: xlsx_bytes(&book)?,
+            }]
         }
         _ => book
             .sheets
             .iter()
             .enumerate()
             .map(|(i, sheet)| {
-                Ok(Output { sheet: (i > 0).then(|| sheet.name.clone()), bytes: csv_bytes(sheet, options.csv_encoding)? })
+                Ok(Output {
+                    sheet: (i > 0).then(|| sheet.name.clone()),
+                    bytes: csv_bytes(sheet, options.csv_encoding)?,
+                })
             })
             .collect::<Result<_>>()?,
     };
-    Ok(Rendered { outputs, report: Some(report) })
+    Ok(Rendered {
+        outputs,
+        report: Some(report),
+    })
 }
 
 /// Where each output goes: the first to `path`, the rest to `<stem>__<sheet>.csv`.

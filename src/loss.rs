@@ -64,7 +64,16 @@ impl LossReport {
             for f in fields {
                 *by.entry(f).or_default() += 1;
             }
-            by.iter().map(|(f, n)| if *n > 1 { format!("{f} ×{n}") } else { f.to_string() }).collect::<Vec<_>>().join(", ")
+            by.iter()
+                .map(|(f, n)| {
+                    if *n > 1 {
+                        format!("{f} ×{n}")
+                    } else {
+                        f.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         if !self.dropped.is_empty() {
             let _ = writeln!(
@@ -118,13 +127,26 @@ impl Capacity {
         let (indicator_fields, periods) = match &t.indicators {
             Some(spec) => (
                 spec.columns.iter().map(|c| c.field.clone()).collect(),
-                spec.columns.iter().filter(|c| c.field == "value").filter_map(|c| c.value_period()).collect(),
+                spec.columns
+                    .iter()
+                    .filter(|c| c.field == "value")
+                    .filter_map(|c| c.value_period())
+                    .collect(),
             ),
             None => (Vec::new(), Vec::new()),
         };
         let fiscal_year = t.title.text.contains("{fiscal_year}")
-            || t.title.subtitle.as_deref().is_some_and(|s| s.contains("{fiscal_year}"));
-        Capacity { fields, indicator_fields, periods, sections: t.sections.is_some(), fiscal_year }
+            || t.title
+                .subtitle
+                .as_deref()
+                .is_some_and(|s| s.contains("{fiscal_year}"));
+        Capacity {
+            fields,
+            indicator_fields,
+            periods,
+            sections: t.sections.is_some(),
+            fiscal_year,
+        }
     }
 
     fn holds(&self, field: Field) -> bool {
@@ -140,7 +162,11 @@ impl Capacity {
 /// removed), the part the written form itself will carry, and the report.
 pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossReport) {
     let cap = Capacity::of(target);
-    let mut report = LossReport { source: doc.source.layout.clone(), target: target.id.clone(), ..Default::default() };
+    let mut report = LossReport {
+        source: doc.source.layout.clone(),
+        target: target.id.clone(),
+        ..Default::default()
+    };
     let mut to_write = doc.clone();
 
     // Infer 二级指标 where the form has a column for it.
@@ -168,9 +194,15 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
     carried.extras.clear();
     let mut dropped: Vec<Dropped> = Vec::new();
     let mut blanks: Vec<Blank> = Vec::new();
-    let mut drop = |project: Option<&str>, indicator: Option<&str>, field: String, value: String| {
-        dropped.push(Dropped { project: project.map(str::to_string), indicator: indicator.map(str::to_string), field, value });
-    };
+    let mut drop =
+        |project: Option<&str>, indicator: Option<&str>, field: String, value: String| {
+            dropped.push(Dropped {
+                project: project.map(str::to_string),
+                indicator: indicator.map(str::to_string),
+                field,
+                value,
+            });
+        };
     for (k, v) in &to_write.extras {
         drop(None, None, format!("extras.{k}"), v.clone());
     }
@@ -190,7 +222,11 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
             field.clear(&mut carried, &mut scratch);
         }
     }
-    if carried.department.as_ref().is_some_and(|d| d.name.is_empty() && d.code.is_none()) {
+    if carried
+        .department
+        .as_ref()
+        .is_some_and(|d| d.name.is_empty() && d.code.is_none())
+    {
         carried.department = None;
     }
     if let Some(total) = &to_write.total {
@@ -203,13 +239,26 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
     carried.units.clear();
     if let Some(overall) = &to_write.overall {
         if !cap.sections && !overall.sections.is_empty() {
-            drop(None, None, "overall.sections".into(), format!("{} section(s)", overall.sections.len()));
+            drop(
+                None,
+                None,
+                "overall.sections".into(),
+                format!("{} section(s)", overall.sections.len()),
+            );
         }
         if !overall.duties.is_empty() {
-            drop(None, None, "overall.duties".into(), format!("{} duty(ies)", overall.duties.len()));
+            drop(
+                None,
+                None,
+                "overall.duties".into(),
+                format!("{} duty(ies)", overall.duties.len()),
+            );
         }
         let keep_sections = cap.sections && !overall.sections.is_empty();
-        carried.overall = keep_sections.then(|| crate::model::Overall { sections: overall.sections.clone(), duties: Vec::new() });
+        carried.overall = keep_sections.then(|| crate::model::Overall {
+            sections: overall.sections.clone(),
+            duties: Vec::new(),
+        });
     }
 
     for (source, kept) in to_write.projects.iter().zip(carried.projects.iter_mut()) {
@@ -221,7 +270,11 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
                     field.clear(&mut Document::new(Kind::Project), kept);
                 }
             } else if cap.holds(field) && !matches!(field, Field::GoalPeriod(_)) {
-                blanks.push(Blank { project: source.name.clone(), field: field.path(), indicators: None });
+                blanks.push(Blank {
+                    project: source.name.clone(),
+                    field: field.path(),
+                    indicators: None,
+                });
             }
         }
         if !cap.holds(Field::Expense(crate::template::field::ExpenseColumn::Name)) {
@@ -257,7 +310,12 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
                 if !cap.periods.contains(&period)
                     && let Some(v) = ind.values.get(period)
                 {
-                    drop(name, iname, format!("values.{}", period.key()), v.text.clone());
+                    drop(
+                        name,
+                        iname,
+                        format!("values.{}", period.key()),
+                        v.text.clone(),
+                    );
                     kept_ind.values.set(period, None);
                 }
             }
@@ -265,15 +323,26 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
             kept_ind.inferred.clear();
         }
         for period in &cap.periods {
-            let missing = source.indicators.iter().filter(|i| i.values.get(*period).is_none()).count();
+            let missing = source
+                .indicators
+                .iter()
+                .filter(|i| i.values.get(*period).is_none())
+                .count();
             if missing > 0 {
-                blanks.push(Blank { project: source.name.clone(), field: format!("values.{}", period.key()), indicators: Some(missing) });
+                blanks.push(Blank {
+                    project: source.name.clone(),
+                    field: format!("values.{}", period.key()),
+                    indicators: Some(missing),
+                });
             }
         }
     }
     report.dropped = dropped;
     report.blank = blanks;
-    let has_overall = carried.overall.as_ref().is_some_and(|o| !o.sections.is_empty() || !o.duties.is_empty());
+    let has_overall = carried
+        .overall
+        .as_ref()
+        .is_some_and(|o| !o.sections.is_empty() || !o.duties.is_empty());
     carried.kind = match (carried.projects.is_empty(), has_overall) {
         (false, true) => Kind::Mixed,
         (true, true) => Kind::Department,

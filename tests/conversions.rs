@@ -47,9 +47,17 @@ fn every_pair_round_trips_with_the_embedded_copy() {
             convert_to(&doc, target, true, &path);
             let back = load(&path);
             let (written, _, _) = prepare(&doc, &Template::builtin(target).unwrap());
-            assert_same(&without_source(&back), &without_source(&written), &format!("{source} → {target}"));
+            assert_same(
+                &without_source(&back),
+                &without_source(&written),
+                &format!("{source} → {target}"),
+            );
             // Inferred fields are the only additions, and they are flagged.
-            assert_same(&comparable(&strip_inferred(&back)), &comparable(&doc), &format!("{source} → {target}: nothing lost"));
+            assert_same(
+                &comparable(&strip_inferred(&back)),
+                &comparable(&doc),
+                &format!("{source} → {target}: nothing lost"),
+            );
         }
     }
 }
@@ -82,10 +90,18 @@ fn without_embedding_exactly_the_unreported_fields_come_back() {
                 expected.fiscal_year = None;
                 got.fiscal_year = None;
             }
-            assert_same(&got, &expected, &format!("{source} → {target}: form-only read-back vs what the report keeps"));
+            assert_same(
+                &got,
+                &expected,
+                &format!("{source} → {target}: form-only read-back vs what the report keeps"),
+            );
             if source == target {
                 // Only a fiscal year that the form does not print (tangshan) may go.
-                let lost: Vec<_> = report.dropped.iter().filter(|d| d.field != "fiscal_year").collect();
+                let lost: Vec<_> = report
+                    .dropped
+                    .iter()
+                    .filter(|d| d.field != "fiscal_year")
+                    .collect();
                 assert!(lost.is_empty(), "{source} → itself drops nothing: {lost:?}");
             }
         }
@@ -110,7 +126,13 @@ fn the_report_names_project_and_indicator_of_each_drop() {
         convert_to(&doc, "luan", false, &path);
         load_form_only(&path)
     };
-    assert!(back_doc.projects.iter().flat_map(|p| &p.indicators).all(|i| i.values.mid_term.is_none()));
+    assert!(
+        back_doc
+            .projects
+            .iter()
+            .flat_map(|p| &p.indicators)
+            .all(|i| i.values.mid_term.is_none())
+    );
 }
 
 #[test]
@@ -133,5 +155,11 @@ fn the_cli_writes_the_report_file() {
     assert!(stderr.contains("values.half_year ×63"), "{stderr}");
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(json["target"], "luan");
-    assert!(json["dropped"].as_array().unwrap().iter().any(|d| d["field"] == "necessity"));
+    assert!(
+        json["dropped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["field"] == "necessity")
+    );
 }

@@ -266,7 +266,11 @@ impl<'t> Reader<'t> {
             return true;
         }
         let start_key = self.start_label().map(label_key).unwrap_or_default();
-        let Some(start) = self.form.iter().find(|p| p.cell.keys().contains(&start_key)) else {
+        let Some(start) = self
+            .form
+            .iter()
+            .find(|p| p.cell.keys().contains(&start_key))
+        else {
             return false;
         };
         let row_keys: Vec<String> = self

@@ -92,7 +92,11 @@ pub fn assert_same(got: &Document, expected: &Document, context: &str) {
     let a = serde_json::to_string_pretty(got).unwrap();
     let b = serde_json::to_string_pretty(expected).unwrap();
     let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
-    let at = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+    let at = a
+        .iter()
+        .zip(&b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
     let from = at.saturating_sub(4);
     panic!(
         "{context}: documents differ at JSON line {at}\n--- got\n{}\n--- expected\n{}",
