@@ -28,6 +28,11 @@ pub struct RenderedSheet {
 }
 
 impl RenderedSheet {
+    /// Places a cell spanning `rows` × `cols` (at least one each).
+    pub fn put(&mut self, row: u32, col: u32, rows: u32, cols: u32, content: Content, style: Style) {
+        self.cells.push(RenderedCell { row, col, rows: rows.max(1), cols: cols.max(1), content, style });
+    }
+
     /// The number of rows the cells reach.
     pub fn height(&self) -> u32 {
         self.cells.iter().map(|c| c.row + c.rows).max().unwrap_or(0)
@@ -59,6 +64,11 @@ pub enum Content {
 }
 
 impl Content {
+    /// Text content; an empty string is an empty cell.
+    pub fn text(s: &str) -> Content {
+        if s.is_empty() { Content::Empty } else { Content::Text(s.to_string()) }
+    }
+
     /// The text as a user sees it in the cell (CSV writes this).
     pub fn display(&self) -> String {
         match self {
@@ -87,6 +97,8 @@ pub enum Style {
     Value,
     /// Running text (goals, descriptions): left aligned, bordered, wrapped.
     Text,
+    /// A row heading inside a table (a unit's subtotal row, 合计): bold, left, bordered.
+    Strong,
     /// Money: right aligned, bordered, `#,##0.00`.
     Money,
     /// Percent: centred, bordered, `0%`.

@@ -2,8 +2,11 @@
 //! (labels to look for, block structure) and the writer (grid, merges, widths).
 
 pub mod detect;
+mod duties;
 pub mod field;
+mod list;
 pub mod read;
+pub mod title;
 pub mod write;
 
 use std::path::Path;
@@ -22,6 +25,8 @@ const BUILTIN: &[(&str, &str)] = &[
     ("national", include_str!("../../templates/national.toml")),
     ("yancheng", include_str!("../../templates/yancheng.toml")),
     ("tangshan", include_str!("../../templates/tangshan.toml")),
+    ("guangzhou", include_str!("../../templates/guangzhou.toml")),
+    ("linyi", include_str!("../../templates/linyi.toml")),
 ];
 
 /// A layout: how its tables look and where each field sits.
@@ -58,6 +63,12 @@ pub struct Template {
     /// Department-level text in headed sections (tangshan part 1).
     #[serde(default)]
     pub sections: Option<SectionsSpec>,
+    /// The flat project list (arrangement = "table").
+    #[serde(default)]
+    pub list: Option<ListSpec>,
+    /// The department duties table (arrangement = "table").
+    #[serde(default)]
+    pub duties: Option<DutiesSpec>,
     #[serde(default)]
     pub detect: DetectSpec,
     /// The label/value grid of a project's header, row by row.
@@ -76,7 +87,82 @@ pub enum Arrangement {
     SheetPerProject,
     /// All projects one after another on one sheet.
     Stacked,
+    /// One sheet: the title, the form as its header, then the `[list]` or `[duties]`
+    /// table (guangzhou's flat list, linyi's department duties).
+    Table,
 }
+
+/// A flat list of projects grouped under unit subtotal rows (guangzhou).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListSpec {
+    pub columns: Vec<ListColumn>,
+    /// The label of the grand-total row ("合计").
+    #[serde(default)]
+    pub total: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListColumn {
+    pub label: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// A project field path, or "indicators" for a column of indicator text.
+    pub field: String,
+    /// How an "indicators" column encodes its indicators: "numbered"
+    /// ("1、产出指标：X，年度指标值：Y。2、…").
+    #[serde(default)]
+    pub codec: Option<String>,
+}
+
+impl ListColumn {
+    pub fn keys(&self) -> Vec<String> {
+        std::iter::once(&self.label).chain(&self.aliases).map(|l| label_key(l)).collect()
+    }
+}
+
+/// A department's duties table: one row per indicator under its duty and objective
+/// (linyi). The header is the template's form; columns are found by their labels.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DutiesSpec {
+    pub columns: Vec<DutyColumn>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DutyColumn {
+    /// The lowest header label over the column.
+    pub label: String,
+    /// A label higher up in the header that tells two same-named columns apart
+    /// ("来源" under "标准值" or under "历史值").
+    #[serde(default)]
+    pub under: Option<String>,
+    /// duty.seq, duty.name, objective.detail, objective.name, name, explanation,
+    /// value, activity, reference.planned, reference.standard.value,
+    /// reference.standard.source, reference.history.avg_3y,
+    /// reference.history.last_year, reference.history.source.
+    pub field: String,
+}
+
+/// The duty-table fields a template may name.
+pub const DUTY_FIELDS: [&str; 14] = [
+    "duty.seq",
+    "duty.name",
+    "objective.detail",
+    "objective.name",
+    "name",
+    "explanation",
+    "value",
+    "activity",
+    "reference.planned",
+    "reference.standard.value",
+    "reference.standard.source",
+    "reference.history.avg_3y",
+    "reference.history.last_year",
+    "reference.history.source",
+];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -431,6 +517,12 @@ impl Template {
             .flat_map(|r| &r.cells)
             .flat_map(FormCell::keys)
             .collect();
+        if let Some(list) = &self.list {
+            keys.extend(list.columns.iter().flat_map(ListColumn::keys));
+        }
+        if let Some(duties) = &self.duties {
+            keys.extend(duties.columns.iter().map(|c| label_key(&c.label)));
+        }
         if let Some(ind) = &self.indicators {
             keys.extend(ind.columns.iter().flat_map(IndicatorColumn::keys));
             keys.extend(ind.caption.iter().map(|c| label_key(c)));
@@ -497,6 +589,27 @@ impl Template {
                 p.col + p.cell.cols,
                 self.columns
             ));
+        }
+        if self.arrangement == Arrangement::Table && (self.list.is_some() == self.duties.is_some()) {
+            return Err("arrangement = \"table\" needs exactly one of [list] or [duties]".into());
+        }
+        if let Some(list) = &self.list {
+            for col in &list.columns {
+                let known = col.field == "indicators" || Field::parse(&col.field).is_some();
+                if !known {
+                    return Err(format!("list: column {:?} has unknown field {:?}", col.label, col.field));
+                }
+                if col.field == "indicators" && col.codec.as_deref() != Some("numbered") {
+                    return Err(format!("list: column {:?} needs codec = \"numbered\"", col.label));
+                }
+            }
+        }
+        if let Some(duties) = &self.duties {
+            for col in &duties.columns {
+                if !DUTY_FIELDS.contains(&col.field.as_str()) {
+                    return Err(format!("duties: column {:?} has unknown field {:?}", col.label, col.field));
+                }
+            }
         }
         if let Some(ind) = &self.indicators {
             for side in &ind.sides {

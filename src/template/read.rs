@@ -69,10 +69,10 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
     })
 }
 
-struct Reader<'t> {
-    template: &'t Template,
-    doc: Document,
-    warnings: Vec<Warning>,
+pub(super) struct Reader<'t> {
+    pub(super) template: &'t Template,
+    pub(super) doc: Document,
+    pub(super) warnings: Vec<Warning>,
     /// Keys of every label the template knows: a value cell never holds one.
     labels: Vec<String>,
     form: Vec<Placed<'t>>,
@@ -80,9 +80,9 @@ struct Reader<'t> {
 
 /// A rectangle of rows on a sheet that holds one project.
 #[derive(Debug, Clone, Copy)]
-struct Region {
-    first_row: usize,
-    end_row: usize,
+pub(super) struct Region {
+    pub(super) first_row: usize,
+    pub(super) end_row: usize,
 }
 
 impl<'t> Reader<'t> {
@@ -92,7 +92,7 @@ impl<'t> Reader<'t> {
 
     /// A row that starts another table: the template's title lines or a project
     /// heading ("2.窗口服务建设费绩效目标表"), alone on its row.
-    fn is_heading_row(&self, sheet: &Sheet, row: usize) -> bool {
+    pub(super) fn is_heading_row(&self, sheet: &Sheet, row: usize) -> bool {
         let width = sheet.rows.get(row).map_or(0, Vec::len);
         let mut texts = (0..width).filter(|&c| !sheet.raw(row, c).is_empty());
         let (Some(col), None) = (texts.next(), texts.next()) else {
@@ -165,12 +165,18 @@ impl<'t> Reader<'t> {
             .map_or(0, |p| p.row as usize)
     }
 
-    fn is_label(&self, text: &str) -> bool {
+    pub(super) fn is_label(&self, text: &str) -> bool {
         let key = label_key(text);
         !key.is_empty() && self.labels.binary_search(&key).is_ok()
     }
 
     fn read_sheet(&mut self, sheet: &Sheet) {
+        if let Some(spec) = &self.template.list {
+            return self.read_list(sheet, spec);
+        }
+        if let Some(spec) = &self.template.duties {
+            return self.read_duties(sheet, spec);
+        }
         let Some(start_label) = self.start_label() else {
             return;
         };
@@ -287,7 +293,7 @@ impl<'t> Reader<'t> {
     }
 
     /// Title and fiscal year from the rows above a project.
-    fn read_title(&mut self, sheet: &Sheet, from_row: usize, to_row: usize) {
+    pub(super) fn read_title(&mut self, sheet: &Sheet, from_row: usize, to_row: usize) {
         let texts: Vec<(usize, usize, String)> = (from_row..to_row)
             .flat_map(|r| (0..sheet.rows.get(r).map_or(0, Vec::len)).map(move |c| (r, c)))
             .filter_map(|(r, c)| match sheet.raw(r, c) {
@@ -314,6 +320,17 @@ impl<'t> Reader<'t> {
                 .source
                 .cells
                 .insert("title".into(), sheet.origin(*r, *c));
+        }
+        let parts = texts.iter().find_map(|(_, _, t)| super::title::matches(&self.template.title.text, t));
+        if let Some(parts) = &parts {
+            if self.doc.department.is_none()
+                && let Some(name) = &parts.department
+            {
+                self.doc.department = Some(crate::model::Department { code: None, name: name.clone() });
+            }
+            if self.doc.fiscal_year.is_none() {
+                self.doc.fiscal_year = parts.fiscal_year;
+            }
         }
         if self.doc.fiscal_year.is_none() {
             let year = title.and_then(|(_, _, t)| find_year(t)).or_else(|| {
@@ -363,7 +380,7 @@ impl<'t> Reader<'t> {
     }
 
     /// Reads the label/value grid; returns the last row that held one of its labels.
-    fn read_form(
+    pub(super) fn read_form(
         &mut self,
         sheet: &Sheet,
         region: Region,
@@ -563,7 +580,7 @@ impl<'t> Reader<'t> {
 
     /// The cell that holds the value of the label at (row, col): the next cell after
     /// the label's merged area, or for a file without merges the next non-empty one.
-    fn value_right(&self, sheet: &Sheet, row: usize, col: usize) -> Option<(usize, usize)> {
+    pub(super) fn value_right(&self, sheet: &Sheet, row: usize, col: usize) -> Option<(usize, usize)> {
         // Merges tell where the value starts; a clerk who typed it further right (or a
         // CSV, which lost the merges) leaves blanks first, so skip them.
         let next = sheet.extent_right(row, col) + 1;
@@ -632,7 +649,7 @@ impl<'t> Reader<'t> {
     }
 
     /// Normalizes extraction artifacts, with a warning naming the cell.
-    fn clean(&mut self, sheet: &Sheet, row: usize, col: usize, text: &str) -> String {
+    pub(super) fn clean(&mut self, sheet: &Sheet, row: usize, col: usize, text: &str) -> String {
         let cleaned = clean_text(text);
         for change in &cleaned.changes {
             self.warnings.push(Warning::at(
@@ -802,21 +819,26 @@ impl<'t> Reader<'t> {
 
 /// The indicator header row and the sheet column of each template column.
 #[derive(Debug)]
-struct Header {
-    row: usize,
-    columns: Vec<Option<usize>>,
+pub(super) struct Header {
+    pub(super) row: usize,
+    pub(super) columns: Vec<Option<usize>>,
 }
 
 /// Finds the row holding the indicator column labels, and maps each column in order.
 fn find_header(sheet: &Sheet, region: Region, spec: &IndicatorSpec) -> Option<Header> {
     let wanted: Vec<Vec<String>> = spec.columns.iter().map(|c| c.keys()).collect();
+    find_header_row(sheet, region, &wanted)
+}
+
+/// Finds the row holding most of the wanted column labels (in order), and maps them.
+pub(super) fn find_header_row(sheet: &Sheet, region: Region, wanted: &[Vec<String>]) -> Option<Header> {
     let mut best: Option<(usize, Header)> = None;
     for row in region.first_row..region.end_row {
         let width = sheet.rows.get(row).map_or(0, Vec::len);
         let mut columns = Vec::with_capacity(wanted.len());
         let mut next = 0;
         let mut hits = 0;
-        for keys in &wanted {
+        for keys in wanted {
             let at =
                 (next..width).find(|&c| keys.contains(&label_key(&sheet.raw(row, c).display())));
             if let Some(c) = at {
@@ -854,29 +876,24 @@ fn anchor<'a>(form: &'a [Placed<'a>], field: &Placed<'a>) -> Option<&'a Placed<'
     }
 }
 
-/// The value a label carries in itself: "中期目标(2023年—2025年)" → "2023年—2025年".
+/// The value a label carries in itself: "中期目标(2023年—2025年)" → "2023年—2025年",
+/// "部门名称：广州住房公积金管理中心" → "广州住房公积金管理中心". The published spelling is kept.
 fn captured(text: &str, placed: &Placed) -> Option<String> {
     let key = label_key(text);
-    let label = placed
-        .cell
-        .keys()
-        .into_iter()
-        .find(|k| key.starts_with(k.as_str()))?;
-    let rest = key[label.len()..]
-        .trim_matches(|c| c == '(' || c == ')')
-        .to_string();
-    if rest.is_empty() {
+    let label = placed.cell.keys().into_iter().find(|k| key.starts_with(k.as_str()))?;
+    if key[label.len()..].trim_matches(|c| c == '(' || c == ')' || c == ':').is_empty() {
         return None;
     }
-    // Prefer the published spelling: cut the label off the original text.
-    let original: String = text.trim().to_string();
-    let start = original
-        .find(['(', '（'])
-        .map(|i| i + original[i..].chars().next().map_or(1, char::len_utf8));
+    let original = text.trim();
+    if let Some(colon) = original.find(['：', ':']) {
+        let after = &original[colon + original[colon..].chars().next().map_or(1, char::len_utf8)..];
+        return Some(after.trim().to_string()).filter(|a| !a.is_empty());
+    }
+    let start = original.find(['(', '（']).map(|i| i + original[i..].chars().next().map_or(1, char::len_utf8));
     let end = original.rfind([')', '）']);
     match (start, end) {
         (Some(s), Some(e)) if s <= e => Some(original[s..e].to_string()),
-        _ => Some(rest),
+        _ => Some(key[label.len()..].to_string()),
     }
 }
 
@@ -917,4 +934,12 @@ fn is_heading(text: &str) -> bool {
     let t = text.trim();
     let sentence_end = t.ends_with(['。', '；', ';', '.', '：', ':']);
     t.chars().count() <= 30 && !sentence_end && !t.contains('：')
+}
+
+/// An amount from a cell: a number at its format's scale, or text such as "12,748.27".
+pub(super) fn cell_money(cell: &Cell) -> Option<Money> {
+    match cell {
+        Cell::Number { value, decimals, .. } => Money::from_f64(*value, *decimals),
+        other => Money::parse(&other.display()),
+    }
 }

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{Document, Indicator, Kind, Period, Project};
-use crate::render::{Content, RenderedCell, RenderedSheet, RenderedWorkbook, Style};
+use crate::render::{Content, RenderedSheet, RenderedWorkbook, Style};
 
 use super::field::{ExpenseColumn, Field, FieldKind};
 use super::{Arrangement, IndicatorSpec, Template};
@@ -34,13 +34,12 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
                 .filter(|h| !h.is_empty())
                 .chain(section.text.split('\n').filter(|l| !l.is_empty()));
             for line in lines {
-                put(
-                    &mut sheet,
+                sheet.put(
                     row,
                     0,
                     1,
                     template.columns,
-                    text(line),
+                    Content::text(&line),
                     Style::Note,
                 );
                 row += 1;
@@ -70,13 +69,12 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
                     let line = heading
                         .replace("{no}", &(i + 1).to_string())
                         .replace("{name}", &project.name);
-                    put(
-                        &mut sheet,
+                    sheet.put(
                         row,
                         0,
                         1,
                         template.columns,
-                        text(line),
+                        Content::text(&line),
                         Style::Note,
                     );
                     row += 1;
@@ -86,6 +84,21 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
             book.sheets.push(sheet);
         }
         Arrangement::Stacked => {}
+        Arrangement::Table => {
+            let name = template.sheet_name.clone().unwrap_or_else(|| template.name.clone());
+            let mut sheet = new_sheet(template, name);
+            let row = render_title(&mut sheet, doc, template);
+            let row = render_form(&mut sheet, row, doc, &Project::default(), template);
+            let header_end = row.saturating_sub(1);
+            if let Some(spec) = &template.list {
+                super::list::render_list(&mut sheet, row, doc, spec);
+                sheet.repeat_rows = Some((0, row));
+            } else if let Some(spec) = &template.duties {
+                super::duties::render_duties(&mut sheet, row, doc, spec);
+                sheet.repeat_rows = Some((0, header_end));
+            }
+            book.sheets.push(sheet);
+        }
     }
     Ok(book)
 }
@@ -116,50 +129,26 @@ fn sheet_name(template: &Template, project: &Project, index: usize) -> String {
     }
 }
 
-/// The title as the template prints it, or as published when the layout is the same.
+/// The title as the template prints it for a document.
 pub fn title_text(pattern: &str, doc: &Document) -> String {
-    let year = doc
-        .fiscal_year
-        .map_or_else(|| "    ".to_string(), |y| y.to_string());
-    pattern.replace("{fiscal_year}", &year)
+    super::title::render(pattern, doc)
 }
 
-fn put(
-    sheet: &mut RenderedSheet,
-    row: u32,
-    col: u32,
-    rows: u32,
-    cols: u32,
-    content: Content,
-    style: Style,
-) {
-    sheet.cells.push(RenderedCell {
-        row,
-        col,
-        rows: rows.max(1),
-        cols: cols.max(1),
-        content,
-        style,
-    });
-}
 
-fn text(s: impl Into<String>) -> Content {
-    let s = s.into();
-    if s.is_empty() {
-        Content::Empty
-    } else {
-        Content::Text(s)
-    }
-}
 
 /// The title (and subtitle) rows at the top of a sheet; returns the next free row.
 fn render_title(sheet: &mut RenderedSheet, doc: &Document, t: &Template) -> u32 {
-    let title = text(title_text(&t.title.text, doc));
-    put(sheet, 0, 0, 1, t.columns, title, Style::Title);
+    // A published title that fits the pattern (and names the same year) is kept as
+    // published: "…整体绩效目标表（10）" keeps its table number.
+    let published = doc.title.as_deref().filter(|p| {
+        super::title::matches(&t.title.text, p).is_some_and(|parts| parts.fiscal_year.is_none() || parts.fiscal_year == doc.fiscal_year)
+    });
+    let title = Content::text(&published.map_or_else(|| title_text(&t.title.text, doc), str::to_string));
+    sheet.put( 0, 0, 1, t.columns, title, Style::Title);
     match &t.title.subtitle {
         Some(sub) => {
-            let subtitle = text(title_text(sub, doc));
-            put(sheet, 1, 0, 1, t.columns, subtitle, Style::Subtitle);
+            let subtitle = Content::text(&title_text(sub, doc));
+            sheet.put( 1, 0, 1, t.columns, subtitle, Style::Subtitle);
             2
         }
         None => 1,
@@ -177,8 +166,8 @@ fn cell_style(name: Option<&str>, default: Style) -> Style {
     }
 }
 
-/// Lays out one project's form and indicators from `row`; returns the last row used.
-fn render_project(
+/// Lays out the form from `row`; returns the row after it.
+fn render_form(
     sheet: &mut RenderedSheet,
     row: u32,
     doc: &Document,
@@ -194,7 +183,7 @@ fn render_project(
             let expense = project.funding.expenses.get(k as usize);
             let (content, style) = match column {
                 ExpenseColumn::Name => (
-                    text(expense.map(|e| e.name.clone()).unwrap_or_default()),
+                    Content::text(&expense.map(|e| e.name.clone()).unwrap_or_default()),
                     Style::Value,
                 ),
                 ExpenseColumn::HalfYear => (
@@ -210,14 +199,14 @@ fn render_project(
                     Style::Money,
                 ),
             };
-            put(sheet, r, c, 1, cell.cols, content, style);
+            sheet.put( r, c, 1, cell.cols, content, style);
         } else if let Some(label) = &cell.label {
             let shown = match cell.capture_field().and_then(|f| f.get(doc, project)) {
                 Some(v) => cell.formatted(&v),
                 None => label.clone(),
             };
             let style = cell_style(cell.style.as_deref(), Style::Label);
-            put(sheet, r, c, placed.rows, cell.cols, text(shown), style);
+            sheet.put( r, c, placed.rows, cell.cols, Content::text(&shown), style);
         } else if let Some(field) = cell.field() {
             let (content, style) = match field.kind() {
                 FieldKind::Money => (
@@ -235,13 +224,18 @@ fn render_project(
                         .get(doc, project)
                         .map(|v| cell.formatted(&v))
                         .unwrap_or_default();
-                    (text(v), cell_style(cell.style.as_deref(), Style::Value))
+                    (Content::text(&v), cell_style(cell.style.as_deref(), Style::Value))
                 }
             };
-            put(sheet, r, c, placed.rows, cell.cols, content, style);
+            sheet.put( r, c, placed.rows, cell.cols, content, style);
         }
     }
-    let next = row + form.iter().map(|p| p.row + p.rows).max().unwrap_or(0);
+    row + form.iter().map(|p| p.row + p.rows).max().unwrap_or(0)
+}
+
+/// Lays out one project's form and indicators from `row`; returns the last row used.
+fn render_project(sheet: &mut RenderedSheet, row: u32, doc: &Document, project: &Project, t: &Template) -> u32 {
+    let next = render_form(sheet, row, doc, project, t);
     match &t.indicators {
         Some(spec) => render_indicators(sheet, next, project, spec),
         None => next.saturating_sub(1),
@@ -325,26 +319,24 @@ fn render_indicators(
     let n = rows.len() as u32;
     let mut col = 0;
     if let Some(caption) = &spec.caption {
-        put(
-            sheet,
+        sheet.put(
             header_row,
             0,
             n + 1,
             1,
-            text(caption.clone()),
+            Content::text(&caption.clone()),
             Style::Label,
         );
         col = 1;
     }
     let first = header_row + 1;
     for column in &spec.columns {
-        put(
-            sheet,
+        sheet.put(
             header_row,
             col,
             1,
             column.cols,
-            text(column.label.clone()),
+            Content::text(&column.label.clone()),
             Style::Label,
         );
         let side = column.side.as_deref().and_then(Period::from_key);
@@ -368,13 +360,12 @@ fn render_indicators(
                         j += 1;
                     }
                     let shown = if by_level1 { k.0 } else { k.1 };
-                    put(
-                        sheet,
+                    sheet.put(
                         first + i as u32,
                         col,
                         (j - i) as u32,
                         column.cols,
-                        text(shown.unwrap_or_default()),
+                        Content::text(&shown.unwrap_or_default()),
                         Style::Label,
                     );
                     i = j;
@@ -400,13 +391,12 @@ fn render_indicators(
                     } else {
                         Style::Text
                     };
-                    put(
-                        sheet,
+                    sheet.put(
                         first + i as u32,
                         col,
                         1,
                         column.cols,
-                        text(content.unwrap_or_default()),
+                        Content::text(&content.unwrap_or_default()),
                         style,
                     );
                 }

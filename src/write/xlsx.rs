@@ -254,6 +254,7 @@ fn make_format(key: FormatKey) -> Format {
             (FormatAlign::Center, key.style == Style::Label)
         }
         Style::Note | Style::Text => (FormatAlign::Left, false),
+        Style::Strong => (FormatAlign::Left, true),
         Style::NoteRight | Style::Money => (FormatAlign::Right, false),
     };
     f = f.set_align(h).set_align(FormatAlign::VerticalCenter);
@@ -712,6 +713,7 @@ mod tests {
             Style::Label,
             Style::Value,
             Style::Text,
+            Style::Strong,
             Style::Money,
             Style::Percent,
         ];

@@ -1,0 +1,218 @@
+//! The department duties table (linyi): one row per indicator, under its duty
+//! (职责序号 + 部门职责) and objective (detailed duty + 职责目标), with reference values.
+
+use crate::grid::Sheet;
+use crate::model::{Document, Duty, History, Indicator, Objective, Overall, Reference, Sourced, Value};
+use crate::render::{Content, RenderedSheet, Style};
+use crate::text::label_key;
+
+use super::DutiesSpec;
+use super::read::Reader;
+
+impl Reader<'_> {
+    pub(super) fn read_duties(&mut self, sheet: &Sheet, spec: &DutiesSpec) {
+        let Some(first) = spec.columns.first() else { return };
+        let start_key = label_key(&first.label);
+        let Some((top, left)) = (0..sheet.height()).find_map(|r| {
+            let width = sheet.rows.get(r).map_or(0, Vec::len);
+            (0..width).find(|&c| label_key(&sheet.raw(r, c).display()) == start_key).map(|c| (r, c))
+        }) else {
+            return;
+        };
+        self.read_title(sheet, 0, top);
+        // The header ends at the first row holding something that is not a label.
+        let width = sheet.width();
+        let data = (sheet.extent_down(top, left) + 1..sheet.height())
+            .find(|&r| (left..width).any(|c| {
+                let t = sheet.raw(r, c).display();
+                !t.trim().is_empty() && !self.is_label(&t)
+            }))
+            .unwrap_or(sheet.height());
+        let stacks = header_stacks(sheet, top, data, left, width);
+        let columns = assign(spec, &stacks);
+        let at = |field: &str| spec.columns.iter().zip(&columns).find_map(|(c, at)| (c.field == field).then_some(*at).flatten());
+        let Some(name_col) = at("name") else { return };
+
+        let mut duties: Vec<Duty> = Vec::new();
+        let mut carried: [String; 4] = Default::default();
+        let carry_fields = ["duty.seq", "duty.name", "objective.detail", "objective.name"];
+        for row in data..sheet.height() {
+            if self.is_heading_row(sheet, row) {
+                break;
+            }
+            let text = |c: Option<usize>| c.map(|c| sheet.value(row, c).display().trim().to_string()).unwrap_or_default();
+            if (left..width).all(|c| sheet.raw(row, c).is_empty()) {
+                continue;
+            }
+            // Blank duty and objective cells carry down from above (a vertical merge).
+            let mut keys = carried.clone();
+            for (k, field) in carry_fields.iter().enumerate() {
+                let t = text(at(field));
+                if !t.is_empty() {
+                    keys[k] = t;
+                }
+            }
+            let new_duty = duties.last().is_none_or(|d| d.seq != keys[0] || d.name != keys[1]);
+            if new_duty {
+                duties.push(Duty { seq: keys[0].clone(), name: keys[1].clone(), objectives: Vec::new() });
+            }
+            let d = duties.len() - 1;
+            let duty = duties.last_mut().expect("pushed above");
+            let detail = Some(keys[2].clone()).filter(|d| !d.is_empty());
+            if duty.objectives.last().is_none_or(|o| o.detail != detail || o.name != keys[3]) {
+                duty.objectives.push(Objective { detail, name: keys[3].clone(), indicators: Vec::new() });
+            }
+            carried = keys;
+            let name = text(Some(name_col));
+            if name.is_empty() {
+                continue;
+            }
+            let opt = |field: &str| Some(text(at(field))).filter(|t| !t.is_empty());
+            let standard = opt("reference.standard.value");
+            let standard_source = opt("reference.standard.source");
+            let history = History {
+                avg_3y: opt("reference.history.avg_3y"),
+                last_year: opt("reference.history.last_year"),
+                source: opt("reference.history.source"),
+            };
+            let reference = Reference {
+                planned: opt("reference.planned"),
+                standard: (standard.is_some() || standard_source.is_some())
+                    .then(|| Sourced { value: standard.unwrap_or_default(), source: standard_source }),
+                history: (history != History::default()).then_some(history),
+            };
+            let indicator = Indicator {
+                name: self.clean(sheet, row, name_col, &name),
+                explanation: opt("explanation"),
+                values: crate::model::Values { annual: opt("value").as_deref().map(Value::parse), ..Default::default() },
+                reference: (reference != Reference::default()).then_some(reference),
+                activity: opt("activity"),
+                ..Indicator::default()
+            };
+            let o = duty.objectives.len() - 1;
+            let objective = duty.objectives.last_mut().expect("pushed above");
+            let k = objective.indicators.len();
+            if let Some(c) = at("value") {
+                self.doc.source.cells.insert(
+                    format!("overall.duties[{d}].objectives[{o}].indicators[{k}].values.annual"),
+                    sheet.origin(row, c),
+                );
+            }
+            objective.indicators.push(indicator);
+        }
+        duties.iter_mut().for_each(|d| d.objectives.retain(|o| !o.indicators.is_empty()));
+        duties.retain(|d| !d.objectives.is_empty());
+        if !duties.is_empty() {
+            if self.doc.source.sheet.is_none() {
+                self.doc.source.sheet = Some(sheet.name.clone());
+            }
+            self.doc.overall.get_or_insert_with(Overall::default).duties.extend(duties);
+        }
+    }
+}
+
+/// For each column, the distinct header labels over it, top down. A CSV lost its
+/// merges: a blank header cell there takes its left neighbour's label when both sit
+/// under the same label in the row above.
+fn header_stacks(sheet: &Sheet, top: usize, data: usize, left: usize, width: usize) -> Vec<Vec<String>> {
+    let mut grid: Vec<Vec<String>> = (top..data)
+        .map(|r| (0..width).map(|c| label_key(&sheet.value(r, c).display())).collect())
+        .collect();
+    if !sheet.merges_known {
+        for r in 0..grid.len() {
+            for c in left + 1..width {
+                let same_parent = r == 0 || grid[r - 1][c] == grid[r - 1][c - 1];
+                if grid[r][c].is_empty() && same_parent {
+                    grid[r][c] = grid[r][c - 1].clone();
+                }
+            }
+        }
+    }
+    (0..width)
+        .map(|c| {
+            let mut stack: Vec<String> = Vec::new();
+            for row in &grid {
+                let t = &row[c];
+                if c >= left && !t.is_empty() && !stack.contains(t) {
+                    stack.push(t.clone());
+                }
+            }
+            stack
+        })
+        .collect()
+}
+
+/// Assigns template columns to sheet columns, left to right, each used once.
+fn assign(spec: &DutiesSpec, stacks: &[Vec<String>]) -> Vec<Option<usize>> {
+    let mut used = vec![false; stacks.len()];
+    spec.columns
+        .iter()
+        .map(|col| {
+            let label = label_key(&col.label);
+            let under = col.under.as_deref().map(label_key);
+            let hit = stacks.iter().enumerate().position(|(c, stack)| {
+                !used[c]
+                    && stack.last() == Some(&label)
+                    && under.as_ref().is_none_or(|u| stack.iter().any(|s| s.starts_with(u.as_str())))
+            });
+            if let Some(c) = hit {
+                used[c] = true;
+            }
+            hit
+        })
+        .collect()
+}
+
+/// Lays out the duty rows from `row` (the header is the template's form, above it).
+pub(super) fn render_duties(sheet: &mut RenderedSheet, row: u32, doc: &Document, spec: &DutiesSpec) -> u32 {
+    let duties = doc.overall.as_ref().map_or(&[][..], |o| &o.duties[..]);
+    // One entry per printed row: (duty index, objective index, the three of them).
+    let mut rows: Vec<(usize, usize, &Duty, &Objective, &Indicator)> = Vec::new();
+    for (di, d) in duties.iter().enumerate() {
+        for (oi, o) in d.objectives.iter().enumerate() {
+            for i in &o.indicators {
+                rows.push((di, oi, d, o, i));
+            }
+        }
+    }
+    for (c, col) in spec.columns.iter().enumerate() {
+        let c = c as u32;
+        // The text of this column on a row, and the group a merged run must stay in.
+        let value = |&(di, oi, d, o, i): &(usize, usize, &Duty, &Objective, &Indicator)| -> (String, (usize, usize)) {
+            let r = i.reference.as_ref();
+            let s = |x: Option<&String>| x.cloned().unwrap_or_default();
+            let duty = (di, usize::MAX);
+            match col.field.as_str() {
+                "duty.seq" => (d.seq.clone(), duty),
+                "duty.name" => (d.name.clone(), duty),
+                "objective.detail" => (s(o.detail.as_ref()), duty),
+                "objective.name" => (o.name.clone(), (di, oi)),
+                "name" => (i.name.clone(), duty),
+                "explanation" => (s(i.explanation.as_ref()), duty),
+                "value" => (i.values.annual.as_ref().map(|v| v.text.clone()).unwrap_or_default(), duty),
+                "activity" => (s(i.activity.as_ref()), duty),
+                "reference.planned" => (s(r.and_then(|r| r.planned.as_ref())), duty),
+                "reference.standard.value" => (r.and_then(|r| r.standard.as_ref()).map(|x| x.value.clone()).unwrap_or_default(), duty),
+                "reference.standard.source" => (s(r.and_then(|r| r.standard.as_ref()).and_then(|x| x.source.as_ref())), duty),
+                "reference.history.avg_3y" => (s(r.and_then(|r| r.history.as_ref()).and_then(|h| h.avg_3y.as_ref())), duty),
+                "reference.history.last_year" => (s(r.and_then(|r| r.history.as_ref()).and_then(|h| h.last_year.as_ref())), duty),
+                "reference.history.source" => (s(r.and_then(|r| r.history.as_ref()).and_then(|h| h.source.as_ref())), duty),
+                _ => (String::new(), duty),
+            }
+        };
+        let merges = col.field.starts_with("duty.") || col.field.starts_with("objective.");
+        let style = if merges { Style::Value } else { Style::Text };
+        let mut i = 0;
+        while i < rows.len() {
+            let (text, group) = value(&rows[i]);
+            let mut j = i + 1;
+            // Equal text within the same group (duty or objective) prints as one merged cell.
+            while merges && j < rows.len() && value(&rows[j]) == (text.clone(), group) {
+                j += 1;
+            }
+            sheet.put(row + i as u32, c, (j - i) as u32, 1, Content::text(&text), style);
+            i = j;
+        }
+    }
+    row + rows.len().saturating_sub(1) as u32
+}

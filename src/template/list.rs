@@ -1,0 +1,217 @@
+//! The flat project list (guangzhou): a 合计 row, each unit's subtotal row followed by
+//! its projects, indicators as numbered text in one cell.
+
+use crate::grid::Sheet;
+use crate::model::{Amounts, Document, Indicator, Period, Project, Unit, Value};
+use crate::parse::numbered::{NumberedIndicator, format_numbered, parse_numbered};
+use crate::render::{Content, RenderedSheet, Style};
+use crate::text::label_key;
+use crate::warning::Warning;
+
+use super::Field;
+use super::ListSpec;
+use super::read::{Reader, Region, cell_money, find_header_row};
+
+/// The kind of a list row.
+enum Row {
+    Total,
+    Unit,
+    Project,
+}
+
+impl Reader<'_> {
+    pub(super) fn read_list(&mut self, sheet: &Sheet, spec: &ListSpec) {
+        let wanted: Vec<Vec<String>> = spec.columns.iter().map(|c| c.keys()).collect();
+        let whole = Region { first_row: 0, end_row: sheet.height() };
+        let Some(header) = find_header_row(sheet, whole, &wanted) else {
+            return;
+        };
+        self.read_title(sheet, 0, header.row);
+        let mut scratch = Project::default();
+        self.read_form(sheet, Region { first_row: 0, end_row: header.row }, &mut scratch, 0);
+        let total_key = spec.total.as_deref().map(label_key);
+        let column = |field: &str| {
+            spec.columns.iter().zip(&header.columns).find_map(|(c, at)| (c.field == field).then_some(*at).flatten())
+        };
+        let Some(name_col) = column("name") else {
+            return;
+        };
+        let goal_col = column("goals.annual.text");
+        let text_col = column("indicators");
+        let mut unit: Option<String> = None;
+        for row in header.row + 1..sheet.height() {
+            let name = sheet.raw(row, name_col).display().trim().to_string();
+            if name.is_empty() {
+                continue;
+            }
+            let text_at = |c: Option<usize>| c.map(|c| sheet.value(row, c).display().trim().to_string()).unwrap_or_default();
+            let (goal, coded) = (text_at(goal_col), text_at(text_col));
+            let kind = if total_key.as_deref() == Some(label_key(&name).as_str()) {
+                Row::Total
+            } else if goal.is_empty() && coded.is_empty() {
+                // A row with amounts but no goal and no indicators is a unit's subtotal.
+                Row::Unit
+            } else {
+                Row::Project
+            };
+            let prefix = match kind {
+                Row::Total => "total".to_string(),
+                Row::Unit => format!("units[{}].amounts", self.doc.units.len()),
+                Row::Project => format!("projects[{}].funding.annual", self.doc.projects.len()),
+            };
+            let mut amounts = Amounts::default();
+            for (col, at) in spec.columns.iter().zip(&header.columns) {
+                let (Some(Field::Amount(_, fund)), Some(c)) = (Field::parse(&col.field), *at) else { continue };
+                let cell = sheet.value(row, c);
+                match cell_money(cell) {
+                    Some(m) => {
+                        amounts.set(fund, Some(m));
+                        self.doc.source.cells.insert(format!("{prefix}.{}", fund.key()), sheet.origin(row, c));
+                    }
+                    None if !cell.is_empty() => self.warnings.push(Warning::at(
+                        sheet.origin(row, c),
+                        format!("{}: {:?} is not an amount", col.label, cell.display()),
+                    )),
+                    None => {}
+                }
+            }
+            let name = self.clean(sheet, row, name_col, &name);
+            match kind {
+                Row::Total => self.doc.total = Some(amounts),
+                Row::Unit => {
+                    unit = Some(name.clone());
+                    self.doc.units.push(Unit { name, amounts });
+                }
+                Row::Project => {
+                    let index = self.doc.projects.len();
+                    self.doc.source.cells.insert(format!("projects[{index}].name"), sheet.origin(row, name_col));
+                    let mut project = Project { name, unit: unit.clone(), ..Project::default() };
+                    project.funding.annual = Some(amounts);
+                    if !goal.is_empty() {
+                        let c = goal_col.expect("a goal was read from it");
+                        project.goals.get_mut(Period::Annual).text = self.clean(sheet, row, c, &goal);
+                        self.doc.source.cells.insert(format!("projects[{index}].goals.annual.text"), sheet.origin(row, c));
+                    }
+                    if let Some(c) = text_col.filter(|_| !coded.is_empty()) {
+                        self.read_numbered(sheet, (row, c), &coded, &mut project, index);
+                    }
+                    if self.doc.source.sheet.is_none() {
+                        self.doc.source.sheet = Some(sheet.name.clone());
+                    }
+                    self.doc.projects.push(project);
+                }
+            }
+        }
+    }
+
+    /// Splits a numbered indicator cell; what cannot be parsed is kept verbatim.
+    fn read_numbered(&mut self, sheet: &Sheet, at: (usize, usize), text: &str, project: &mut Project, index: usize) {
+        let cell = sheet.origin(at.0, at.1);
+        let text = self.clean(sheet, at.0, at.1, text);
+        let parsed = parse_numbered(&text);
+        for note in &parsed.notes {
+            self.warnings.push(Warning::at(cell.clone(), format!("{}: {note}", project.name)));
+        }
+        for (j, item) in parsed.items.into_iter().enumerate() {
+            project.indicators.push(Indicator {
+                level1: item.level1,
+                name: item.name,
+                values: crate::model::Values { annual: item.value.as_deref().map(Value::parse), ..Default::default() },
+                ..Indicator::default()
+            });
+            self.doc.source.cells.insert(format!("projects[{index}].indicators[{j}].values.annual"), cell.clone());
+        }
+        if !parsed.unparsed.is_empty() {
+            let kept = parsed.unparsed.join("");
+            self.warnings.push(Warning::at(cell, format!("{}: indicator text not understood, kept verbatim: {kept:?}", project.name)));
+            project.extras.insert("绩效指标".into(), kept);
+        }
+    }
+}
+
+/// The amounts of a group of projects, added up (for a unit or 合计 not stated).
+pub(super) fn sum(projects: &[&Project]) -> Amounts {
+    let mut total = Amounts::default();
+    for fund in crate::model::Fund::ALL {
+        let parts: Vec<_> = projects.iter().filter_map(|p| p.funding.annual.as_ref().and_then(|a| a.get(fund))).collect();
+        if !parts.is_empty() {
+            let max_scale = parts.iter().map(|m| m.0.scale()).max().unwrap_or(0);
+            let mut s: rust_decimal::Decimal = parts.iter().map(|m| m.0).sum();
+            s.rescale(max_scale);
+            total.set(fund, Some(crate::model::Money(s)));
+        }
+    }
+    total
+}
+
+/// Lays the list out from `row`: header, 合计, then each unit and its projects.
+pub(super) fn render_list(sheet: &mut RenderedSheet, row: u32, doc: &Document, spec: &ListSpec) -> u32 {
+    let mut r = row;
+    let mut col = 0;
+    for c in &spec.columns {
+        sheet.put(r, col, 1, 1, Content::text(&c.label), Style::Label);
+        col += 1;
+    }
+    let amounts_row = |sheet: &mut RenderedSheet, r: u32, name: &str, amounts: Option<&Amounts>, style: Style| {
+        for (i, c) in spec.columns.iter().enumerate() {
+            let content = match Field::parse(&c.field) {
+                _ if c.field == "name" => Content::text(name),
+                Some(Field::Amount(_, fund)) => amounts.and_then(|a| a.get(fund)).map_or(Content::Empty, Content::Money),
+                _ => Content::Empty,
+            };
+            let cell_style = if matches!(content, Content::Money(_)) || Field::parse(&c.field).is_some_and(|f| matches!(f, Field::Amount(..))) { Style::Money } else { style };
+            sheet.put(r, i as u32, 1, 1, content, cell_style);
+        }
+    };
+    if let Some(label) = &spec.total {
+        r += 1;
+        amounts_row(sheet, r, label, doc.total.as_ref(), Style::Strong);
+    }
+    // Units in stated order, then units only named by projects; projects without a unit first.
+    let mut units: Vec<Option<&str>> = vec![None];
+    units.extend(doc.units.iter().map(|u| Some(u.name.as_str())));
+    for p in &doc.projects {
+        if let Some(u) = p.unit.as_deref()
+            && !units.contains(&Some(u))
+        {
+            units.push(Some(u));
+        }
+    }
+    for unit in units {
+        let members: Vec<&Project> = doc.projects.iter().filter(|p| p.unit.as_deref() == unit).collect();
+        if let Some(name) = unit {
+            let stated = doc.units.iter().find(|u| u.name == name).map(|u| u.amounts.clone());
+            let amounts = stated.unwrap_or_else(|| sum(&members));
+            r += 1;
+            amounts_row(sheet, r, name, Some(&amounts), Style::Strong);
+        }
+        for p in members {
+            r += 1;
+            for (i, c) in spec.columns.iter().enumerate() {
+                let (content, style) = match c.field.as_str() {
+                    "indicators" => (Content::text(&format_numbered(&numbered(p))), Style::Text),
+                    "name" => (Content::text(&p.name), Style::Text),
+                    path => match Field::parse(path) {
+                        Some(f @ Field::Amount(..)) => (f.money(p).map_or(Content::Empty, Content::Money), Style::Money),
+                        Some(f) => (Content::text(&f.get(doc, p).unwrap_or_default()), Style::Text),
+                        None => (Content::Empty, Style::Text),
+                    },
+                };
+                sheet.put(r, i as u32, 1, 1, content, style);
+            }
+        }
+    }
+    r
+}
+
+/// A project's indicators as numbered items (level1, name and 年度 value).
+fn numbered(p: &Project) -> Vec<NumberedIndicator> {
+    p.indicators
+        .iter()
+        .map(|i| NumberedIndicator {
+            level1: i.level1.clone(),
+            name: i.name.clone(),
+            value: i.values.annual.as_ref().map(|v| v.text.clone()),
+        })
+        .collect()
+}
