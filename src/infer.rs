@@ -71,6 +71,20 @@ pub fn level2(indicator: &Indicator) -> Option<(&'static str, &'static str)> {
     None
 }
 
+/// The 一级指标 of a known 二级指标 class.
+pub fn level1(indicator: &Indicator) -> Option<(&'static str, &'static str)> {
+    let l2 = indicator.level2.as_deref()?;
+    let class = match l2 {
+        "数量指标" | "质量指标" | "时效指标" | "成本指标" => "产出指标",
+        "经济效益指标" | "社会效益指标" | "生态效益指标" | "可持续影响指标" => {
+            "效益指标"
+        }
+        "服务对象满意度指标" | "满意度指标" => "满意度指标",
+        _ => return None,
+    };
+    Some((class, "the 一级 class of its 二级 class"))
+}
+
 fn is_count(value: Option<&Value>) -> bool {
     const COUNT_UNITS: [&str; 16] = [
         "次",

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::model::{Document, Kind, Period};
+use crate::model::{Amounts, Document, Duty, Kind, Period, Section};
 use crate::template::{Field, Template};
 
 /// Everything a conversion to one layout did to a document.
@@ -35,8 +35,10 @@ pub struct Dropped {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Inferred {
-    pub project: String,
-    pub indicator: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
     pub field: String,
     pub value: String,
     pub rule: String,
@@ -112,6 +114,9 @@ struct Capacity {
     indicator_fields: Vec<String>,
     periods: Vec<Period>,
     sections: bool,
+    /// A 合计 row and unit subtotal rows.
+    list: bool,
+    duties: bool,
     fiscal_year: bool,
 }
 
@@ -135,6 +140,27 @@ impl Capacity {
             ),
             None => (Vec::new(), Vec::new()),
         };
+        let mut indicator_fields: Vec<String> = indicator_fields;
+        let mut periods: Vec<Period> = periods;
+        if let Some(list) = &t.list {
+            fields.extend(list.columns.iter().filter_map(|c| Field::parse(&c.field)));
+            fields.push(Field::Unit);
+            if list
+                .columns
+                .iter()
+                .any(|c| c.codec.as_deref() == Some("numbered"))
+            {
+                indicator_fields.extend([
+                    "level1".to_string(),
+                    "name".to_string(),
+                    "value".to_string(),
+                ]);
+                periods.push(Period::Annual);
+            }
+        }
+        if t.title.text.contains("{department}") {
+            fields.push(Field::DocDepartmentName);
+        }
         let fiscal_year = t.title.text.contains("{fiscal_year}")
             || t.title
                 .subtitle
@@ -145,6 +171,8 @@ impl Capacity {
             indicator_fields,
             periods,
             sections: t.sections.is_some(),
+            list: t.list.as_ref().is_some_and(|l| l.total.is_some()),
+            duties: t.duties.is_some(),
             fiscal_year,
         }
     }
@@ -179,8 +207,8 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
                     ind.level2 = Some(class.to_string());
                     ind.inferred.push("level2".into());
                     report.inferred.push(Inferred {
-                        project: project.name.clone(),
-                        indicator: ind.name.clone(),
+                        project: Some(project.name.clone()),
+                        indicator: Some(ind.name.clone()),
                         field: "level2".into(),
                         value: class.into(),
                         rule: rule.into(),
@@ -188,6 +216,94 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
                 }
             }
         }
+    }
+
+    // Infer 一级指标 (from the 二级 class) where the form has a column for it.
+    if cap.indicator_fields.iter().any(|f| f == "level1") && target.indicators.is_some() {
+        for project in &mut to_write.projects {
+            for ind in &mut project.indicators {
+                if ind.level1.is_none()
+                    && let Some((class, rule)) = crate::infer::level1(ind)
+                {
+                    ind.level1 = Some(class.to_string());
+                    ind.inferred.push("level1".into());
+                    report.inferred.push(Inferred {
+                        project: Some(project.name.clone()),
+                        indicator: Some(ind.name.clone()),
+                        field: "level1".into(),
+                        value: class.into(),
+                        rule: rule.into(),
+                    });
+                }
+            }
+        }
+    }
+
+    // A list form prints 合计 and unit subtotals: computed where the source states none.
+    if target.list.as_ref().is_some_and(|l| l.total.is_some()) && !to_write.projects.is_empty() {
+        let annual = |p: &crate::model::Project| p.funding.annual.clone();
+        if to_write.total.is_none() {
+            let total = Amounts::sum(
+                to_write
+                    .projects
+                    .iter()
+                    .filter_map(|p| p.funding.annual.as_ref()),
+            );
+            report.inferred.push(Inferred {
+                project: None,
+                indicator: None,
+                field: "total".into(),
+                value: total.total.map(|m| m.to_string()).unwrap_or_default(),
+                rule: "the sum of the projects (the source states no 合计)".into(),
+            });
+            to_write.total = Some(total);
+        }
+        let mut named: Vec<String> = Vec::new();
+        for p in &to_write.projects {
+            if let Some(u) = &p.unit
+                && !named.contains(u)
+                && !to_write.units.iter().any(|x| &x.name == u)
+            {
+                named.push(u.clone());
+            }
+        }
+        for name in named {
+            let members: Vec<Amounts> = to_write
+                .projects
+                .iter()
+                .filter(|p| p.unit.as_ref() == Some(&name))
+                .filter_map(annual)
+                .collect();
+            let amounts = Amounts::sum(&members);
+            report.inferred.push(Inferred {
+                project: None,
+                indicator: None,
+                field: "units".into(),
+                value: format!(
+                    "{name} {}",
+                    amounts.total.map(|m| m.to_string()).unwrap_or_default()
+                ),
+                rule: "the sum of the unit's projects (the source states no subtotal)".into(),
+            });
+            to_write.units.push(crate::model::Unit { name, amounts });
+        }
+    }
+
+    // A form with department text but no duties table prints duties as text.
+    if target.sections.is_some()
+        && target.duties.is_none()
+        && let Some(overall) = to_write.overall.as_mut()
+        && !overall.duties.is_empty()
+    {
+        let text = duties_as_sections(&overall.duties);
+        report.inferred.push(Inferred {
+            project: None,
+            indicator: None,
+            field: "overall.sections".into(),
+            value: format!("{} section(s)", text.len()),
+            rule: "the duties table written out as text, one section per duty".into(),
+        });
+        overall.sections.extend(text);
     }
 
     let mut carried = to_write.clone();
@@ -229,14 +345,16 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
     {
         carried.department = None;
     }
-    if let Some(total) = &to_write.total {
+    if let Some(total) = to_write.total.as_ref().filter(|_| !cap.list) {
         drop(None, None, "total".into(), format!("{total:?}"));
         carried.total = None;
     }
-    for unit in &to_write.units {
-        drop(None, None, "units".into(), unit.name.clone());
+    if !cap.list {
+        for unit in &to_write.units {
+            drop(None, None, "units".into(), unit.name.clone());
+        }
+        carried.units.clear();
     }
-    carried.units.clear();
     if let Some(overall) = &to_write.overall {
         if !cap.sections && !overall.sections.is_empty() {
             drop(
@@ -246,7 +364,7 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
                 format!("{} section(s)", overall.sections.len()),
             );
         }
-        if !overall.duties.is_empty() {
+        if !cap.duties && !overall.duties.is_empty() {
             drop(
                 None,
                 None,
@@ -254,11 +372,19 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
                 format!("{} duty(ies)", overall.duties.len()),
             );
         }
-        let keep_sections = cap.sections && !overall.sections.is_empty();
-        carried.overall = keep_sections.then(|| crate::model::Overall {
-            sections: overall.sections.clone(),
-            duties: Vec::new(),
-        });
+        let kept = crate::model::Overall {
+            sections: if cap.sections {
+                overall.sections.clone()
+            } else {
+                Vec::new()
+            },
+            duties: if cap.duties {
+                overall.duties.clone()
+            } else {
+                Vec::new()
+            },
+        };
+        carried.overall = (!kept.sections.is_empty() || !kept.duties.is_empty()).then_some(kept);
     }
 
     for (source, kept) in to_write.projects.iter().zip(carried.projects.iter_mut()) {
@@ -337,6 +463,18 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
             }
         }
     }
+    // The form groups indicators by class: what it gives back comes in that order.
+    if let Some(spec) = &target.indicators {
+        for project in &mut carried.projects {
+            let order = crate::template::write::printed_order(project, spec);
+            let mut by_index: Vec<Option<crate::model::Indicator>> =
+                project.indicators.drain(..).map(Some).collect();
+            project.indicators = order
+                .into_iter()
+                .filter_map(|i| by_index[i].take())
+                .collect();
+        }
+    }
     report.dropped = dropped;
     report.blank = blanks;
     let has_overall = carried
@@ -349,4 +487,31 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
         _ => Kind::Project,
     };
     (to_write, carried, report)
+}
+
+/// Duties as department text: a heading per duty, a line per indicator.
+fn duties_as_sections(duties: &[Duty]) -> Vec<Section> {
+    duties
+        .iter()
+        .map(|d| {
+            let mut lines = Vec::new();
+            for o in &d.objectives {
+                for i in &o.indicators {
+                    let value = i
+                        .values
+                        .annual
+                        .as_ref()
+                        .map_or(String::new(), |v| format!("，年度指标值：{}", v.text));
+                    lines.push(format!(
+                        "职责目标：{}；绩效指标：{}{value}。",
+                        o.name, i.name
+                    ));
+                }
+            }
+            Section {
+                heading: format!("{}、{}", d.seq, d.name),
+                text: lines.join("\n"),
+            }
+        })
+        .collect()
 }

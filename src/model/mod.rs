@@ -210,6 +210,24 @@ impl Amounts {
         Fund::ALL.iter().all(|f| self.get(*f).is_none())
     }
 
+    /// Adds up amounts fund by fund; a fund stated nowhere stays absent. The sum has
+    /// the largest scale of its parts ("0.50" + "1" = "1.50").
+    pub fn sum<'a>(items: impl IntoIterator<Item = &'a Amounts>) -> Amounts {
+        let items: Vec<&Amounts> = items.into_iter().collect();
+        let mut total = Amounts::default();
+        for fund in Fund::ALL {
+            let parts: Vec<Money> = items.iter().filter_map(|a| a.get(fund)).collect();
+            if parts.is_empty() {
+                continue;
+            }
+            let scale = parts.iter().map(|m| m.0.scale()).max().unwrap_or(0);
+            let mut sum: rust_decimal::Decimal = parts.iter().map(|m| m.0).sum();
+            sum.rescale(scale);
+            total.set(fund, Some(Money(sum)));
+        }
+        total
+    }
+
     fn slot(&self, fund: Fund) -> &Option<Money> {
         match fund {
             Fund::Total => &self.total,

@@ -2,7 +2,9 @@
 //! (职责序号 + 部门职责) and objective (detailed duty + 职责目标), with reference values.
 
 use crate::grid::Sheet;
-use crate::model::{Document, Duty, History, Indicator, Objective, Overall, Reference, Sourced, Value};
+use crate::model::{
+    Document, Duty, History, Indicator, Objective, Overall, Reference, Sourced, Value,
+};
 use crate::render::{Content, RenderedSheet, Style};
 use crate::text::label_key;
 
@@ -11,11 +13,15 @@ use super::read::Reader;
 
 impl Reader<'_> {
     pub(super) fn read_duties(&mut self, sheet: &Sheet, spec: &DutiesSpec) {
-        let Some(first) = spec.columns.first() else { return };
+        let Some(first) = spec.columns.first() else {
+            return;
+        };
         let start_key = label_key(&first.label);
         let Some((top, left)) = (0..sheet.height()).find_map(|r| {
             let width = sheet.rows.get(r).map_or(0, Vec::len);
-            (0..width).find(|&c| label_key(&sheet.raw(r, c).display()) == start_key).map(|c| (r, c))
+            (0..width)
+                .find(|&c| label_key(&sheet.raw(r, c).display()) == start_key)
+                .map(|c| (r, c))
         }) else {
             return;
         };
@@ -23,24 +29,39 @@ impl Reader<'_> {
         // The header ends at the first row holding something that is not a label.
         let width = sheet.width();
         let data = (sheet.extent_down(top, left) + 1..sheet.height())
-            .find(|&r| (left..width).any(|c| {
-                let t = sheet.raw(r, c).display();
-                !t.trim().is_empty() && !self.is_label(&t)
-            }))
+            .find(|&r| {
+                (left..width).any(|c| {
+                    let t = sheet.raw(r, c).display();
+                    !t.trim().is_empty() && !self.is_label(&t)
+                })
+            })
             .unwrap_or(sheet.height());
         let stacks = header_stacks(sheet, top, data, left, width);
         let columns = assign(spec, &stacks);
-        let at = |field: &str| spec.columns.iter().zip(&columns).find_map(|(c, at)| (c.field == field).then_some(*at).flatten());
+        let at = |field: &str| {
+            spec.columns
+                .iter()
+                .zip(&columns)
+                .find_map(|(c, at)| (c.field == field).then_some(*at).flatten())
+        };
         let Some(name_col) = at("name") else { return };
 
         let mut duties: Vec<Duty> = Vec::new();
         let mut carried: [String; 4] = Default::default();
-        let carry_fields = ["duty.seq", "duty.name", "objective.detail", "objective.name"];
+        let carry_fields = [
+            "duty.seq",
+            "duty.name",
+            "objective.detail",
+            "objective.name",
+        ];
         for row in data..sheet.height() {
             if self.is_heading_row(sheet, row) {
                 break;
             }
-            let text = |c: Option<usize>| c.map(|c| sheet.value(row, c).display().trim().to_string()).unwrap_or_default();
+            let text = |c: Option<usize>| {
+                c.map(|c| sheet.value(row, c).display().trim().to_string())
+                    .unwrap_or_default()
+            };
             if (left..width).all(|c| sheet.raw(row, c).is_empty()) {
                 continue;
             }
@@ -52,15 +73,29 @@ impl Reader<'_> {
                     keys[k] = t;
                 }
             }
-            let new_duty = duties.last().is_none_or(|d| d.seq != keys[0] || d.name != keys[1]);
+            let new_duty = duties
+                .last()
+                .is_none_or(|d| d.seq != keys[0] || d.name != keys[1]);
             if new_duty {
-                duties.push(Duty { seq: keys[0].clone(), name: keys[1].clone(), objectives: Vec::new() });
+                duties.push(Duty {
+                    seq: keys[0].clone(),
+                    name: keys[1].clone(),
+                    objectives: Vec::new(),
+                });
             }
             let d = duties.len() - 1;
             let duty = duties.last_mut().expect("pushed above");
             let detail = Some(keys[2].clone()).filter(|d| !d.is_empty());
-            if duty.objectives.last().is_none_or(|o| o.detail != detail || o.name != keys[3]) {
-                duty.objectives.push(Objective { detail, name: keys[3].clone(), indicators: Vec::new() });
+            if duty
+                .objectives
+                .last()
+                .is_none_or(|o| o.detail != detail || o.name != keys[3])
+            {
+                duty.objectives.push(Objective {
+                    detail,
+                    name: keys[3].clone(),
+                    indicators: Vec::new(),
+                });
             }
             carried = keys;
             let name = text(Some(name_col));
@@ -77,14 +112,19 @@ impl Reader<'_> {
             };
             let reference = Reference {
                 planned: opt("reference.planned"),
-                standard: (standard.is_some() || standard_source.is_some())
-                    .then(|| Sourced { value: standard.unwrap_or_default(), source: standard_source }),
+                standard: (standard.is_some() || standard_source.is_some()).then(|| Sourced {
+                    value: standard.unwrap_or_default(),
+                    source: standard_source,
+                }),
                 history: (history != History::default()).then_some(history),
             };
             let indicator = Indicator {
                 name: self.clean(sheet, row, name_col, &name),
                 explanation: opt("explanation"),
-                values: crate::model::Values { annual: opt("value").as_deref().map(Value::parse), ..Default::default() },
+                values: crate::model::Values {
+                    annual: opt("value").as_deref().map(Value::parse),
+                    ..Default::default()
+                },
                 reference: (reference != Reference::default()).then_some(reference),
                 activity: opt("activity"),
                 ..Indicator::default()
@@ -100,13 +140,19 @@ impl Reader<'_> {
             }
             objective.indicators.push(indicator);
         }
-        duties.iter_mut().for_each(|d| d.objectives.retain(|o| !o.indicators.is_empty()));
+        duties
+            .iter_mut()
+            .for_each(|d| d.objectives.retain(|o| !o.indicators.is_empty()));
         duties.retain(|d| !d.objectives.is_empty());
         if !duties.is_empty() {
             if self.doc.source.sheet.is_none() {
                 self.doc.source.sheet = Some(sheet.name.clone());
             }
-            self.doc.overall.get_or_insert_with(Overall::default).duties.extend(duties);
+            self.doc
+                .overall
+                .get_or_insert_with(Overall::default)
+                .duties
+                .extend(duties);
         }
     }
 }
@@ -114,9 +160,19 @@ impl Reader<'_> {
 /// For each column, the distinct header labels over it, top down. A CSV lost its
 /// merges: a blank header cell there takes its left neighbour's label when both sit
 /// under the same label in the row above.
-fn header_stacks(sheet: &Sheet, top: usize, data: usize, left: usize, width: usize) -> Vec<Vec<String>> {
+fn header_stacks(
+    sheet: &Sheet,
+    top: usize,
+    data: usize,
+    left: usize,
+    width: usize,
+) -> Vec<Vec<String>> {
     let mut grid: Vec<Vec<String>> = (top..data)
-        .map(|r| (0..width).map(|c| label_key(&sheet.value(r, c).display())).collect())
+        .map(|r| {
+            (0..width)
+                .map(|c| label_key(&sheet.value(r, c).display()))
+                .collect()
+        })
         .collect();
     if !sheet.merges_known {
         for r in 0..grid.len() {
@@ -153,7 +209,9 @@ fn assign(spec: &DutiesSpec, stacks: &[Vec<String>]) -> Vec<Option<usize>> {
             let hit = stacks.iter().enumerate().position(|(c, stack)| {
                 !used[c]
                     && stack.last() == Some(&label)
-                    && under.as_ref().is_none_or(|u| stack.iter().any(|s| s.starts_with(u.as_str())))
+                    && under
+                        .as_ref()
+                        .is_none_or(|u| stack.iter().any(|s| s.starts_with(u.as_str())))
             });
             if let Some(c) = hit {
                 used[c] = true;
@@ -164,7 +222,12 @@ fn assign(spec: &DutiesSpec, stacks: &[Vec<String>]) -> Vec<Option<usize>> {
 }
 
 /// Lays out the duty rows from `row` (the header is the template's form, above it).
-pub(super) fn render_duties(sheet: &mut RenderedSheet, row: u32, doc: &Document, spec: &DutiesSpec) -> u32 {
+pub(super) fn render_duties(
+    sheet: &mut RenderedSheet,
+    row: u32,
+    doc: &Document,
+    spec: &DutiesSpec,
+) -> u32 {
     let duties = doc.overall.as_ref().map_or(&[][..], |o| &o.duties[..]);
     // One entry per printed row: (duty index, objective index, the three of them).
     let mut rows: Vec<(usize, usize, &Duty, &Objective, &Indicator)> = Vec::new();
@@ -210,7 +273,14 @@ pub(super) fn render_duties(sheet: &mut RenderedSheet, row: u32, doc: &Document,
             while merges && j < rows.len() && value(&rows[j]) == (text.clone(), group) {
                 j += 1;
             }
-            sheet.put(row + i as u32, c, (j - i) as u32, 1, Content::text(&text), style);
+            sheet.put(
+                row + i as u32,
+                c,
+                (j - i) as u32,
+                1,
+                Content::text(&text),
+                style,
+            );
             i = j;
         }
     }

@@ -22,16 +22,30 @@ enum Row {
 impl Reader<'_> {
     pub(super) fn read_list(&mut self, sheet: &Sheet, spec: &ListSpec) {
         let wanted: Vec<Vec<String>> = spec.columns.iter().map(|c| c.keys()).collect();
-        let whole = Region { first_row: 0, end_row: sheet.height() };
+        let whole = Region {
+            first_row: 0,
+            end_row: sheet.height(),
+        };
         let Some(header) = find_header_row(sheet, whole, &wanted) else {
             return;
         };
         self.read_title(sheet, 0, header.row);
         let mut scratch = Project::default();
-        self.read_form(sheet, Region { first_row: 0, end_row: header.row }, &mut scratch, 0);
+        self.read_form(
+            sheet,
+            Region {
+                first_row: 0,
+                end_row: header.row,
+            },
+            &mut scratch,
+            0,
+        );
         let total_key = spec.total.as_deref().map(label_key);
         let column = |field: &str| {
-            spec.columns.iter().zip(&header.columns).find_map(|(c, at)| (c.field == field).then_some(*at).flatten())
+            spec.columns
+                .iter()
+                .zip(&header.columns)
+                .find_map(|(c, at)| (c.field == field).then_some(*at).flatten())
         };
         let Some(name_col) = column("name") else {
             return;
@@ -44,7 +58,10 @@ impl Reader<'_> {
             if name.is_empty() {
                 continue;
             }
-            let text_at = |c: Option<usize>| c.map(|c| sheet.value(row, c).display().trim().to_string()).unwrap_or_default();
+            let text_at = |c: Option<usize>| {
+                c.map(|c| sheet.value(row, c).display().trim().to_string())
+                    .unwrap_or_default()
+            };
             let (goal, coded) = (text_at(goal_col), text_at(text_col));
             let kind = if total_key.as_deref() == Some(label_key(&name).as_str()) {
                 Row::Total
@@ -61,12 +78,18 @@ impl Reader<'_> {
             };
             let mut amounts = Amounts::default();
             for (col, at) in spec.columns.iter().zip(&header.columns) {
-                let (Some(Field::Amount(_, fund)), Some(c)) = (Field::parse(&col.field), *at) else { continue };
+                let (Some(Field::Amount(_, fund)), Some(c)) = (Field::parse(&col.field), *at)
+                else {
+                    continue;
+                };
                 let cell = sheet.value(row, c);
                 match cell_money(cell) {
                     Some(m) => {
                         amounts.set(fund, Some(m));
-                        self.doc.source.cells.insert(format!("{prefix}.{}", fund.key()), sheet.origin(row, c));
+                        self.doc
+                            .source
+                            .cells
+                            .insert(format!("{prefix}.{}", fund.key()), sheet.origin(row, c));
                     }
                     None if !cell.is_empty() => self.warnings.push(Warning::at(
                         sheet.origin(row, c),
@@ -84,13 +107,24 @@ impl Reader<'_> {
                 }
                 Row::Project => {
                     let index = self.doc.projects.len();
-                    self.doc.source.cells.insert(format!("projects[{index}].name"), sheet.origin(row, name_col));
-                    let mut project = Project { name, unit: unit.clone(), ..Project::default() };
+                    self.doc.source.cells.insert(
+                        format!("projects[{index}].name"),
+                        sheet.origin(row, name_col),
+                    );
+                    let mut project = Project {
+                        name,
+                        unit: unit.clone(),
+                        ..Project::default()
+                    };
                     project.funding.annual = Some(amounts);
                     if !goal.is_empty() {
                         let c = goal_col.expect("a goal was read from it");
-                        project.goals.get_mut(Period::Annual).text = self.clean(sheet, row, c, &goal);
-                        self.doc.source.cells.insert(format!("projects[{index}].goals.annual.text"), sheet.origin(row, c));
+                        project.goals.get_mut(Period::Annual).text =
+                            self.clean(sheet, row, c, &goal);
+                        self.doc.source.cells.insert(
+                            format!("projects[{index}].goals.annual.text"),
+                            sheet.origin(row, c),
+                        );
                     }
                     if let Some(c) = text_col.filter(|_| !coded.is_empty()) {
                         self.read_numbered(sheet, (row, c), &coded, &mut project, index);
@@ -105,64 +139,83 @@ impl Reader<'_> {
     }
 
     /// Splits a numbered indicator cell; what cannot be parsed is kept verbatim.
-    fn read_numbered(&mut self, sheet: &Sheet, at: (usize, usize), text: &str, project: &mut Project, index: usize) {
+    fn read_numbered(
+        &mut self,
+        sheet: &Sheet,
+        at: (usize, usize),
+        text: &str,
+        project: &mut Project,
+        index: usize,
+    ) {
         let cell = sheet.origin(at.0, at.1);
         let text = self.clean(sheet, at.0, at.1, text);
         let parsed = parse_numbered(&text);
         for note in &parsed.notes {
-            self.warnings.push(Warning::at(cell.clone(), format!("{}: {note}", project.name)));
+            self.warnings.push(Warning::at(
+                cell.clone(),
+                format!("{}: {note}", project.name),
+            ));
         }
         for (j, item) in parsed.items.into_iter().enumerate() {
             project.indicators.push(Indicator {
                 level1: item.level1,
                 name: item.name,
-                values: crate::model::Values { annual: item.value.as_deref().map(Value::parse), ..Default::default() },
+                values: crate::model::Values {
+                    annual: item.value.as_deref().map(Value::parse),
+                    ..Default::default()
+                },
                 ..Indicator::default()
             });
-            self.doc.source.cells.insert(format!("projects[{index}].indicators[{j}].values.annual"), cell.clone());
+            self.doc.source.cells.insert(
+                format!("projects[{index}].indicators[{j}].values.annual"),
+                cell.clone(),
+            );
         }
         if !parsed.unparsed.is_empty() {
             let kept = parsed.unparsed.join("");
-            self.warnings.push(Warning::at(cell, format!("{}: indicator text not understood, kept verbatim: {kept:?}", project.name)));
+            self.warnings.push(Warning::at(
+                cell,
+                format!(
+                    "{}: indicator text not understood, kept verbatim: {kept:?}",
+                    project.name
+                ),
+            ));
             project.extras.insert("绩效指标".into(), kept);
         }
     }
 }
 
-/// The amounts of a group of projects, added up (for a unit or 合计 not stated).
-pub(super) fn sum(projects: &[&Project]) -> Amounts {
-    let mut total = Amounts::default();
-    for fund in crate::model::Fund::ALL {
-        let parts: Vec<_> = projects.iter().filter_map(|p| p.funding.annual.as_ref().and_then(|a| a.get(fund))).collect();
-        if !parts.is_empty() {
-            let max_scale = parts.iter().map(|m| m.0.scale()).max().unwrap_or(0);
-            let mut s: rust_decimal::Decimal = parts.iter().map(|m| m.0).sum();
-            s.rescale(max_scale);
-            total.set(fund, Some(crate::model::Money(s)));
-        }
-    }
-    total
-}
-
 /// Lays the list out from `row`: header, 合计, then each unit and its projects.
-pub(super) fn render_list(sheet: &mut RenderedSheet, row: u32, doc: &Document, spec: &ListSpec) -> u32 {
+pub(super) fn render_list(
+    sheet: &mut RenderedSheet,
+    row: u32,
+    doc: &Document,
+    spec: &ListSpec,
+) -> u32 {
     let mut r = row;
-    let mut col = 0;
-    for c in &spec.columns {
-        sheet.put(r, col, 1, 1, Content::text(&c.label), Style::Label);
-        col += 1;
+    for (col, c) in spec.columns.iter().enumerate() {
+        sheet.put(r, col as u32, 1, 1, Content::text(&c.label), Style::Label);
     }
-    let amounts_row = |sheet: &mut RenderedSheet, r: u32, name: &str, amounts: Option<&Amounts>, style: Style| {
-        for (i, c) in spec.columns.iter().enumerate() {
-            let content = match Field::parse(&c.field) {
-                _ if c.field == "name" => Content::text(name),
-                Some(Field::Amount(_, fund)) => amounts.and_then(|a| a.get(fund)).map_or(Content::Empty, Content::Money),
-                _ => Content::Empty,
-            };
-            let cell_style = if matches!(content, Content::Money(_)) || Field::parse(&c.field).is_some_and(|f| matches!(f, Field::Amount(..))) { Style::Money } else { style };
-            sheet.put(r, i as u32, 1, 1, content, cell_style);
-        }
-    };
+    let amounts_row =
+        |sheet: &mut RenderedSheet, r: u32, name: &str, amounts: Option<&Amounts>, style: Style| {
+            for (i, c) in spec.columns.iter().enumerate() {
+                let content = match Field::parse(&c.field) {
+                    _ if c.field == "name" => Content::text(name),
+                    Some(Field::Amount(_, fund)) => amounts
+                        .and_then(|a| a.get(fund))
+                        .map_or(Content::Empty, Content::Money),
+                    _ => Content::Empty,
+                };
+                let cell_style = if matches!(content, Content::Money(_))
+                    || Field::parse(&c.field).is_some_and(|f| matches!(f, Field::Amount(..)))
+                {
+                    Style::Money
+                } else {
+                    style
+                };
+                sheet.put(r, i as u32, 1, 1, content, cell_style);
+            }
+        };
     if let Some(label) = &spec.total {
         r += 1;
         amounts_row(sheet, r, label, doc.total.as_ref(), Style::Strong);
@@ -178,10 +231,20 @@ pub(super) fn render_list(sheet: &mut RenderedSheet, row: u32, doc: &Document, s
         }
     }
     for unit in units {
-        let members: Vec<&Project> = doc.projects.iter().filter(|p| p.unit.as_deref() == unit).collect();
+        let members: Vec<&Project> = doc
+            .projects
+            .iter()
+            .filter(|p| p.unit.as_deref() == unit)
+            .collect();
         if let Some(name) = unit {
-            let stated = doc.units.iter().find(|u| u.name == name).map(|u| u.amounts.clone());
-            let amounts = stated.unwrap_or_else(|| sum(&members));
+            let stated = doc
+                .units
+                .iter()
+                .find(|u| u.name == name)
+                .map(|u| u.amounts.clone());
+            let amounts = stated.unwrap_or_else(|| {
+                Amounts::sum(members.iter().filter_map(|p| p.funding.annual.as_ref()))
+            });
             r += 1;
             amounts_row(sheet, r, name, Some(&amounts), Style::Strong);
         }
@@ -192,8 +255,14 @@ pub(super) fn render_list(sheet: &mut RenderedSheet, row: u32, doc: &Document, s
                     "indicators" => (Content::text(&format_numbered(&numbered(p))), Style::Text),
                     "name" => (Content::text(&p.name), Style::Text),
                     path => match Field::parse(path) {
-                        Some(f @ Field::Amount(..)) => (f.money(p).map_or(Content::Empty, Content::Money), Style::Money),
-                        Some(f) => (Content::text(&f.get(doc, p).unwrap_or_default()), Style::Text),
+                        Some(f @ Field::Amount(..)) => (
+                            f.money(p).map_or(Content::Empty, Content::Money),
+                            Style::Money,
+                        ),
+                        Some(f) => (
+                            Content::text(&f.get(doc, p).unwrap_or_default()),
+                            Style::Text,
+                        ),
                         None => (Content::Empty, Style::Text),
                     },
                 };

@@ -118,7 +118,10 @@ pub struct ListColumn {
 
 impl ListColumn {
     pub fn keys(&self) -> Vec<String> {
-        std::iter::once(&self.label).chain(&self.aliases).map(|l| label_key(l)).collect()
+        std::iter::once(&self.label)
+            .chain(&self.aliases)
+            .map(|l| label_key(l))
+            .collect()
     }
 }
 
@@ -500,6 +503,15 @@ impl Template {
         })
     }
 
+    /// Whether the layout has a place for projects, department duties and department text.
+    pub fn holds(&self) -> Holds {
+        Holds {
+            projects: self.indicators.is_some() || self.list.is_some(),
+            duties: self.duties.is_some(),
+            sections: self.sections.is_some(),
+        }
+    }
+
     /// Every field the template carries, for loss reports.
     pub fn fields(&self) -> Vec<Field> {
         self.form
@@ -590,24 +602,34 @@ impl Template {
                 self.columns
             ));
         }
-        if self.arrangement == Arrangement::Table && (self.list.is_some() == self.duties.is_some()) {
+        if self.arrangement == Arrangement::Table && (self.list.is_some() == self.duties.is_some())
+        {
             return Err("arrangement = \"table\" needs exactly one of [list] or [duties]".into());
         }
         if let Some(list) = &self.list {
             for col in &list.columns {
                 let known = col.field == "indicators" || Field::parse(&col.field).is_some();
                 if !known {
-                    return Err(format!("list: column {:?} has unknown field {:?}", col.label, col.field));
+                    return Err(format!(
+                        "list: column {:?} has unknown field {:?}",
+                        col.label, col.field
+                    ));
                 }
                 if col.field == "indicators" && col.codec.as_deref() != Some("numbered") {
-                    return Err(format!("list: column {:?} needs codec = \"numbered\"", col.label));
+                    return Err(format!(
+                        "list: column {:?} needs codec = \"numbered\"",
+                        col.label
+                    ));
                 }
             }
         }
         if let Some(duties) = &self.duties {
             for col in &duties.columns {
                 if !DUTY_FIELDS.contains(&col.field.as_str()) {
-                    return Err(format!("duties: column {:?} has unknown field {:?}", col.label, col.field));
+                    return Err(format!(
+                        "duties: column {:?} has unknown field {:?}",
+                        col.label, col.field
+                    ));
                 }
             }
         }
@@ -654,6 +676,14 @@ impl Template {
         }
         Ok(())
     }
+}
+
+/// The parts of a document a layout has a place for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Holds {
+    pub projects: bool,
+    pub duties: bool,
+    pub sections: bool,
 }
 
 /// The ids of the built-in layouts.

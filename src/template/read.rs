@@ -321,12 +321,17 @@ impl<'t> Reader<'t> {
                 .cells
                 .insert("title".into(), sheet.origin(*r, *c));
         }
-        let parts = texts.iter().find_map(|(_, _, t)| super::title::matches(&self.template.title.text, t));
+        let parts = texts
+            .iter()
+            .find_map(|(_, _, t)| super::title::matches(&self.template.title.text, t));
         if let Some(parts) = &parts {
             if self.doc.department.is_none()
                 && let Some(name) = &parts.department
             {
-                self.doc.department = Some(crate::model::Department { code: None, name: name.clone() });
+                self.doc.department = Some(crate::model::Department {
+                    code: None,
+                    name: name.clone(),
+                });
             }
             if self.doc.fiscal_year.is_none() {
                 self.doc.fiscal_year = parts.fiscal_year;
@@ -580,7 +585,12 @@ impl<'t> Reader<'t> {
 
     /// The cell that holds the value of the label at (row, col): the next cell after
     /// the label's merged area, or for a file without merges the next non-empty one.
-    pub(super) fn value_right(&self, sheet: &Sheet, row: usize, col: usize) -> Option<(usize, usize)> {
+    pub(super) fn value_right(
+        &self,
+        sheet: &Sheet,
+        row: usize,
+        col: usize,
+    ) -> Option<(usize, usize)> {
         // Merges tell where the value starts; a clerk who typed it further right (or a
         // CSV, which lost the merges) leaves blanks first, so skip them.
         let next = sheet.extent_right(row, col) + 1;
@@ -831,7 +841,11 @@ fn find_header(sheet: &Sheet, region: Region, spec: &IndicatorSpec) -> Option<He
 }
 
 /// Finds the row holding most of the wanted column labels (in order), and maps them.
-pub(super) fn find_header_row(sheet: &Sheet, region: Region, wanted: &[Vec<String>]) -> Option<Header> {
+pub(super) fn find_header_row(
+    sheet: &Sheet,
+    region: Region,
+    wanted: &[Vec<String>],
+) -> Option<Header> {
     let mut best: Option<(usize, Header)> = None;
     for row in region.first_row..region.end_row {
         let width = sheet.rows.get(row).map_or(0, Vec::len);
@@ -880,8 +894,15 @@ fn anchor<'a>(form: &'a [Placed<'a>], field: &Placed<'a>) -> Option<&'a Placed<'
 /// "部门名称：广州住房公积金管理中心" → "广州住房公积金管理中心". The published spelling is kept.
 fn captured(text: &str, placed: &Placed) -> Option<String> {
     let key = label_key(text);
-    let label = placed.cell.keys().into_iter().find(|k| key.starts_with(k.as_str()))?;
-    if key[label.len()..].trim_matches(|c| c == '(' || c == ')' || c == ':').is_empty() {
+    let label = placed
+        .cell
+        .keys()
+        .into_iter()
+        .find(|k| key.starts_with(k.as_str()))?;
+    if key[label.len()..]
+        .trim_matches(|c| c == '(' || c == ')' || c == ':')
+        .is_empty()
+    {
         return None;
     }
     let original = text.trim();
@@ -889,7 +910,9 @@ fn captured(text: &str, placed: &Placed) -> Option<String> {
         let after = &original[colon + original[colon..].chars().next().map_or(1, char::len_utf8)..];
         return Some(after.trim().to_string()).filter(|a| !a.is_empty());
     }
-    let start = original.find(['(', '（']).map(|i| i + original[i..].chars().next().map_or(1, char::len_utf8));
+    let start = original
+        .find(['(', '（'])
+        .map(|i| i + original[i..].chars().next().map_or(1, char::len_utf8));
     let end = original.rfind([')', '）']);
     match (start, end) {
         (Some(s), Some(e)) if s <= e => Some(original[s..e].to_string()),
@@ -939,7 +962,9 @@ fn is_heading(text: &str) -> bool {
 /// An amount from a cell: a number at its format's scale, or text such as "12,748.27".
 pub(super) fn cell_money(cell: &Cell) -> Option<Money> {
     match cell {
-        Cell::Number { value, decimals, .. } => Money::from_f64(*value, *decimals),
+        Cell::Number {
+            value, decimals, ..
+        } => Money::from_f64(*value, *decimals),
         other => Money::parse(&other.display()),
     }
 }

@@ -1,7 +1,7 @@
 //! Model → rendered form: lays a document out on a template's grid.
 
 use crate::error::{Error, Result};
-use crate::model::{Document, Indicator, Kind, Period, Project};
+use crate::model::{Document, Indicator, Period, Project};
 use crate::render::{Content, RenderedSheet, RenderedWorkbook, Style};
 
 use super::field::{ExpenseColumn, Field, FieldKind};
@@ -9,19 +9,7 @@ use super::{Arrangement, IndicatorSpec, Template};
 
 /// Renders a document in a template's layout. The caller decides about embedding.
 pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
-    if template.kind == Kind::Project && doc.projects.is_empty() {
-        return Err(Error::Unsupported {
-            message: format!(
-                "layout {} holds project tables, but the document has no projects{}",
-                template.id,
-                if doc.overall.is_some() {
-                    " (it is a department-level document)"
-                } else {
-                    ""
-                }
-            ),
-        });
-    }
+    check_fits(doc, template)?;
     let mut book = RenderedWorkbook::default();
     if let Some(spec) = &template.sections
         && let Some(overall) = doc.overall.as_ref().filter(|o| !o.sections.is_empty())
@@ -39,7 +27,7 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
                     0,
                     1,
                     template.columns,
-                    Content::text(&line),
+                    Content::text(line),
                     Style::Note,
                 );
                 row += 1;
@@ -85,7 +73,10 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
         }
         Arrangement::Stacked => {}
         Arrangement::Table => {
-            let name = template.sheet_name.clone().unwrap_or_else(|| template.name.clone());
+            let name = template
+                .sheet_name
+                .clone()
+                .unwrap_or_else(|| template.name.clone());
             let mut sheet = new_sheet(template, name);
             let row = render_title(&mut sheet, doc, template);
             let row = render_form(&mut sheet, row, doc, &Project::default(), template);
@@ -134,21 +125,22 @@ pub fn title_text(pattern: &str, doc: &Document) -> String {
     super::title::render(pattern, doc)
 }
 
-
-
 /// The title (and subtitle) rows at the top of a sheet; returns the next free row.
 fn render_title(sheet: &mut RenderedSheet, doc: &Document, t: &Template) -> u32 {
     // A published title that fits the pattern (and names the same year) is kept as
     // published: "…整体绩效目标表（10）" keeps its table number.
     let published = doc.title.as_deref().filter(|p| {
-        super::title::matches(&t.title.text, p).is_some_and(|parts| parts.fiscal_year.is_none() || parts.fiscal_year == doc.fiscal_year)
+        super::title::matches(&t.title.text, p).is_some_and(|parts| {
+            parts.fiscal_year.is_none() || parts.fiscal_year == doc.fiscal_year
+        })
     });
-    let title = Content::text(&published.map_or_else(|| title_text(&t.title.text, doc), str::to_string));
-    sheet.put( 0, 0, 1, t.columns, title, Style::Title);
+    let title =
+        Content::text(&published.map_or_else(|| title_text(&t.title.text, doc), str::to_string));
+    sheet.put(0, 0, 1, t.columns, title, Style::Title);
     match &t.title.subtitle {
         Some(sub) => {
             let subtitle = Content::text(&title_text(sub, doc));
-            sheet.put( 1, 0, 1, t.columns, subtitle, Style::Subtitle);
+            sheet.put(1, 0, 1, t.columns, subtitle, Style::Subtitle);
             2
         }
         None => 1,
@@ -199,14 +191,14 @@ fn render_form(
                     Style::Money,
                 ),
             };
-            sheet.put( r, c, 1, cell.cols, content, style);
+            sheet.put(r, c, 1, cell.cols, content, style);
         } else if let Some(label) = &cell.label {
             let shown = match cell.capture_field().and_then(|f| f.get(doc, project)) {
                 Some(v) => cell.formatted(&v),
                 None => label.clone(),
             };
             let style = cell_style(cell.style.as_deref(), Style::Label);
-            sheet.put( r, c, placed.rows, cell.cols, Content::text(&shown), style);
+            sheet.put(r, c, placed.rows, cell.cols, Content::text(&shown), style);
         } else if let Some(field) = cell.field() {
             let (content, style) = match field.kind() {
                 FieldKind::Money => (
@@ -224,17 +216,26 @@ fn render_form(
                         .get(doc, project)
                         .map(|v| cell.formatted(&v))
                         .unwrap_or_default();
-                    (Content::text(&v), cell_style(cell.style.as_deref(), Style::Value))
+                    (
+                        Content::text(&v),
+                        cell_style(cell.style.as_deref(), Style::Value),
+                    )
                 }
             };
-            sheet.put( r, c, placed.rows, cell.cols, content, style);
+            sheet.put(r, c, placed.rows, cell.cols, content, style);
         }
     }
     row + form.iter().map(|p| p.row + p.rows).max().unwrap_or(0)
 }
 
 /// Lays out one project's form and indicators from `row`; returns the last row used.
-fn render_project(sheet: &mut RenderedSheet, row: u32, doc: &Document, project: &Project, t: &Template) -> u32 {
+fn render_project(
+    sheet: &mut RenderedSheet,
+    row: u32,
+    doc: &Document,
+    project: &Project,
+    t: &Template,
+) -> u32 {
     let next = render_form(sheet, row, doc, project, t);
     match &t.indicators {
         Some(spec) => render_indicators(sheet, next, project, spec),
@@ -247,6 +248,17 @@ struct IndicatorRow<'a> {
     level1: Option<&'a str>,
     level2: Option<&'a str>,
     indicator: Option<&'a Indicator>,
+    /// The indicator's place in the project's list.
+    index: Option<usize>,
+}
+
+/// The order the form prints a project's indicators in (indices into its list):
+/// grouped by class, as the merged class cells require.
+pub fn printed_order(project: &Project, spec: &IndicatorSpec) -> Vec<usize> {
+    indicator_rows(project, spec)
+        .iter()
+        .filter_map(|r| r.index)
+        .collect()
 }
 
 /// Orders indicators by class (first appearance), adding the template's unused classes.
@@ -259,13 +271,14 @@ fn indicator_rows<'a>(project: &'a Project, spec: &'a IndicatorSpec) -> Vec<Indi
     }
     let mut rows = Vec::new();
     for l1 in level1s {
-        let members: Vec<&Indicator> = project
+        let members: Vec<(usize, &Indicator)> = project
             .indicators
             .iter()
-            .filter(|i| i.level1.as_deref() == l1)
+            .enumerate()
+            .filter(|(_, i)| i.level1.as_deref() == l1)
             .collect();
         let mut level2s: Vec<Option<&str>> = Vec::new();
-        for ind in &members {
+        for (_, ind) in &members {
             if !level2s.contains(&ind.level2.as_deref()) {
                 level2s.push(ind.level2.as_deref());
             }
@@ -286,22 +299,24 @@ fn indicator_rows<'a>(project: &'a Project, spec: &'a IndicatorSpec) -> Vec<Indi
             }
         }
         for l2 in level2s {
-            let in_class: Vec<&&Indicator> = members
+            let in_class: Vec<&(usize, &Indicator)> = members
                 .iter()
-                .filter(|i| i.level2.as_deref() == l2)
+                .filter(|(_, i)| i.level2.as_deref() == l2)
                 .collect();
             if in_class.is_empty() {
                 rows.push(IndicatorRow {
                     level1: l1,
                     level2: l2,
                     indicator: None,
+                    index: None,
                 });
             }
-            for ind in in_class {
+            for (index, ind) in in_class {
                 rows.push(IndicatorRow {
                     level1: l1,
                     level2: l2,
                     indicator: Some(ind),
+                    index: Some(*index),
                 });
             }
         }
@@ -405,4 +420,62 @@ fn render_indicators(
         col += column.cols;
     }
     header_row + n
+}
+
+/// Refuses a document that has nothing the layout can hold, naming the layouts that can.
+fn check_fits(doc: &Document, template: &Template) -> Result<()> {
+    let holds = template.holds();
+    let duties = doc.overall.as_ref().map_or(0, |o| o.duties.len());
+    let sections = doc.overall.as_ref().map_or(0, |o| o.sections.len());
+    let projects = doc.projects.len();
+    let fits = (projects > 0 && holds.projects)
+        || (duties > 0 && (holds.duties || holds.sections))
+        || (sections > 0 && holds.sections);
+    if fits {
+        return Ok(());
+    }
+    let layouts = |want: fn(&super::Holds) -> bool| {
+        Template::builtins()
+            .iter()
+            .filter(|t| want(&t.holds()))
+            .map(|t| t.id.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut has = Vec::new();
+    if projects > 0 {
+        has.push(format!(
+            "{projects} project table(s) (layouts for projects: {})",
+            layouts(|h| h.projects)
+        ));
+    }
+    if duties > 0 {
+        has.push(format!(
+            "{duties} department duty(ies) (layouts for duties: {})",
+            layouts(|h| h.duties || h.sections)
+        ));
+    }
+    if sections > 0 {
+        has.push(format!(
+            "department text in {sections} section(s) (layouts for it: {})",
+            layouts(|h| h.sections)
+        ));
+    }
+    let what = match (holds.projects, holds.duties, holds.sections) {
+        (true, _, true) => "project tables and department text",
+        (true, _, _) => "project tables",
+        (_, true, _) => "department duties",
+        _ => "department text",
+    };
+    Err(Error::Unsupported {
+        message: format!(
+            "layout {} holds {what}, but the document has {}",
+            template.id,
+            if has.is_empty() {
+                "nothing to write".to_string()
+            } else {
+                has.join(" and ")
+            }
+        ),
+    })
 }
