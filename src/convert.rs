@@ -103,7 +103,12 @@ pub fn load_workbook(book: &Workbook, options: &ReadOptions) -> Result<Loaded> {
     let mut warnings = read.warnings;
     let mut document = read.document;
     if let (Some(json), false) = (&book.embedded, options.ignore_embedded) {
-        match embedded_document(&book.file, json, &document, &template) {
+        let mut form = document.clone();
+        if read.fiscal_year_inferred {
+            // The form prints no year: the one guessed from its dates proves nothing.
+            form.fiscal_year = None;
+        }
+        match embedded_document(&book.file, json, &form, &template) {
             Ok(Some(mut embedded)) => {
                 embedded.source = document.source.clone();
                 document = embedded;

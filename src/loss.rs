@@ -240,15 +240,30 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
     }
 
     // A list form prints 合计 and unit subtotals: computed where the source states none.
-    if target.list.as_ref().is_some_and(|l| l.total.is_some()) && !to_write.projects.is_empty() {
-        let annual = |p: &crate::model::Project| p.funding.annual.clone();
+    if let Some(list) = target.list.as_ref().filter(|l| l.total.is_some())
+        && !to_write.projects.is_empty()
+    {
+        // Only the funds the list has columns for are added up.
+        let funds: Vec<crate::model::Fund> = list
+            .columns
+            .iter()
+            .filter_map(|c| match Field::parse(&c.field) {
+                Some(Field::Amount(_, fund)) => Some(fund),
+                _ => None,
+            })
+            .collect();
+        let annual = |p: &crate::model::Project| {
+            p.funding.annual.as_ref().map(|a| {
+                let mut kept = Amounts::default();
+                for f in &funds {
+                    kept.set(*f, a.get(*f));
+                }
+                kept
+            })
+        };
         if to_write.total.is_none() {
-            let total = Amounts::sum(
-                to_write
-                    .projects
-                    .iter()
-                    .filter_map(|p| p.funding.annual.as_ref()),
-            );
+            let parts: Vec<Amounts> = to_write.projects.iter().filter_map(annual).collect();
+            let total = Amounts::sum(&parts);
             report.inferred.push(Inferred {
                 project: None,
                 indicator: None,
@@ -295,7 +310,17 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
         && let Some(overall) = to_write.overall.as_mut()
         && !overall.duties.is_empty()
     {
-        let text = duties_as_sections(&overall.duties);
+        let mut text = duties_as_sections(&overall.duties);
+        // The part's own heading lines come first, as the form prints them.
+        if overall.sections.is_empty()
+            && let Some(spec) = &target.sections
+        {
+            let headings = spec.begin.iter().map(|h| Section {
+                heading: h.clone(),
+                text: String::new(),
+            });
+            text.splice(0..0, headings);
+        }
         report.inferred.push(Inferred {
             project: None,
             indicator: None,
@@ -447,6 +472,27 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
             }
             // The `inferred` flags live only in the embedded copy.
             kept_ind.inferred.clear();
+        }
+        for field in ["level1", "level2"] {
+            let has_column = cap.indicator_fields.iter().any(|f| f == field);
+            let missing = source
+                .indicators
+                .iter()
+                .filter(|i| {
+                    if field == "level1" {
+                        i.level1.is_none()
+                    } else {
+                        i.level2.is_none()
+                    }
+                })
+                .count();
+            if has_column && missing > 0 {
+                blanks.push(Blank {
+                    project: source.name.clone(),
+                    field: field.into(),
+                    indicators: Some(missing),
+                });
+            }
         }
         for period in &cap.periods {
             let missing = source

@@ -11,12 +11,13 @@ use jixiao::loss::prepare;
 use jixiao::template::Template;
 use jixiao::write::csv::CsvEncoding;
 
-const SOURCES: [(&str, &str); 3] = [
+const SOURCES: [(&str, &str); 4] = [
+    ("guangzhou", "guangzhou.xlsx"),
     ("luan", "luan_2023.xlsx"),
     ("yancheng", "yancheng_2022.xlsx"),
     ("tangshan", "tangshan_2025.xlsx"),
 ];
-const TARGETS: [&str; 4] = ["luan", "national", "yancheng", "tangshan"];
+const TARGETS: [&str; 5] = ["luan", "national", "yancheng", "tangshan", "guangzhou"];
 
 fn convert_to(doc: &Document, target: &str, embed: bool, path: &std::path::Path) {
     let options = WriteOptions {
@@ -54,7 +55,7 @@ fn every_pair_round_trips_with_the_embedded_copy() {
             );
             // Inferred fields are the only additions, and they are flagged.
             assert_same(
-                &comparable(&strip_inferred(&back)),
+                &comparable(&strip_inferred(&back, &doc)),
                 &comparable(&doc),
                 &format!("{source} → {target}: nothing lost"),
             );
@@ -62,14 +63,24 @@ fn every_pair_round_trips_with_the_embedded_copy() {
     }
 }
 
-fn strip_inferred(doc: &Document) -> Document {
+/// The document without what the conversion inferred: flagged classes, and a 合计 or
+/// unit subtotals the source did not state.
+fn strip_inferred(doc: &Document, source: &Document) -> Document {
     let mut d = doc.clone();
     for ind in d.projects.iter_mut().flat_map(|p| &mut p.indicators) {
         if ind.inferred.iter().any(|f| f == "level2") {
             ind.level2 = None;
         }
+        if ind.inferred.iter().any(|f| f == "level1") {
+            ind.level1 = None;
+        }
         ind.inferred.clear();
     }
+    if source.total.is_none() {
+        d.total = None;
+    }
+    d.units
+        .retain(|u| source.units.iter().any(|s| s.name == u.name));
     d
 }
 
@@ -85,7 +96,9 @@ fn without_embedding_exactly_the_unreported_fields_come_back() {
             let (_, carried, report) = prepare(&doc, &Template::builtin(target).unwrap());
             let mut expected = comparable(&carried);
             let mut got = comparable(&back);
-            if report.dropped.iter().any(|d| d.field == "fiscal_year") {
+            if expected.fiscal_year.is_none()
+                || report.dropped.iter().any(|d| d.field == "fiscal_year")
+            {
                 // Not printed by the target; a reader may re-derive it from dates.
                 expected.fiscal_year = None;
                 got.fiscal_year = None;
@@ -162,4 +175,147 @@ fn the_cli_writes_the_report_file() {
             .iter()
             .any(|d| d["field"] == "necessity")
     );
+}
+
+#[test]
+fn every_project_layout_to_guangzhou_keeps_class_name_and_annual_value() {
+    let dir = scratch("to-guangzhou");
+    for (source, file) in SOURCES {
+        let doc = load(&fixture(file));
+        let path = dir.join(format!("{source}.xlsx"));
+        convert_to(&doc, "guangzhou", false, &path);
+        let back = load_form_only(&path);
+        assert_eq!(back.projects.len(), doc.projects.len(), "{source}");
+        for (p, q) in doc.projects.iter().zip(&back.projects) {
+            assert_eq!(
+                p.indicators.len(),
+                q.indicators.len(),
+                "{source}: {}",
+                p.name
+            );
+            for (i, j) in p.indicators.iter().zip(&q.indicators) {
+                assert_eq!((&i.level1, &i.name), (&j.level1, &j.name), "{source}");
+                let text =
+                    |v: &jixiao::model::Indicator| v.values.annual.as_ref().map(|v| v.text.clone());
+                assert_eq!(text(i), text(j), "{source}: {}", i.name);
+            }
+        }
+    }
+}
+
+#[test]
+fn guangzhou_to_luan_infers_classes_and_says_so() {
+    let doc = load(&fixture("guangzhou.xlsx"));
+    let (written, _, report) = prepare(&doc, &Template::builtin("luan").unwrap());
+    // Every guangzhou indicator lacks 二级指标: each is inferred, or left blank and reported.
+    let inferred = report
+        .inferred
+        .iter()
+        .filter(|i| i.field == "level2")
+        .count();
+    let blank: usize = report
+        .blank
+        .iter()
+        .filter(|b| b.field == "level2")
+        .filter_map(|b| b.indicators)
+        .sum();
+    assert_eq!(inferred + blank, 77);
+    assert!(
+        inferred >= 70,
+        "most classes follow from names and values: {inferred}"
+    );
+    let satisfied = written
+        .projects
+        .iter()
+        .flat_map(|p| &p.indicators)
+        .filter(|i| i.name.contains("满意"))
+        .all(|i| {
+            i.level2.as_deref() == Some("服务对象满意度指标")
+                && i.inferred.contains(&"level2".to_string())
+        });
+    assert!(satisfied, "满意度 → 服务对象满意度指标, flagged");
+    // The five published indicators without a class get one from their 二级 class.
+    assert_eq!(
+        report
+            .inferred
+            .iter()
+            .filter(|i| i.field == "level1")
+            .count(),
+        5
+    );
+    assert!(
+        report.dropped.iter().any(|d| d.field == "units"),
+        "luan has no unit rows"
+    );
+}
+
+#[test]
+fn kinds_meet_with_a_clear_message() {
+    let dir = scratch("kinds");
+    let out = dir.join("x.xlsx");
+    let o = jixiao(&[
+        "convert",
+        fixture("linyi_2023.xlsx").to_str().unwrap(),
+        "--to",
+        "luan",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("layout luan holds project tables") && err.contains("linyi"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    let o = jixiao(&[
+        "convert",
+        fixture("tangshan_2025.xlsx").to_str().unwrap(),
+        "--to",
+        "linyi",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("layouts for projects: luan"));
+}
+
+#[test]
+fn tangshan_goes_both_ways_and_keeps_its_part_one() {
+    let dir = scratch("tangshan-kinds");
+    let tangshan = load(&fixture("tangshan_2025.xlsx"));
+    // tangshan → luan (projects only) → back, with the embedded copy: part 1 survives.
+    let path = dir.join("luan.xlsx");
+    convert_to(&tangshan, "luan", true, &path);
+    assert_eq!(load(&path).overall, tangshan.overall);
+    // linyi (department duties) → tangshan: the duties become part-1 text.
+    let linyi = load(&fixture("linyi_2023.xlsx"));
+    let path = dir.join("tangshan.xlsx");
+    convert_to(&linyi, "tangshan", false, &path);
+    let sections = load_form_only(&path).overall.unwrap().sections;
+    let duties: Vec<_> = sections.iter().filter(|s| !s.text.is_empty()).collect();
+    assert_eq!(duties.len(), 5, "one section per duty");
+    assert!(duties[0].text.contains("住房公积金归集额"));
+}
+
+#[test]
+fn guangzhou_and_linyi_round_trip_every_published_text() {
+    let dir = scratch("own-layout");
+    for (layout, file) in [
+        ("guangzhou", "guangzhou.xlsx"),
+        ("linyi", "linyi_2023.xlsx"),
+    ] {
+        let doc = load(&fixture(file));
+        let path = dir.join(format!("{layout}.xlsx"));
+        convert_to(&doc, layout, false, &path);
+        let back = load_form_only(&path);
+        let mut expected = without_source(&doc);
+        let mut got = without_source(&back);
+        if layout == "guangzhou" {
+            // Not printed: re-derived (or not) from dates.
+            expected.fiscal_year = None;
+            got.fiscal_year = None;
+        }
+        assert_same(&got, &expected, layout);
+    }
 }

@@ -125,3 +125,83 @@ fn tangshan_details() {
             .any(|s| s.heading == "一、总体绩效目标" && s.text.starts_with("2025年"))
     );
 }
+
+#[test]
+fn guangzhou_from_xlsx_csv_and_gbk_csv() {
+    for file in ["guangzhou.xlsx", "guangzhou.csv", "guangzhou.gbk.csv"] {
+        let doc = load(&fixture(file));
+        assert_eq!(doc.source.layout, "guangzhou", "{file}");
+        assert_facts("guangzhou.facts.json", &doc, &[]);
+    }
+}
+
+#[test]
+fn guangzhou_details() {
+    let loaded = convert::load(&fixture("guangzhou.csv"), &Default::default()).unwrap();
+    let doc = loaded.document;
+    assert_eq!(
+        doc.department.as_ref().unwrap().name,
+        "广州住房公积金管理中心"
+    );
+    assert_eq!(
+        doc.total.as_ref().unwrap().total.unwrap().to_string(),
+        "12748.27",
+        "text with a thousands separator"
+    );
+    assert_eq!(doc.units.len(), 6);
+    let classless = doc
+        .projects
+        .iter()
+        .flat_map(|p| &p.indicators)
+        .filter(|i| i.level1.is_none())
+        .count();
+    assert_eq!(classless, 5, "the five published items without a class");
+    let warned = loaded
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("no indicator class"))
+        .count();
+    assert_eq!(warned, 5, "each reported with its cell");
+    assert!(loaded.warnings.iter().all(|w| w.cell.is_some()));
+}
+
+#[test]
+fn linyi_from_xlsx_and_csv() {
+    for file in ["linyi_2023.xlsx", "linyi_2023.csv"] {
+        let doc = load(&fixture(file));
+        assert_eq!(doc.source.layout, "linyi", "{file}");
+        assert_eq!(doc.kind, jixiao::model::Kind::Department);
+        assert_facts("linyi_2023.facts.json", &doc, &[]);
+    }
+}
+
+#[test]
+fn linyi_details() {
+    let doc = load(&fixture("linyi_2023.csv"));
+    assert_eq!(doc.fiscal_year, Some(2023));
+    assert_eq!(
+        doc.department.as_ref().unwrap().name,
+        "临沂市住房公积金中心"
+    );
+    let duties = &doc.overall.as_ref().unwrap().duties;
+    assert_eq!(duties.len(), 5);
+    let first = &duties[0].objectives[0];
+    assert_eq!(first.name, "归集住房公积金");
+    assert_eq!(
+        first.indicators.len(),
+        2,
+        "D6:D7 merged: one objective, two indicators"
+    );
+    let r = first.indicators[0].reference.as_ref().unwrap();
+    assert_eq!(r.planned.as_deref(), Some("85亿元"));
+    assert_eq!(
+        first.indicators[1]
+            .reference
+            .as_ref()
+            .unwrap()
+            .planned
+            .as_deref(),
+        Some("/"),
+        "/ = not applicable, kept"
+    );
+}

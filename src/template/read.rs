@@ -26,11 +26,14 @@ use super::{Field, FromSide, IndicatorSpec, Placed, Template};
 pub struct ReadResult {
     pub document: Document,
     pub warnings: Vec<Warning>,
+    /// The form prints no fiscal year; the document's was inferred from its dates.
+    pub fiscal_year_inferred: bool,
 }
 
 /// Reads every table of the template's layout from every visible sheet.
 pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult> {
     let mut reader = Reader {
+        fiscal_year_inferred: false,
         template,
         doc: Document::new(template.kind),
         warnings: book.warnings.iter().map(Warning::new).collect(),
@@ -64,12 +67,14 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
         });
     }
     Ok(ReadResult {
+        fiscal_year_inferred: reader.fiscal_year_inferred,
         document: reader.doc,
         warnings: reader.warnings,
     })
 }
 
 pub(super) struct Reader<'t> {
+    fiscal_year_inferred: bool,
     pub(super) template: &'t Template,
     pub(super) doc: Document,
     pub(super) warnings: Vec<Warning>,
@@ -145,6 +150,7 @@ impl<'t> Reader<'t> {
         };
         if let Some(year) = from_dates.or_else(from_text) {
             self.doc.fiscal_year = Some(year);
+            self.fiscal_year_inferred = true;
             self.warnings.push(Warning::new(format!(
                 "no title states the fiscal year; {year} taken from {}",
                 if from_dates.is_some() {
@@ -689,6 +695,21 @@ impl<'t> Reader<'t> {
         let mut level1: Option<String> = None;
         let mut level2: Vec<Option<String>> = vec![None; sides.len()];
         let mut last_row = header.row;
+        // A blank class cell means "as above" where the table does not merge its class
+        // cells (a CSV, or a clerk who never merges); where it does, blank is blank.
+        let class_columns: Vec<usize> = spec
+            .columns
+            .iter()
+            .zip(&header.columns)
+            .filter(|(c, _)| c.field == "level1" || c.field == "level2")
+            .filter_map(|(_, at)| *at)
+            .collect();
+        let merges_classes = sheet.merges().iter().any(|m| {
+            class_columns.contains(&(m.first_col as usize))
+                && m.last_row > m.first_row
+                && (header.row + 1..region.end_row).contains(&(m.first_row as usize))
+        });
+        let carries = |_col: usize| !merges_classes;
         for row in header.row + 1..region.end_row {
             let text_at = |col: usize| sheet.value(row, col).display().trim().to_string();
             let in_table = header
@@ -720,7 +741,10 @@ impl<'t> Reader<'t> {
             };
             if let Some(c) = column("level1", None).or_else(|| column("level1", sides[0])) {
                 let t = text_at(c);
-                if !t.is_empty() && Some(&t) != level1.as_ref() {
+                if t.is_empty() && !carries(c) {
+                    level1 = None;
+                    level2.iter_mut().for_each(|l| *l = None);
+                } else if !t.is_empty() && Some(&t) != level1.as_ref() {
                     level1 = Some(t);
                     level2.iter_mut().for_each(|l| *l = None);
                 }
@@ -730,6 +754,8 @@ impl<'t> Reader<'t> {
                     let t = text_at(c);
                     if !t.is_empty() {
                         level2[s] = Some(t);
+                    } else if !carries(c) {
+                        level2[s] = None;
                     }
                 }
                 let Some(name_col) = column("name", *side) else {
