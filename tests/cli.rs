@@ -172,3 +172,39 @@ fn a_missing_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("/nonexistent/table.xlsx"));
 }
+
+#[test]
+fn detect_tells_the_five_layouts_apart() {
+    let cases = [
+        ("luan_2023.xlsx", "luan", "national"),
+        ("yancheng_2022.gbk.csv", "yancheng", ""),
+        ("guangzhou.xlsx", "guangzhou", ""),
+        ("tangshan_2025.xlsx", "tangshan", ""),
+        ("tangshan_2025__部门整体绩效目标.csv", "tangshan", ""),
+        ("linyi_2023.csv", "linyi", ""),
+    ];
+    for (file, layout, runner_up) in cases {
+        let out = jixiao(&["detect", fixture(file).to_str().unwrap()]);
+        assert!(out.status.success(), "{file}");
+        let line = String::from_utf8_lossy(&out.stdout).into_owned();
+        let fields: Vec<&str> = line.trim_end().split('\t').collect();
+        assert_eq!(fields[1], layout, "{file}: {line}");
+        assert_eq!(fields[2], "100%", "{file}: {line}");
+        let runner: Vec<&str> = fields[4].split(' ').collect();
+        assert_ne!(runner[1], layout, "{file}: the runner-up is another layout");
+        if !runner_up.is_empty() {
+            assert_eq!(runner[1], runner_up, "{file}: {line}");
+        }
+        let percent: u32 = runner[2].trim_end_matches('%').parse().unwrap();
+        assert!(percent < 100, "{file}: the runner-up scores lower: {line}");
+    }
+}
+
+#[test]
+fn detect_reports_unknown_files() {
+    let dir = scratch("detect-unknown");
+    let path = dir.join("fruit.csv");
+    std::fs::write(&path, "苹果,3\r\n").unwrap();
+    let out = jixiao(&["detect", path.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\tunknown\t"));
+}
