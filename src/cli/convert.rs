@@ -45,12 +45,19 @@ pub struct Args {
     /// Read the input's form only, ignoring a canonical copy jixiao embedded in it.
     #[arg(long)]
     ignore_embedded: bool,
+        /// Move the table to this budget year: fiscal year and titles, dates of the old year
+    /// in 时效指标, linyi's 上年值; every change is listed (stderr and --report).
+    #[arg(long, value_name = "YEAR")]
+    roll_forward: Option<i32>,
     /// Write the loss report (dropped, inferred and blank fields) as JSON to this file.
     #[arg(long)]
     report: Option<PathBuf>,
     /// CSV output encoding: UTF-8 with BOM, or GBK as Chinese Excel saves it.
     #[arg(long, value_enum, default_value = "utf8")]
     encoding: EncodingArg,
+    /// Fail (exit 1, nothing written) when `jixiao check` finds errors in the input.
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -61,7 +68,7 @@ enum FormatArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum EncodingArg {
+pub(super) enum EncodingArg {
     Utf8,
     Gbk,
 }
@@ -128,7 +135,18 @@ pub fn run(args: Args) -> Result<i32> {
             read.from = Some(user.clone());
         }
     }
-    let loaded = convert::load_many(&args.inputs, &read)?;
+        let mut loaded = convert::load_many(&args.inputs, &read)?;
+    let changes = match args.roll_forward {
+        Some(year) => crate::rollforward::roll_forward(&mut loaded.document, year),
+        None => Vec::new(),
+    };
+    for c in &changes {
+        let place = [c.project.as_deref(), c.indicator.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" / ");
+        match &c.note {
+            Some(note) => eprintln!("roll-forward: {place} {}: {note}", c.field),
+            None => eprintln!("roll-forward: {place} {}: {} → {}", c.field, c.from, c.to),
+        }
+    }
     let input_name = args
         .inputs
         .iter()
@@ -136,6 +154,15 @@ pub fn run(args: Args) -> Result<i32> {
         .collect::<Vec<_>>()
         .join(" + ");
     super::print_warnings(&input_name, &loaded.warnings, 20);
+    let check_hint = args
+        .inputs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !super::check::convert_summary(&loaded.document, &check_hint, args.check) {
+        return Ok(1);
+    }
 
     let options = WriteOptions {
         format,
@@ -151,10 +178,14 @@ pub fn run(args: Args) -> Result<i32> {
         eprint!("{}", report.summary());
     }
     if let Some(path) = &args.report {
-        let json = match &rendered.report {
-            Some(r) => serde_json::to_string_pretty(r).expect("reports serialize"),
-            None => "{\"dropped\": [], \"inferred\": [], \"blank\": []}".to_string(),
-        } + "\n";
+                let mut value = match &rendered.report {
+            Some(r) => serde_json::to_value(r).expect("reports serialize"),
+            None => serde_json::json!({ "dropped": [], "inferred": [], "blank": [] }),
+        };
+        if args.roll_forward.is_some() {
+            value["roll_forward"] = serde_json::to_value(&changes).expect("changes serialize");
+        }
+        let json = serde_json::to_string_pretty(&value).expect("reports serialize") + "\n";
         crate::write::write_atomically(path, json.as_bytes())?;
     }
     let outputs = rendered.outputs;

@@ -1,5 +1,7 @@
 //! The command line: one module per subcommand, all sharing `convert`'s pipeline.
 
+mod batch;
+mod check;
 mod convert;
 mod detect;
 mod layouts;
@@ -25,7 +27,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    Convert(convert::Args),
+        Convert(convert::Args),
+    Batch(batch::Args),
+    Check(check::Args),
     Detect(detect::Args),
     Layouts(layouts::Args),
     /// Print the JSON Schema of the canonical model.
@@ -47,7 +51,9 @@ pub fn main() -> i32 {
         eprintln!("jixiao: internal error: {info}; please report this with the input file");
     }));
     let outcome = std::panic::catch_unwind(|| match cli.command {
-        Command::Convert(args) => convert::run(args),
+                Command::Convert(args) => convert::run(args),
+        Command::Batch(args) => batch::run(args),
+        Command::Check(args) => check::run(args),
         Command::Detect(args) => detect::run(args),
         Command::Layouts(args) => layouts::run(args),
         Command::Schema => print_stdout(
