@@ -62,7 +62,10 @@ pub struct Row {
     pub confidence: Option<f64>,
     pub projects: usize,
     pub indicators: usize,
-    pub warnings: usize,
+        pub warnings: usize,
+    /// What `jixiao check` finds in the input: errors and warnings.
+    pub check_errors: usize,
+    pub check_warnings: usize,
     /// Values the target layout could not hold (see `convert --report`).
     pub dropped: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,7 +87,9 @@ impl Row {
             confidence: None,
             projects: 0,
             indicators: 0,
-            warnings: 0,
+                        warnings: 0,
+            check_errors: 0,
+            check_warnings: 0,
             dropped: 0,
             output: None,
             reason: None,
@@ -333,7 +338,10 @@ fn convert_job(job: &Job, options: &BatchOptions, row: &mut Row) -> Result<()> {
         .map(|s| (s.confidence * 100.0).round() / 100.0);
     row.projects = doc.projects.len();
     row.indicators = doc.indicator_count();
-    row.warnings = loaded.warnings.len();
+        row.warnings = loaded.warnings.len();
+    let counts = crate::check::Counts::of(&crate::check::check(&doc));
+    row.check_errors = counts.errors;
+    row.check_warnings = counts.warnings;
     if let Some(year) = options.roll_forward {
         row.changes = roll_forward(&mut doc, year);
     }
@@ -398,7 +406,9 @@ pub fn report_csv(rows: &[Row]) -> Vec<u8> {
         "confidence",
         "projects",
         "indicators",
-        "warnings",
+                "warnings",
+        "check_errors",
+        "check_warnings",
         "dropped",
         "changes",
         "output",
@@ -417,7 +427,9 @@ pub fn report_csv(rows: &[Row]) -> Vec<u8> {
             &r.confidence.map(|c| format!("{c:.2}")).unwrap_or_default(),
             &r.projects.to_string(),
             &r.indicators.to_string(),
-            &r.warnings.to_string(),
+                        &r.warnings.to_string(),
+            &r.check_errors.to_string(),
+            &r.check_warnings.to_string(),
             &r.dropped.to_string(),
             &r.changes.len().to_string(),
             r.output.as_deref().unwrap_or(""),

@@ -117,10 +117,8 @@ fn a_mixed_tree_converts_reports_and_skips_on_the_second_run() {
         .collect();
     assert_eq!(converted.len(), 13, "every good file: {json}");
     for f in &converted {
-        assert!(
-            f["layout"].is_string() && f["confidence"].as_f64().unwrap() > 0.9,
-            "{f}"
-        );
+                assert!(f["layout"].is_string() && f["confidence"].as_f64().unwrap() > 0.9, "{f}");
+        assert_eq!(f["check_errors"], 0, "the published tables have no check errors: {f}");
         let output = PathBuf::from(f["output"].as_str().unwrap());
         let back = load(&output);
         assert_eq!(
