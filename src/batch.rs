@@ -9,9 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::convert::{self, Format, ReadOptions, WriteOptions};
+use crate::convert::{self, Format, Loaded, ReadOptions, WriteOptions};
 use crate::error::{Error, Result};
-use crate::rollforward::{Change, roll_forward};
+use crate::model::Document;
+use crate::rollforward::{Change, roll_forward_with};
 use crate::template::Template;
 use crate::write::csv::CsvEncoding;
 
@@ -62,7 +63,7 @@ pub struct Row {
     pub confidence: Option<f64>,
     pub projects: usize,
     pub indicators: usize,
-        pub warnings: usize,
+    pub warnings: usize,
     /// What `jixiao check` finds in the input: errors and warnings.
     pub check_errors: usize,
     pub check_warnings: usize,
@@ -87,7 +88,7 @@ impl Row {
             confidence: None,
             projects: 0,
             indicators: 0,
-                        warnings: 0,
+            warnings: 0,
             check_errors: 0,
             check_warnings: 0,
             dropped: 0,
@@ -271,8 +272,24 @@ pub fn run(
     };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
     let work = || {
+        // Rolling forward may need earlier years of the same table: read everything first.
+        let preloaded: Vec<Option<Result<Loaded>>> = if options.roll_forward.is_some() {
+            jobs.par_iter()
+                .map(|job| Some(convert::load_many(&job.inputs, &ReadOptions::default())))
+                .collect()
+        } else {
+            jobs.iter().map(|_| None).collect()
+        };
+        let history: Vec<&Document> = preloaded
+            .iter()
+            .flatten()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|l| &l.document)
+            .collect();
+        let history = &history;
         jobs.par_iter()
-            .map(|job| {
+            .zip(preloaded.par_iter())
+            .map(|(job, preloaded)| {
                 if stop.load(Ordering::SeqCst) {
                     let mut row = Row::new(job.name.clone(), Status::Skipped);
                     row.reason = Some("interrupted before it started".into());
@@ -280,7 +297,7 @@ pub fn run(
                     return row;
                 }
                 progress(Progress::Started(job));
-                let row = convert_one(job, options);
+                let row = convert_one(job, options, preloaded.as_ref(), history);
                 progress(Progress::Finished(&row));
                 row
             })
@@ -297,7 +314,12 @@ fn num_cpus() -> usize {
 }
 
 /// Converts one job; every failure becomes a row, never a panic or an abort.
-fn convert_one(job: &Job, options: &BatchOptions) -> Row {
+fn convert_one(
+    job: &Job,
+    options: &BatchOptions,
+    preloaded: Option<&Result<Loaded>>,
+    history: &[&Document],
+) -> Row {
     let mut row = Row::new(job.name.clone(), Status::Converted);
     row.output = Some(job.output.display().to_string());
     if job.output.exists() && !options.force {
@@ -306,7 +328,7 @@ fn convert_one(job: &Job, options: &BatchOptions) -> Row {
         return row;
     }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        convert_job(job, options, &mut row)
+        convert_job(job, options, preloaded, history, &mut row)
     }));
     let failure = match outcome {
         Ok(Ok(())) => None,
@@ -324,8 +346,18 @@ fn convert_one(job: &Job, options: &BatchOptions) -> Row {
     row
 }
 
-fn convert_job(job: &Job, options: &BatchOptions, row: &mut Row) -> Result<()> {
-    let loaded = convert::load_many(&job.inputs, &ReadOptions::default())?;
+fn convert_job(
+    job: &Job,
+    options: &BatchOptions,
+    preloaded: Option<&Result<Loaded>>,
+    history: &[&Document],
+    row: &mut Row,
+) -> Result<()> {
+    let loaded = match preloaded {
+        Some(Ok(loaded)) => loaded.clone(),
+        // The error is re-created by reading again, for its message.
+        Some(Err(_)) | None => convert::load_many(&job.inputs, &ReadOptions::default())?,
+    };
     let mut doc = loaded.document;
     row.layout = Some(if doc.source.layout.is_empty() {
         "json".into()
@@ -338,12 +370,12 @@ fn convert_job(job: &Job, options: &BatchOptions, row: &mut Row) -> Result<()> {
         .map(|s| (s.confidence * 100.0).round() / 100.0);
     row.projects = doc.projects.len();
     row.indicators = doc.indicator_count();
-        row.warnings = loaded.warnings.len();
+    row.warnings = loaded.warnings.len();
     let counts = crate::check::Counts::of(&crate::check::check(&doc));
     row.check_errors = counts.errors;
     row.check_warnings = counts.warnings;
     if let Some(year) = options.roll_forward {
-        row.changes = roll_forward(&mut doc, year);
+        row.changes = roll_forward_with(&mut doc, year, history);
     }
     let write = WriteOptions {
         format: options.format,
@@ -406,7 +438,7 @@ pub fn report_csv(rows: &[Row]) -> Vec<u8> {
         "confidence",
         "projects",
         "indicators",
-                "warnings",
+        "warnings",
         "check_errors",
         "check_warnings",
         "dropped",
@@ -427,7 +459,7 @@ pub fn report_csv(rows: &[Row]) -> Vec<u8> {
             &r.confidence.map(|c| format!("{c:.2}")).unwrap_or_default(),
             &r.projects.to_string(),
             &r.indicators.to_string(),
-                        &r.warnings.to_string(),
+            &r.warnings.to_string(),
             &r.check_errors.to_string(),
             &r.check_warnings.to_string(),
             &r.dropped.to_string(),

@@ -26,6 +26,26 @@ pub struct Change {
 
 /// Moves a document to `year`. Returns every change and notice.
 pub fn roll_forward(doc: &mut Document, year: i32) -> Vec<Change> {
+    roll_forward_with(doc, year, &[])
+}
+
+/// As `roll_forward`, with earlier years' tables at hand: a linyi 前三年均值 is then
+/// recomputed from the same indicator's 年度指标值 in the three years before `year`
+/// (this table's year and the two before it, same department).
+pub fn roll_forward_with(doc: &mut Document, year: i32, history: &[&Document]) -> Vec<Change> {
+    let older = |back: i32| {
+        history.iter().copied().find(|h| {
+            h.fiscal_year == doc.fiscal_year.map(|y| y - back)
+                && h.department.as_ref().map(|d| &d.name)
+                    == doc.department.as_ref().map(|d| &d.name)
+        })
+    };
+    let earlier: Vec<&Document> = [older(1), older(2)].into_iter().flatten().collect();
+    let earlier: Vec<Document> = earlier.into_iter().cloned().collect();
+    roll(doc, year, &earlier)
+}
+
+fn roll(doc: &mut Document, year: i32, earlier: &[Document]) -> Vec<Change> {
     let mut changes = Vec::new();
     let Some(old) = doc.fiscal_year else {
         changes.push(notice(
@@ -104,7 +124,11 @@ pub fn roll_forward(doc: &mut Document, year: i32) -> Vec<Change> {
         for duty in &mut overall.duties {
             for objective in &mut duty.objectives {
                 for ind in &mut objective.indicators {
-                    roll_reference(ind, &mut changes);
+                    let past: Vec<&Indicator> = earlier
+                        .iter()
+                        .filter_map(|d| find_indicator(d, &ind.name))
+                        .collect();
+                    roll_reference(ind, &past, &mut changes);
                 }
             }
         }
@@ -112,8 +136,36 @@ pub fn roll_forward(doc: &mut Document, year: i32) -> Vec<Change> {
     changes
 }
 
-/// linyi: the old 年度指标值 becomes 上年值; 前三年均值 is kept and flagged.
-fn roll_reference(ind: &mut Indicator, changes: &mut Vec<Change>) {
+/// The same-named indicator of a department table.
+fn find_indicator<'a>(doc: &'a Document, name: &str) -> Option<&'a Indicator> {
+    doc.overall
+        .iter()
+        .flat_map(|o| &o.duties)
+        .flat_map(|d| &d.objectives)
+        .flat_map(|o| &o.indicators)
+        .find(|i| i.name == name)
+}
+
+/// The mean of three 年度指标值 with one unit ("85亿元", "77亿元", "55亿元" → "72.33亿元").
+fn mean_of(values: &[&Value]) -> Option<String> {
+    use std::str::FromStr;
+    let unit = values.first()?.unit.clone();
+    let mut sum = rust_decimal::Decimal::ZERO;
+    for v in values {
+        if v.unit != unit || v.date.is_some() {
+            return None;
+        }
+        sum += rust_decimal::Decimal::from_str(v.number.as_deref()?).ok()?;
+    }
+    let mean = (sum / rust_decimal::Decimal::from(values.len() as u32))
+        .round_dp(2)
+        .normalize();
+    Some(format!("{mean}{}", unit.unwrap_or_default()))
+}
+
+/// linyi: the old 年度指标值 becomes 上年值; 前三年均值 is recomputed from `past` (the
+/// two years before this table's) when both are there, else kept and flagged.
+fn roll_reference(ind: &mut Indicator, past: &[&Indicator], changes: &mut Vec<Change>) {
     let Some(annual) = ind.values.annual.as_ref().map(|v| v.text.clone()) else {
         return;
     };
@@ -130,7 +182,22 @@ fn roll_reference(ind: &mut Indicator, changes: &mut Vec<Change>) {
         ));
         history.last_year = Some(annual);
     }
-    if history.avg_3y.is_some() {
+    let mut years: Vec<&Value> = ind.values.annual.iter().collect();
+    years.extend(past.iter().filter_map(|p| p.values.annual.as_ref()));
+    let recomputed = (years.len() == 3).then(|| mean_of(&years)).flatten();
+    if let Some(mean) = recomputed {
+        let before = history.avg_3y.clone().unwrap_or_default();
+        if before != mean {
+            changes.push(change(
+                None,
+                Some(&ind.name),
+                "reference.history.avg_3y",
+                before,
+                mean.clone(),
+            ));
+            history.avg_3y = Some(mean);
+        }
+    } else if history.avg_3y.is_some() {
         changes.push(notice(
             None,
             Some(&ind.name),

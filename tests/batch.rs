@@ -117,8 +117,14 @@ fn a_mixed_tree_converts_reports_and_skips_on_the_second_run() {
         .collect();
     assert_eq!(converted.len(), 13, "every good file: {json}");
     for f in &converted {
-                assert!(f["layout"].is_string() && f["confidence"].as_f64().unwrap() > 0.9, "{f}");
-        assert_eq!(f["check_errors"], 0, "the published tables have no check errors: {f}");
+        assert!(
+            f["layout"].is_string() && f["confidence"].as_f64().unwrap() > 0.9,
+            "{f}"
+        );
+        assert_eq!(
+            f["check_errors"], 0,
+            "the published tables have no check errors: {f}"
+        );
         let output = PathBuf::from(f["output"].as_str().unwrap());
         let back = load(&output);
         assert_eq!(
@@ -252,4 +258,46 @@ fn an_interrupted_batch_leaves_no_partial_output() {
         let doc = load(path);
         assert_eq!(doc.projects.len(), 19, "{} is whole", path.display());
     }
+}
+
+#[test]
+fn roll_forward_recomputes_the_three_year_average_from_earlier_tables_in_the_batch() {
+    let root = scratch("batch-history").join("in");
+    std::fs::create_dir_all(&root).unwrap();
+    let base = load(&fixture("linyi_2023.xlsx"));
+    // The same table for 2021 and 2022, with other 归集额 targets.
+    for (year, target) in [(2021, "70亿元"), (2022, "77亿元")] {
+        let mut doc = base.clone();
+        doc.fiscal_year = Some(year);
+        let ind = &mut doc.overall.as_mut().unwrap().duties[0].objectives[0].indicators[0];
+        ind.values.annual = Some(jixiao::model::Value::parse(target));
+        std::fs::write(
+            root.join(format!("linyi_{year}.json")),
+            jixiao::convert::to_json(&doc),
+        )
+        .unwrap();
+    }
+    std::fs::copy(fixture("linyi_2023.xlsx"), root.join("linyi_2023.xlsx")).unwrap();
+    let out = root.parent().unwrap().join("out");
+    let o = jixiao(&[
+        "batch",
+        root.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+        "--roll-forward",
+        "2024",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rolled = load(&out.join("linyi_2023.json"));
+    assert_eq!(rolled.fiscal_year, Some(2024));
+    let ind = &rolled.overall.as_ref().unwrap().duties[0].objectives[0].indicators[0];
+    let history = ind.reference.as_ref().unwrap().history.as_ref().unwrap();
+    assert_eq!(
+        history.avg_3y.as_deref(),
+        Some("77.33亿元"),
+        "(85 + 77 + 70) / 3"
+    );
+    assert_eq!(history.last_year.as_deref(), Some("85亿元"));
 }
