@@ -77,32 +77,36 @@ impl LossReport {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        if !self.dropped.is_empty() {
-            let _ = writeln!(
-                out,
-                "loss: {} value(s) have no place in {}: {}",
-                self.dropped.len(),
-                self.target,
-                count(self.dropped.iter().map(|d| d.field.as_str()).collect())
-            );
-        }
-        if !self.inferred.is_empty() {
-            let _ = writeln!(
-                out,
-                "inferred: {} value(s) the {} form requires: {}",
-                self.inferred.len(),
-                self.target,
-                count(self.inferred.iter().map(|d| d.field.as_str()).collect())
-            );
-        }
-        if !self.blank.is_empty() {
-            let _ = writeln!(
-                out,
-                "blank: {} slot(s) of the {} form have no source value: {}",
-                self.blank.len(),
-                self.target,
-                count(self.blank.iter().map(|d| d.field.as_str()).collect())
-            );
+        let lines = [
+            (
+                "loss",
+                self.dropped
+                    .iter()
+                    .map(|d| d.field.as_str())
+                    .collect::<Vec<_>>(),
+                "value(s) have no place in",
+            ),
+            (
+                "inferred",
+                self.inferred.iter().map(|d| d.field.as_str()).collect(),
+                "value(s) inferred for",
+            ),
+            (
+                "blank",
+                self.blank.iter().map(|d| d.field.as_str()).collect(),
+                "slot(s) left blank in",
+            ),
+        ];
+        for (tag, fields, what) in lines {
+            if !fields.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "{tag}: {} {what} {}: {}",
+                    fields.len(),
+                    self.target,
+                    count(fields)
+                );
+            }
         }
         out
     }
