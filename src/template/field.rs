@@ -445,9 +445,12 @@ pub fn parse_department(text: &str) -> Department {
     }
     let digits = t.chars().take_while(char::is_ascii_digit).count();
     if digits >= 3 && digits < t.len() {
+        // "079-六安市…", "079 六安市…", "079、六安市…": the separator is not part of the name.
+        let name =
+            t[digits..].trim_start_matches(|c: char| c.is_whitespace() || "-_、:：".contains(c));
         return Department {
             code: Some(t[..digits].to_string()),
-            name: t[digits..].trim().to_string(),
+            name: name.trim().to_string(),
         };
     }
     Department {
@@ -487,6 +490,11 @@ mod tests {
         assert_eq!(
             (d.code.as_deref(), d.name.as_str()),
             (Some("603001"), "唐山市住房公积金管理中心（参公）本级")
+        );
+        let d = parse_department("079-六安市住房公积金中心");
+        assert_eq!(
+            (d.code.as_deref(), d.name.as_str()),
+            (Some("079"), "六安市住房公积金中心")
         );
         let d = parse_department("盐城市住房公积金管理中心（部门）");
         assert_eq!(d.code, None);
