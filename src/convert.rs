@@ -15,7 +15,7 @@ use crate::template::write::render;
 use crate::warning::Warning;
 use crate::write::csv::{CsvEncoding, csv_bytes};
 use crate::write::write_atomically;
-use crate::write::xlsx::xlsx_bytes;
+use crate::write::xlsx::xlsx_bytes_owned;
 
 /// Below this confidence a file is not taken to be in any known layout.
 pub const MIN_CONFIDENCE: f64 = 0.35;
@@ -272,9 +272,12 @@ pub fn render_outputs(doc: &Document, options: &WriteOptions) -> Result<Rendered
                 book.embedded_json =
                     Some(serde_json::to_string(&to_write).expect("the model serializes"));
             }
+            // Everything the xlsx needs is in `book` now; free the rest before the
+            // writer's own copy of the cells is built (the peak of a conversion).
+            drop(to_write);
             vec![Output {
                 sheet: None,
-                bytes: xlsx_bytes(&book)?,
+                bytes: xlsx_bytes_owned(book)?,
             }]
         }
         _ => book

@@ -4,15 +4,22 @@
 //! [`Sheet`]s. The format is decided by the file's content, never by its extension:
 //!
 //! * a zip archive holding `xl/workbook.xml` is read as xlsx (calamine),
-//! * an OLE compound file (`D0 CF 11 E0 …`) as xls (calamine), unless it is an
-//!   encrypted OOXML package,
+//! * a zip archive with the OpenDocument spreadsheet mimetype as ODS (`ods.rs`, our
+//!   own `content.xml` reader, for its merges),
+//! * an OLE compound file (`D0 CF 11 E0 …`) as xls (calamine, with number formats from
+//!   our own BIFF pass in `biff.rs`), unless it is an encrypted OOXML package,
+//! * an HTML page (the ".xls" that web budget systems export) as one sheet per
+//!   `<table>` (`html.rs`), a flat ODS XML file as ODS,
 //! * anything else that is text is read as CSV/TSV, after encoding detection.
 //!
-//! Bad input never panics, hangs or allocates without bound: files, zip entries, sheets
-//! and grids all have limits (see the constants below), and calamine runs under
+//! Bad input never panics, hangs or allocates without bound: files, zip entries, sheets,
+//! grids and merges all have limits (see the constants below), and calamine runs under
 //! `catch_unwind`.
 
+mod biff;
 mod csv;
+mod html;
+mod ods;
 mod xlsx;
 
 use std::path::Path;
@@ -39,13 +46,17 @@ pub const MAX_COLS: u32 = 16_384;
 pub const MAX_GRID_CELLS: usize = 20_000_000;
 /// Cells covered by the merged areas of one sheet, all merges together.
 pub const MAX_MERGED_CELLS: u64 = 2_000_000;
+/// Merged areas collected from one ODS or HTML file before clipping.
+pub const MAX_MERGES: usize = 500_000;
+/// Sheets of an ODS file, tables of an HTML page.
+pub const MAX_SHEETS: usize = 10_000;
 
 /// The name of the hidden sheet that carries the embedded canonical JSON.
 pub const EMBEDDED_SHEET: &str = "_jixiao";
 /// The text cell A1 of the embedded sheet starts with.
 pub const EMBEDDED_MARKER: &str = "jixiao/1";
 
-/// Reads a spreadsheet file (xlsx, xls, CSV or TSV, told apart by content).
+/// Reads a spreadsheet file (xlsx, xls, ods, HTML, CSV or TSV, told apart by content).
 pub fn read_path(path: &Path) -> Result<Workbook> {
     let file = path.display().to_string();
     let io_err = |source| Error::Io {
@@ -70,32 +81,59 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Workbook> {
     match sniff(bytes) {
         Sniffed::Zip => match xlsx::inspect_zip(name, bytes)? {
             xlsx::ZipKind::Xlsx => finish(xlsx::read_xlsx(name, bytes)?),
-            xlsx::ZipKind::Ods => Err(unreadable(name, "ODS is not supported yet")),
+            xlsx::ZipKind::Ods => finish(ods::read_ods(name, bytes)?),
             xlsx::ZipKind::Other(what) => Err(unreadable(name, what)),
         },
         Sniffed::Cfb => finish(xlsx::read_xls(name, bytes)?),
         Sniffed::Pdf => Err(unreadable(name, "a PDF document, not a spreadsheet")),
         Sniffed::Binary => Err(unreadable(
             name,
-            "binary data of an unknown format (expected xlsx, xls, CSV or TSV)",
+            "binary data of an unknown format (expected xlsx, xls, ods, HTML, CSV or TSV)",
         )),
-        Sniffed::Text => {
-            let (text, warnings) = csv::decode(name, bytes);
-            let trimmed = text.trim_start_matches('\u{feff}').trim();
-            if trimmed.is_empty() {
-                return Err(Error::Empty {
-                    file: name.to_string(),
-                    reason: "the file is empty".to_string(),
-                });
-            }
-            if let Some(reason) = markup_kind(trimmed) {
-                return Err(unreadable(name, reason));
-            }
-            let mut wb = csv::parse(name, &text)?;
-            wb.warnings.splice(0..0, warnings);
-            finish(wb)
-        }
+        Sniffed::Text => read_text(name, bytes),
     }
+}
+
+/// Text files: HTML tables, flat ODS, other markup (refused), or CSV/TSV.
+fn read_text(name: &str, bytes: &[u8]) -> Result<Workbook> {
+    // Markup is recognised on the raw bytes (ASCII-compatible encodings) so that an
+    // HTML page is decoded by its own meta charset; UTF-16 text is decoded first.
+    let utf16 = csv::has_utf16_bom(bytes);
+    let head: String = if utf16 {
+        let (text, _) = csv::decode(name, &bytes[..bytes.len().min(16 * 1024)]);
+        text.chars().take(16 * 1024).collect()
+    } else {
+        let raw = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let start = raw
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(raw.len());
+        String::from_utf8_lossy(&raw[start..raw.len().min(start + 16 * 1024)]).into_owned()
+    };
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    match markup_kind(head) {
+        Some(Markup::Html) => return finish(html::read_html(name, bytes)?),
+        Some(Markup::FlatOds) => {
+            if utf16 {
+                let (text, _) = csv::decode(name, bytes);
+                return finish(ods::read_flat_ods(name, text.as_bytes())?);
+            }
+            return finish(ods::read_flat_ods(name, bytes)?);
+        }
+        Some(Markup::Refused(reason)) => return Err(unreadable(name, reason)),
+        None => {}
+    }
+    let (text, warnings) = csv::decode(name, bytes);
+    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    if trimmed.is_empty() {
+        return Err(Error::Empty {
+            file: name.to_string(),
+            reason: "the file is empty".to_string(),
+        });
+    }
+    let mut wb = csv::parse(name, &text)?;
+    wb.warnings.splice(0..0, warnings);
+    finish(wb)
 }
 
 /// What the first bytes say about a file.
@@ -133,39 +171,64 @@ fn sniff(bytes: &[u8]) -> Sniffed {
     Sniffed::Text
 }
 
-/// Markup that is not CSV: HTML tables saved as ".xls" by web systems, XML files.
-fn markup_kind(text: &str) -> Option<&'static str> {
-    if !text.starts_with('<') {
+/// What a text file that starts with `<` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Markup {
+    Html,
+    FlatOds,
+    Refused(&'static str),
+}
+
+/// Markup that is not CSV: HTML tables saved as ".xls" by web systems, flat ODS, other
+/// XML files. `head` is the start of the file, without BOM or leading white space.
+fn markup_kind(head: &str) -> Option<Markup> {
+    if head.starts_with("MIME-Version:") || head.starts_with("MIME-version:") {
+        return Some(Markup::Refused(
+            "a single-file web page (MHTML); save it as .xlsx or as a plain .htm page",
+        ));
+    }
+    if !head.starts_with('<') {
         return None;
     }
-    let head: String = text.chars().take(2048).collect::<String>().to_lowercase();
-    if head.contains("urn:schemas-microsoft-com:office:spreadsheet") {
-        // A SpreadsheetML 2003 file; some of them are HTML, some XML.
-        if head.contains("<html") {
-            return Some("HTML table exports are not supported yet");
-        }
-        return Some("Excel 2003 XML spreadsheets are not supported; save the file as .xlsx");
+    // Flat ODS names its mimetype after a long list of namespaces: look far enough.
+    let lower: String = head
+        .chars()
+        .take(16 * 1024)
+        .collect::<String>()
+        .to_lowercase();
+    if lower.contains("urn:schemas-microsoft-com:office:spreadsheet") && !lower.contains("<html") {
+        return Some(Markup::Refused(
+            "Excel 2003 XML spreadsheets are not supported; save the file as .xlsx",
+        ));
     }
-    if head.starts_with("<!doctype") || head.contains("<html") || head.contains("<table") {
-        return Some("HTML table exports are not supported yet");
+    if ods::is_flat_ods(&lower) {
+        return Some(Markup::FlatOds);
     }
-    if head.starts_with("<?xml") {
-        return Some("an XML document, not a spreadsheet");
+    if html::looks_like_html(&lower) {
+        return Some(Markup::Html);
+    }
+    if lower.starts_with("<?xml") {
+        return Some(Markup::Refused("an XML document, not a spreadsheet"));
     }
     None
 }
 
-/// Checks what every reader must guarantee: at least one cell somewhere.
-fn finish(wb: Workbook) -> Result<Workbook> {
-    let any_cell = wb
-        .sheets
-        .iter()
-        .any(|s| s.rows.iter().flatten().any(|c| !c.is_empty()));
+/// Checks what every reader must guarantee: at least one cell somewhere. Says which
+/// hidden sheets hold cells, since tables are looked for on visible sheets only.
+fn finish(mut wb: Workbook) -> Result<Workbook> {
+    let has_cells = |s: &Sheet| s.rows.iter().flatten().any(|c| !c.is_empty());
+    let any_cell = wb.sheets.iter().any(has_cells);
     if !any_cell && wb.embedded.is_none() {
         return Err(Error::Empty {
             file: wb.file,
             reason: "no sheet holds any cell".to_string(),
         });
+    }
+    for sheet in wb.sheets.iter().filter(|s| s.hidden && has_cells(s)) {
+        wb.warnings.push(format!(
+            "{}: sheet {:?} is hidden and was not read (unhide it to convert it)",
+            wb.file, sheet.name
+        ));
     }
     Ok(wb)
 }
@@ -379,10 +442,23 @@ mod tests {
 
     #[test]
     fn markup_is_recognised() {
-        assert!(markup_kind("<html><body><table>").is_some());
-        assert!(markup_kind("<!DOCTYPE html>").is_some());
-        assert!(markup_kind("<table border=1><tr>").is_some());
-        assert!(markup_kind("<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">").is_some());
+        assert_eq!(markup_kind("<html><body><table>"), Some(Markup::Html));
+        assert_eq!(markup_kind("<!DOCTYPE html>"), Some(Markup::Html));
+        assert_eq!(markup_kind("<table border=1><tr>"), Some(Markup::Html));
+        assert!(matches!(
+            markup_kind(
+                "<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">"
+            ),
+            Some(Markup::Refused(_))
+        ));
+        assert!(matches!(
+            markup_kind("<?xml version=\"1.0\"?><svg/>"),
+            Some(Markup::Refused(_))
+        ));
+        assert!(matches!(
+            markup_kind("MIME-Version: 1.0\r\n"),
+            Some(Markup::Refused(_))
+        ));
         assert_eq!(markup_kind("<24 小时,≥4 次"), None);
         assert_eq!(markup_kind("项目名称,x"), None);
     }
@@ -426,14 +502,12 @@ mod tests {
     }
 
     #[test]
-    fn html_export_is_unreadable() {
+    fn html_export_is_read() {
         let html = "\u{feff}  <html><head><meta charset=utf-8></head><body><table><tr><td>项目名称</td></tr></table></body></html>";
-        match read_bytes("export.xls", html.as_bytes()) {
-            Err(Error::Unreadable { reason, .. }) => {
-                assert_eq!(reason, "HTML table exports are not supported yet")
-            }
-            other => panic!("{other:?}"),
-        }
+        let wb = read_bytes("export.xls", html.as_bytes()).unwrap();
+        assert_eq!(wb.sheets[0].raw(0, 0), &Cell::Text("项目名称".into()));
+        let empty = read_bytes("empty.xls", b"<html><body><table></table></body></html>");
+        assert!(matches!(empty, Err(Error::Empty { .. })), "{empty:?}");
     }
 
     #[test]

@@ -106,9 +106,37 @@ pub(super) fn inspect_zip(file: &str, bytes: &[u8]) -> Result<ZipKind> {
     ))
 }
 
+thread_local! {
+    /// Set while a calamine read runs on this thread.
+    static IN_GUARDED_READ: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Wraps the panic hook once so that a panic inside a dependency during a guarded read
+/// prints nothing: the read turns it into an `Unreadable` error, and the user sees
+/// that message only. Panics in this crate's own code still reach the previous hook
+/// (the CLI's "internal error" message, or a fuzzer's crash report).
+fn quiet_dependency_panics() {
+    static WRAP: std::sync::Once = std::sync::Once::new();
+    WRAP.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let ours = info.location().is_none_or(|l| {
+                l.file().starts_with("src/") || l.file().starts_with(env!("CARGO_MANIFEST_DIR"))
+            });
+            if ours || !IN_GUARDED_READ.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Runs a calamine reader under `catch_unwind`: a panic becomes `Unreadable`.
 fn guarded(file: &str, read: impl FnOnce() -> Result<Workbook>) -> Result<Workbook> {
-    match catch_unwind(AssertUnwindSafe(read)) {
+    quiet_dependency_panics();
+    let was = IN_GUARDED_READ.with(|g| g.replace(true));
+    let outcome = catch_unwind(AssertUnwindSafe(read));
+    IN_GUARDED_READ.with(|g| g.set(was));
+    match outcome {
         Ok(result) => result,
         Err(panic) => {
             let detail = panic
@@ -215,8 +243,26 @@ fn read_xls_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
             )
         }
     };
-    let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| xls_error("", e))?;
+    if is_encrypted_package(bytes) {
+        return Err(unreadable(file, "password-protected or encrypted workbook"));
+    }
+    // calamine trusts the compound file and the BIFF records it holds: our own pass
+    // takes the workbook stream out, refuses what would make calamine allocate without
+    // bound, and gives calamine a clean compound file with only that stream.
+    let Some(stream) = super::biff::workbook_stream(bytes) else {
+        return Err(unreadable(
+            file,
+            "an Office 97-2003 file that holds no workbook (damaged, or a Word or PowerPoint document)",
+        ));
+    };
+    super::biff::check_bounds(&stream).map_err(|reason| too_large(file, reason))?;
+    let clean = super::biff::rebuild_cfb(&stream)
+        .ok_or_else(|| too_large(file, "the workbook stream is too large"))?;
+    let mut wb: Xls<_> = Xls::new(Cursor::new(clean.as_slice())).map_err(|e| xls_error("", e))?;
     let metas = wb.sheets_metadata().to_vec();
+    // calamine does not expose xls number formats; our own BIFF pass reads them.
+    let formats = super::biff::number_formats(&stream).unwrap_or_default();
+    let no_formats = std::collections::HashMap::new();
     let mut out = Workbook {
         file: file.to_string(),
         ..Workbook::default()
@@ -230,14 +276,15 @@ fn read_xls_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
             .worksheet_range(&meta.name)
             .map_err(|e| xls_error(&context, e))?;
         let mut grid = GridBuilder::new(file, &meta.name);
+        let sheet_formats = formats.get(&meta.name).unwrap_or(&no_formats);
         if let Some((row0, col0)) = range.start() {
             for (r, c, value) in range.used_cells() {
                 let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
                     continue;
                 };
-                // xls number formats are not exposed by calamine: no decimals.
-                let cell = from_data(value, NumFmt::default());
-                grid.push(row0.saturating_add(r), col0.saturating_add(c), cell)?;
+                let (row, col) = (row0.saturating_add(r), col0.saturating_add(c));
+                let fmt = sheet_formats.get(&(row, col)).copied().unwrap_or_default();
+                grid.push(row, col, from_data(value, fmt))?;
             }
         }
         drop(range);

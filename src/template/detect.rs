@@ -36,6 +36,16 @@ pub fn detect(book: &Workbook, templates: &[Template]) -> Vec<Score> {
             }
         }
     }
+    // Sorted once, so that a prefix is looked up instead of tried on every key.
+    let mut sorted: Vec<&str> = keys.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    let has_prefix = |w: &str| {
+        let from = sorted.partition_point(|k| *k < w);
+        sorted[from..]
+            .iter()
+            .take_while(|k| k.starts_with(w))
+            .any(|k| k.len() <= w.len() + 40)
+    };
     let mut scores: Vec<Score> = templates
         .iter()
         .map(|t| {
@@ -43,12 +53,7 @@ pub fn detect(book: &Workbook, templates: &[Template]) -> Vec<Score> {
             // A label may carry a value in itself ("中期目标(2023年—2025年)"): prefix match.
             let found = wanted
                 .iter()
-                .filter(|w| {
-                    keys.contains(*w)
-                        || keys
-                            .iter()
-                            .any(|k| k.starts_with(w.as_str()) && k.len() <= w.len() + 40)
-                })
+                .filter(|w| keys.contains(*w) || has_prefix(w))
                 .count();
             let mut label_share = if wanted.is_empty() {
                 0.0

@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use indexmap::IndexMap;
+
 use crate::error::{Error, Result};
 use crate::grid::{Cell, Sheet, Workbook};
 use crate::model::{
@@ -39,6 +41,7 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
         warnings: book.warnings.iter().map(Warning::new).collect(),
         labels: template.label_keys(),
         form: template.placed_form(),
+        heading_parts: heading_parts(template),
     };
     reader.doc.source.layout = template.id.clone();
     reader.doc.source.file = book.file.clone();
@@ -81,6 +84,33 @@ pub(super) struct Reader<'t> {
     /// Keys of every label the template knows: a value cell never holds one.
     labels: Vec<String>,
     form: Vec<Placed<'t>>,
+    /// The fixed parts of the project heading and of the title lines, for
+    /// [`Reader::is_heading_row`] (computed once, not once per row).
+    heading_parts: HeadingParts,
+}
+
+/// The fixed (placeholder-free) parts of a template's heading and title patterns.
+struct HeadingParts {
+    heading: Vec<String>,
+    title: Vec<String>,
+}
+
+fn heading_parts(t: &Template) -> HeadingParts {
+    let fixed = |pattern: &str| -> Vec<String> {
+        pattern
+            .split(['{', '}'])
+            .step_by(2)
+            .map(label_key)
+            .filter(|p| p.chars().count() >= 2)
+            .collect()
+    };
+    HeadingParts {
+        heading: t.project.heading.as_deref().map(fixed).unwrap_or_default(),
+        title: std::iter::once(t.title.text.as_str())
+            .chain(t.title.subtitle.as_deref())
+            .flat_map(fixed)
+            .collect(),
+    }
 }
 
 /// A rectangle of rows on a sheet that holds one project.
@@ -104,20 +134,8 @@ impl<'t> Reader<'t> {
             return false;
         };
         let key = label_key(&sheet.raw(row, col).display());
-        let t = &self.template;
-        let fixed = |pattern: &str| -> Vec<String> {
-            pattern
-                .split(['{', '}'])
-                .step_by(2)
-                .map(label_key)
-                .filter(|p| p.chars().count() >= 2)
-                .collect()
-        };
-        let heading_parts = t.project.heading.as_deref().map(fixed).unwrap_or_default();
-        let title_parts: Vec<String> = std::iter::once(t.title.text.as_str())
-            .chain(t.title.subtitle.as_deref())
-            .flat_map(fixed)
-            .collect();
+        let heading_parts = &self.heading_parts.heading;
+        let title_parts = &self.heading_parts.title;
         (!heading_parts.is_empty() && heading_parts.iter().all(|p| key.contains(p.as_str())))
             || (!title_parts.is_empty()
                 && title_parts
@@ -704,19 +722,36 @@ impl<'t> Reader<'t> {
             .filter(|(c, _)| c.field == "level1" || c.field == "level2")
             .filter_map(|(_, at)| *at)
             .collect();
-        let merges_classes = sheet.merges().iter().any(|m| {
-            class_columns.contains(&(m.first_col as usize))
-                && m.last_row > m.first_row
-                && (header.row + 1..region.end_row).contains(&(m.first_row as usize))
+        // Only the merges that start in this table's rows, found through the sheet's
+        // cell index rather than by scanning every merge of the sheet (quadratic when
+        // thousands of projects are stacked on one sheet).
+        let merges_classes = (header.row + 1..region.end_row).any(|r| {
+            class_columns.iter().any(|&c| {
+                sheet.merge_at(r, c).is_some_and(|m| {
+                    m.first_row as usize == r
+                        && m.first_col as usize == c
+                        && m.last_row > m.first_row
+                })
+            })
         });
         let carries = |_col: usize| !merges_classes;
+        // Value provenance by sheet row, in the order first read (re-keyed by indicator
+        // index below, without touching the document's growing map for every value).
+        let mut pending: IndexMap<(usize, Period), String> = IndexMap::new();
+        // The trimmed text of each table column, read once per row.
+        let mut row_texts: Vec<(usize, String)> = Vec::new();
         for row in header.row + 1..region.end_row {
-            let text_at = |col: usize| sheet.value(row, col).display().trim().to_string();
-            let in_table = header
-                .columns
-                .iter()
-                .flatten()
-                .any(|&c| !text_at(c).is_empty());
+            row_texts.clear();
+            for &c in header.columns.iter().flatten() {
+                if !row_texts.iter().any(|(k, _)| *k == c) {
+                    row_texts.push((c, sheet.value(row, c).display().trim().to_string()));
+                }
+            }
+            let text_at = |col: usize| match row_texts.iter().find(|(k, _)| *k == col) {
+                Some((_, t)) => t.clone(),
+                None => sheet.value(row, col).display().trim().to_string(),
+            };
+            let in_table = row_texts.iter().any(|(_, t)| !t.is_empty());
             if self.is_heading_row(sheet, row) {
                 break;
             }
@@ -793,13 +828,7 @@ impl<'t> Reader<'t> {
                         "value" => {
                             if let Some(period) = col.value_period() {
                                 ind.values.set(period, Some(Value::parse(&text)));
-                                self.doc.source.cells.insert(
-                                    format!(
-                                        "projects[{index}].indicators[@{row}].values.{}",
-                                        period.key()
-                                    ),
-                                    sheet.origin(row, c),
-                                );
+                                pending.insert((row, period), sheet.origin(row, c));
                             }
                         }
                         _ => {}
@@ -813,9 +842,11 @@ impl<'t> Reader<'t> {
         for list in lists {
             let mut taken = vec![false; merged.len()];
             for (ind, row) in list {
-                let key = (ind.level1.clone(), ind.level2.clone(), ind.name.clone());
                 let existing = merged.iter().enumerate().position(|(i, (m, _))| {
-                    !taken[i] && (m.level1.clone(), m.level2.clone(), m.name.clone()) == key
+                    !taken[i]
+                        && m.level1 == ind.level1
+                        && m.level2 == ind.level2
+                        && m.name == ind.name
                 });
                 match existing {
                     Some(i) => {
@@ -833,21 +864,31 @@ impl<'t> Reader<'t> {
                 }
             }
         }
-        // Provenance was keyed by sheet row; re-key it by indicator index.
+        // Provenance was keyed by sheet row; re-key it by indicator index. A value whose
+        // row is not its indicator's (a side matched to another row) keeps its row key,
+        // ahead of the re-keyed ones.
+        let mut rekeyed = Vec::new();
         for (j, (_, row)) in merged.iter().enumerate() {
             for period in Period::ALL {
-                let tmp = format!(
-                    "projects[{index}].indicators[@{row}].values.{}",
-                    period.key()
-                );
-                if let Some(cell) = self.doc.source.cells.shift_remove(&tmp) {
-                    self.doc.source.cells.insert(
+                if let Some(cell) = pending.shift_remove(&(*row, period)) {
+                    rekeyed.push((
                         format!("projects[{index}].indicators[{j}].values.{}", period.key()),
                         cell,
-                    );
+                    ));
                 }
             }
         }
+        let cells = &mut self.doc.source.cells;
+        for ((row, period), cell) in pending {
+            cells.insert(
+                format!(
+                    "projects[{index}].indicators[@{row}].values.{}",
+                    period.key()
+                ),
+                cell,
+            );
+        }
+        cells.extend(rekeyed);
         project.indicators = merged.into_iter().map(|(i, _)| i).collect();
         last_row
     }
@@ -873,14 +914,17 @@ pub(super) fn find_header_row(
     wanted: &[Vec<String>],
 ) -> Option<Header> {
     let mut best: Option<(usize, Header)> = None;
+    let mut row_keys: Vec<String> = Vec::new();
     for row in region.first_row..region.end_row {
         let width = sheet.rows.get(row).map_or(0, Vec::len);
+        // Each cell's key once per row, not once per wanted column.
+        row_keys.clear();
+        row_keys.extend((0..width).map(|c| label_key(&sheet.raw(row, c).display())));
         let mut columns = Vec::with_capacity(wanted.len());
         let mut next = 0;
         let mut hits = 0;
         for keys in wanted {
-            let at =
-                (next..width).find(|&c| keys.contains(&label_key(&sheet.raw(row, c).display())));
+            let at = (next..width).find(|&c| keys.contains(&row_keys[c]));
             if let Some(c) = at {
                 next = c + 1;
                 hits += 1;

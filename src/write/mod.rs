@@ -11,7 +11,7 @@ pub mod csv;
 pub mod xlsx;
 
 pub use self::csv::{CsvEncoding, csv_bytes};
-pub use self::xlsx::xlsx_bytes;
+pub use self::xlsx::{xlsx_bytes, xlsx_bytes_owned};
 
 use std::ffi::OsString;
 use std::io::Write as _;
@@ -110,19 +110,22 @@ pub(crate) fn check_sheet(sheet: &RenderedSheet) -> Result<Extent> {
     // (first row, first col, last row, last col, index)
     let mut rects: Vec<(u64, u64, u64, u64, usize)> = Vec::with_capacity(sheet.cells.len());
     for (i, c) in sheet.cells.iter().enumerate() {
-        let at = cell_ref(u64::from(c.row), u64::from(c.col));
+        let at = || cell_ref(u64::from(c.row), u64::from(c.col));
         if c.rows == 0 || c.cols == 0 {
             return Err(sheet_err(format!(
-                "cell {at} spans {} rows × {} columns",
-                c.rows, c.cols
+                "cell {} spans {} rows × {} columns",
+                at(),
+                c.rows,
+                c.cols
             )));
         }
         let last_row = u64::from(c.row) + u64::from(c.rows) - 1;
         let last_col = u64::from(c.col) + u64::from(c.cols) - 1;
         if last_row > MAX_ROW || last_col > MAX_COL {
             return Err(sheet_err(format!(
-                "cell {at} ({} rows × {} columns) reaches beyond Excel's limits \
+                "cell {} ({} rows × {} columns) reaches beyond Excel's limits \
                  ({} rows, {} columns)",
+                at(),
                 c.rows,
                 c.cols,
                 MAX_ROW + 1,

@@ -5,6 +5,7 @@
 //! holding merged wrapped cells), A4 page setup, and the canonical document in a hidden
 //! `_jixiao` sheet. The same input always gives the same bytes.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::collections::HashSet;
 use std::str::FromStr;
@@ -47,11 +48,28 @@ const MONEY_FORMAT: &str = "#,##0.00";
 
 /// The xlsx file of a rendered workbook.
 pub fn xlsx_bytes(book: &RenderedWorkbook) -> Result<Vec<u8>> {
+    write_book(book.sheets.iter().collect(), book.embedded_json.as_deref())
+}
+
+/// The same file as [`xlsx_bytes`], from a rendered workbook that is no longer needed:
+/// each sheet is freed once it is in the xlsx workbook, and the canonical JSON once it
+/// is stored, so that a large form is not held twice at the peak.
+pub fn xlsx_bytes_owned(book: RenderedWorkbook) -> Result<Vec<u8>> {
+    let RenderedWorkbook {
+        sheets,
+        embedded_json,
+    } = book;
+    write_book(sheets, embedded_json)
+}
+
+fn write_book<S: Borrow<RenderedSheet>, J: AsRef<str>>(
+    sheets: Vec<S>,
+    embedded_json: Option<J>,
+) -> Result<Vec<u8>> {
     // Check every sheet before building anything.
-    let extents = book
-        .sheets
+    let extents = sheets
         .iter()
-        .map(check_sheet)
+        .map(|s| check_sheet(s.borrow()))
         .collect::<Result<Vec<_>>>()?;
 
     let mut workbook = Workbook::new();
@@ -61,22 +79,25 @@ pub fn xlsx_bytes(book: &RenderedWorkbook) -> Result<Vec<u8>> {
     let created = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_error("document time"))?;
     workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
 
-    let names = sheet_names(book.sheets.iter().map(|s| s.name.as_str()));
+    let names = sheet_names(sheets.iter().map(|s| s.borrow().name.as_str()));
+    let no_sheets = sheets.is_empty();
     let mut formats = Formats::default();
-    for ((sheet, extent), name) in book.sheets.iter().zip(&extents).zip(&names) {
+    for ((sheet, extent), name) in sheets.into_iter().zip(&extents).zip(&names) {
+        let sheet = sheet.borrow();
         let ws = workbook.add_worksheet();
         ws.set_name(name.as_str())
             .map_err(xlsx_error(&format!("sheet name {name:?}")))?;
         write_sheet(ws, sheet, *extent, &mut formats).map_err(|e| in_sheet(e, &sheet.name))?;
     }
-    if book.sheets.is_empty() {
+    if no_sheets {
         // A workbook needs one visible sheet.
         workbook
             .add_worksheet()
             .set_name("Sheet1")
             .map_err(xlsx_error("sheet name"))?;
     }
-    if let Some(json) = &book.embedded_json {
+    if let Some(json) = embedded_json {
+        let json = json.as_ref();
         let ws = workbook.add_worksheet();
         ws.set_name(EMBED_SHEET)
             .map_err(xlsx_error("embedded document"))?;
@@ -142,6 +163,9 @@ fn sheet_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut taken: HashSet<String> = HashSet::new();
     taken.insert("history".to_string()); // reserved by Excel
     taken.insert(EMBED_SHEET.to_lowercase());
+    // The next suffix to try for each cleaned name: every smaller one is taken already,
+    // so many sheets of one name (a template's fixed sheet name) cost linear time.
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
     for raw in names {
         let clean: String = raw
@@ -157,7 +181,7 @@ fn sheet_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
         } else {
             clean
         };
-        let mut n = 1;
+        let mut n = next_suffix.get(&clean).copied().unwrap_or(1);
         let name = loop {
             let suffix = if n == 1 {
                 String::new()
@@ -170,6 +194,7 @@ fn sheet_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
             }
             n += 1;
         };
+        next_suffix.insert(clean, n + 1);
         out.push(name);
     }
     out
@@ -518,8 +543,10 @@ fn write_sheet(
             quote: quote_prefix(text),
         };
         let format = formats.get(key);
-        let at = super::cell_ref(u64::from(row), u64::from(col));
-        let err = |e: XlsxError| write_error(format!("cell {at}: {e}"));
+        let err = |e: XlsxError| {
+            let at = super::cell_ref(u64::from(row), u64::from(col));
+            write_error(format!("cell {at}: {e}"))
+        };
         if cell.rows > 1 || cell.cols > 1 {
             let last_row = cell.row + cell.rows - 1;
             let last_col = (cell.col + cell.cols - 1) as u16;
