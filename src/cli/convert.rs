@@ -45,7 +45,7 @@ pub struct Args {
     /// Read the input's form only, ignoring a canonical copy jixiao embedded in it.
     #[arg(long)]
     ignore_embedded: bool,
-        /// Move the table to this budget year: fiscal year and titles, dates of the old year
+    /// Move the table to this budget year: fiscal year and titles, dates of the old year
     /// in 时效指标, linyi's 上年值; every change is listed (stderr and --report).
     #[arg(long, value_name = "YEAR")]
     roll_forward: Option<i32>,
@@ -135,13 +135,17 @@ pub fn run(args: Args) -> Result<i32> {
             read.from = Some(user.clone());
         }
     }
-        let mut loaded = convert::load_many(&args.inputs, &read)?;
+    let mut loaded = convert::load_many(&args.inputs, &read)?;
     let changes = match args.roll_forward {
         Some(year) => crate::rollforward::roll_forward(&mut loaded.document, year),
         None => Vec::new(),
     };
     for c in &changes {
-        let place = [c.project.as_deref(), c.indicator.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" / ");
+        let place = [c.project.as_deref(), c.indicator.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" / ");
         match &c.note {
             Some(note) => eprintln!("roll-forward: {place} {}: {note}", c.field),
             None => eprintln!("roll-forward: {place} {}: {} → {}", c.field, c.from, c.to),
@@ -178,7 +182,7 @@ pub fn run(args: Args) -> Result<i32> {
         eprint!("{}", report.summary());
     }
     if let Some(path) = &args.report {
-                let mut value = match &rendered.report {
+        let mut value = match &rendered.report {
             Some(r) => serde_json::to_value(r).expect("reports serialize"),
             None => serde_json::json!({ "dropped": [], "inferred": [], "blank": [] }),
         };
