@@ -18,10 +18,10 @@ pub mod warning;
 
 pub use template::Template;
 pub use warning::Warning;
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod convert;
 pub mod infer;
 pub mod loss;
 pub mod rollforward;
-pub mod batch;

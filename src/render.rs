@@ -29,8 +29,23 @@ pub struct RenderedSheet {
 
 impl RenderedSheet {
     /// Places a cell spanning `rows` × `cols` (at least one each).
-    pub fn put(&mut self, row: u32, col: u32, rows: u32, cols: u32, content: Content, style: Style) {
-        self.cells.push(RenderedCell { row, col, rows: rows.max(1), cols: cols.max(1), content, style });
+    pub fn put(
+        &mut self,
+        row: u32,
+        col: u32,
+        rows: u32,
+        cols: u32,
+        content: Content,
+        style: Style,
+    ) {
+        self.cells.push(RenderedCell {
+            row,
+            col,
+            rows: rows.max(1),
+            cols: cols.max(1),
+            content,
+            style,
+        });
     }
 
     /// The number of rows the cells reach.
@@ -66,7 +81,11 @@ pub enum Content {
 impl Content {
     /// Text content; an empty string is an empty cell.
     pub fn text(s: &str) -> Content {
-        if s.is_empty() { Content::Empty } else { Content::Text(s.to_string()) }
+        if s.is_empty() {
+            Content::Empty
+        } else {
+            Content::Text(s.to_string())
+        }
     }
 
     /// The text as a user sees it in the cell (CSV writes this).

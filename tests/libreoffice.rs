@@ -24,13 +24,29 @@ fn every_layout_opens_in_libreoffice() {
     let mut written = Vec::new();
     for (file, layout) in cases {
         let out = dir.join(format!("{layout}.xlsx"));
-        let o = jixiao(&["convert", fixture(file).to_str().unwrap(), "--to", layout, "-o", out.to_str().unwrap()]);
+        let o = jixiao(&[
+            "convert",
+            fixture(file).to_str().unwrap(),
+            "--to",
+            layout,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         written.push(out);
     }
-    let profile = format!("-env:UserInstallation=file://{}", dir.join("profile").display());
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.join("profile").display()
+    );
     let o = Command::new("soffice")
-        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
         .arg(&dir)
         .args(&written)
         .output()
@@ -38,7 +54,12 @@ fn every_layout_opens_in_libreoffice() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for xlsx in &written {
         let pdf = xlsx.with_extension("pdf");
-        let bytes = std::fs::read(&pdf).unwrap_or_else(|_| panic!("{} was not converted", xlsx.display()));
-        assert!(bytes.starts_with(b"%PDF") && bytes.len() > 5_000, "{}", pdf.display());
+        let bytes =
+            std::fs::read(&pdf).unwrap_or_else(|_| panic!("{} was not converted", xlsx.display()));
+        assert!(
+            bytes.starts_with(b"%PDF") && bytes.len() > 5_000,
+            "{}",
+            pdf.display()
+        );
     }
 }

@@ -27,7 +27,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-        Convert(convert::Args),
+    Convert(convert::Args),
     Batch(batch::Args),
     Check(check::Args),
     Detect(detect::Args),
@@ -51,7 +51,7 @@ pub fn main() -> i32 {
         eprintln!("jixiao: internal error: {info}; please report this with the input file");
     }));
     let outcome = std::panic::catch_unwind(|| match cli.command {
-                Command::Convert(args) => convert::run(args),
+        Command::Convert(args) => convert::run(args),
         Command::Batch(args) => batch::run(args),
         Command::Check(args) => check::run(args),
         Command::Detect(args) => detect::run(args),
