@@ -424,16 +424,11 @@ fn whole_sheet_merge_and_offset_data() {
     assert_eq!(s.raw(3, 3).display(), "1.5");
     assert_eq!(s.raw(3, 4), &Cell::Bool(true));
     assert_eq!(s.raw(3, 5), &Cell::Error("#REF!".into()));
-    // The whole-sheet merge is clipped to the grid; the far merge is dropped.
-    assert_eq!(
-        s.merges(),
-        &[Merge {
-            first_row: 0,
-            first_col: 0,
-            last_row: 3,
-            last_col: 5
-        }]
-    );
+    // The whole-sheet merge, clipped to the grid, would hide the cells' own values: it
+    // is ignored with a warning. The far merge is dropped.
+    assert!(s.merges().is_empty(), "{:?}", s.merges());
+    assert_eq!(wb.warnings.len(), 1, "{:?}", wb.warnings);
+    assert!(wb.warnings[0].contains("A1:XFD1048576 would hide 5 cell(s)"));
 }
 
 #[test]

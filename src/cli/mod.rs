@@ -86,7 +86,13 @@ fn print_stdout(text: &str) -> Result<i32, Error> {
 /// Prints warnings to stderr, at most `limit` of them.
 fn print_warnings(file: &str, warnings: &[Warning], limit: usize) {
     for w in warnings.iter().take(limit) {
-        eprintln!("warning: {file}: {w}");
+        // The grid readers already name the file in their warnings.
+        let text = w.to_string();
+        let text = text
+            .strip_prefix(file)
+            .and_then(|t| t.strip_prefix(": "))
+            .unwrap_or(&text);
+        eprintln!("warning: {file}: {text}");
     }
     if warnings.len() > limit {
         eprintln!("warning: {file}: … and {} more", warnings.len() - limit);

@@ -385,6 +385,11 @@ pub(crate) fn extract_embedded(wb: &mut Workbook) {
 /// a merge over `A1:XFD1048576` costs nothing), and the cells they cover together are
 /// capped at [`MAX_MERGED_CELLS`]: a merge that would pass the cap is dropped with a
 /// warning instead of filling the covered-cell index.
+///
+/// A merge whose covered cells hold values of their own (other than its first cell's)
+/// is not one a spreadsheet program made — merging keeps only the first value — and
+/// honouring it would hide those values (a whole-sheet merge would blank the form): it
+/// is ignored, with a warning.
 pub(crate) fn sheet_with_merges(
     file: &str,
     name: &str,
@@ -406,6 +411,9 @@ pub(crate) fn sheet_with_merges(
             last_col: m.last_col.min((width - 1) as u32),
             ..m
         };
+        if clipped.last_row < clipped.first_row || clipped.last_col < clipped.first_col {
+            continue;
+        }
         let cells = u64::from(clipped.last_row - clipped.first_row + 1)
             * u64::from(clipped.last_col - clipped.first_col + 1);
         if covered + cells > MAX_MERGED_CELLS {
@@ -415,7 +423,17 @@ pub(crate) fn sheet_with_merges(
             ));
             continue;
         }
+        // The budget also bounds the look at the covered cells below.
         covered += cells;
+        let hiding = values_hidden_by(&rows, &clipped);
+        if hiding > 0 {
+            warnings.push(format!(
+                "{file}: {name}: merged area {} would hide {hiding} cell(s) holding values of \
+                 their own and was ignored",
+                range_ref(&m)
+            ));
+            continue;
+        }
         kept.push(clipped);
     }
     let mut sheet = Sheet::new(name, rows);
@@ -426,9 +444,72 @@ pub(crate) fn sheet_with_merges(
     sheet
 }
 
+/// How many cells a merge covers (its first cell aside) that hold a value other than
+/// the first cell's.
+fn values_hidden_by(rows: &[Vec<Cell>], m: &Merge) -> usize {
+    let first = rows
+        .get(m.first_row as usize)
+        .and_then(|r| r.get(m.first_col as usize))
+        .unwrap_or(&Cell::Empty);
+    let mut hidden = 0;
+    for (r, row) in rows
+        .iter()
+        .enumerate()
+        .take(m.last_row as usize + 1)
+        .skip(m.first_row as usize)
+    {
+        let end = row.len().min(m.last_col as usize + 1);
+        for (c, cell) in row.iter().enumerate().take(end).skip(m.first_col as usize) {
+            let is_first = r == m.first_row as usize && c == m.first_col as usize;
+            if !is_first && !cell.is_empty() && cell != first {
+                hidden += 1;
+            }
+        }
+    }
+    hidden
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merges_that_would_hide_values_are_ignored() {
+        let text = |t: &str| Cell::Text(t.to_string());
+        let rows = vec![
+            vec![text("标题"), Cell::Empty, Cell::Empty],
+            vec![text("项目名称"), text("x"), text("x")],
+        ];
+        let merge = |r0, c0, r1, c1| Merge {
+            first_row: r0,
+            first_col: c0,
+            last_row: r1,
+            last_col: c1,
+        };
+        let mut warnings = Vec::new();
+        let sheet = sheet_with_merges(
+            "f.xlsx",
+            "s",
+            false,
+            rows,
+            vec![
+                merge(0, 0, 1_048_575, 16_383),
+                merge(0, 0, 0, 2),
+                merge(1, 1, 1, 2),
+            ],
+            &mut warnings,
+        );
+        // The whole-sheet merge would hide 项目名称 and x; a merge over equal values
+        // (a fill some exporters write) hides nothing.
+        assert_eq!(sheet.merges(), &[merge(0, 0, 0, 2), merge(1, 1, 1, 2)]);
+        assert_eq!(
+            warnings,
+            [
+                "f.xlsx: s: merged area A1:XFD1048576 would hide 3 cell(s) holding values of \
+              their own and was ignored"
+            ]
+        );
+    }
 
     #[test]
     fn sniffing() {
