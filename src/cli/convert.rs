@@ -19,7 +19,7 @@ use crate::write::csv::CsvEncoding;
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// The file to read: .xlsx, .xls, .csv, .tsv or canonical .json. Several files
+    /// The file to read: .xlsx, .xls, .ods, an HTML table export, .csv, .tsv or canonical .json. Several files
     /// (the per-sheet CSVs Excel saves from one workbook) are read as one workbook.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
