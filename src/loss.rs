@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::model::{Amounts, Document, Duty, Kind, Period, Section};
+use crate::model::{Amounts, Document, Duty, Indicator, Kind, Period, Section};
 use crate::template::{Field, Template};
 
 /// Everything a conversion to one layout did to a document.
@@ -201,46 +201,24 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
     };
     let mut to_write = doc.clone();
 
-    // Infer 二级指标 where the form has a column for it.
+    // Infer 二级指标, then 一级指标 from it, where the form has a column for them.
     if cap.indicator_fields.iter().any(|f| f == "level2") {
-        for project in &mut to_write.projects {
-            for ind in &mut project.indicators {
-                if ind.level2.is_none()
-                    && let Some((class, rule)) = crate::infer::level2(ind)
-                {
-                    ind.level2 = Some(class.to_string());
-                    ind.inferred.push("level2".into());
-                    report.inferred.push(Inferred {
-                        project: Some(project.name.clone()),
-                        indicator: Some(ind.name.clone()),
-                        field: "level2".into(),
-                        value: class.into(),
-                        rule: rule.into(),
-                    });
-                }
-            }
-        }
+        infer_class(
+            &mut to_write,
+            "level2",
+            crate::infer::level2,
+            |i| &mut i.level2,
+            &mut report.inferred,
+        );
     }
-
-    // Infer 一级指标 (from the 二级 class) where the form has a column for it.
     if cap.indicator_fields.iter().any(|f| f == "level1") && target.indicators.is_some() {
-        for project in &mut to_write.projects {
-            for ind in &mut project.indicators {
-                if ind.level1.is_none()
-                    && let Some((class, rule)) = crate::infer::level1(ind)
-                {
-                    ind.level1 = Some(class.to_string());
-                    ind.inferred.push("level1".into());
-                    report.inferred.push(Inferred {
-                        project: Some(project.name.clone()),
-                        indicator: Some(ind.name.clone()),
-                        field: "level1".into(),
-                        value: class.into(),
-                        rule: rule.into(),
-                    });
-                }
-            }
-        }
+        infer_class(
+            &mut to_write,
+            "level1",
+            crate::infer::level1,
+            |i| &mut i.level1,
+            &mut report.inferred,
+        );
     }
 
     // A list form prints 合计 and unit subtotals: computed where the source states none.
@@ -564,4 +542,36 @@ fn duties_as_sections(duties: &[Duty]) -> Vec<Section> {
             }
         })
         .collect()
+}
+
+/// A class rule: the class and why, or nothing to say.
+type ClassRule = fn(&Indicator) -> Option<(&'static str, &'static str)>;
+
+/// Fills one class field of every indicator that lacks it, flags it and reports it.
+fn infer_class(
+    doc: &mut Document,
+    field: &str,
+    rule: ClassRule,
+    slot: fn(&mut Indicator) -> &mut Option<String>,
+    report: &mut Vec<Inferred>,
+) {
+    for project in &mut doc.projects {
+        for ind in &mut project.indicators {
+            if slot(ind).is_some() {
+                continue;
+            }
+            let Some((class, why)) = rule(ind) else {
+                continue;
+            };
+            *slot(ind) = Some(class.to_string());
+            ind.inferred.push(field.into());
+            report.push(Inferred {
+                project: Some(project.name.clone()),
+                indicator: Some(ind.name.clone()),
+                field: field.into(),
+                value: class.into(),
+                rule: why.into(),
+            });
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! The performance harness (SPEC §11, issue 8). Opt-in, never part of `cargo test`:
 //!
 //! ```sh
-//! cargo bench --bench convert                       # the full table (about 15 minutes)
+//! cargo bench --bench convert                       # the full table (30–50 minutes)
 //! cargo bench --bench convert -- --quick            # 1,000 projects, 3 repetitions
 //! cargo bench --bench convert -- --projects 2500 --reps 5 --only national-stacked
 //! ```
@@ -450,13 +450,14 @@ fn parallel_converts(bin: &Path, files: &[PathBuf], output: &Path, jobs: usize) 
             match running[i].try_wait() {
                 Ok(Some(status)) => {
                     failed += usize::from(!status.success());
-                    running.swap_remove(i);
+                    // Already reaped: `wait` returns the same status at once.
+                    let _ = running.swap_remove(i).wait();
                     finished = true;
                 }
                 Ok(None) => i += 1,
                 Err(_) => {
                     failed += 1;
-                    running.swap_remove(i);
+                    let _ = running.swap_remove(i).wait();
                     finished = true;
                 }
             }
