@@ -311,16 +311,8 @@ impl Scanner {
             None => (None, start),
         };
         let pos = self.skip_space(after_op, end);
-        match self.date_at(pos, end) {
-            DateScan::Date(date, implied) => {
-                return Some(Meaning {
-                    op: op.or(implied),
-                    date: Some(date),
-                    ..Meaning::default()
-                });
-            }
-            DateScan::Invalid => return None,
-            DateScan::NotDate => {}
+        if let Some(dated) = self.dated(op, pos, end) {
+            return dated;
         }
         if let Some((number, number_end)) = self.number_at(pos, end) {
             return self.counted(op, number?, number_end, end, false);
@@ -329,6 +321,20 @@ impl Scanner {
             return None;
         }
         self.embedded(start, end)
+    }
+
+    /// The meaning of a date written at `pos`: `Some(None)` for an invalid date (text
+    /// only), `None` when no date is written there.
+    fn dated(&self, op: Option<Op>, pos: usize, end: usize) -> Option<Option<Meaning>> {
+        match self.date_at(pos, end) {
+            DateScan::Date(date, implied) => Some(Some(Meaning {
+                op: op.or(implied),
+                date: Some(date),
+                ..Meaning::default()
+            })),
+            DateScan::Invalid => Some(None),
+            DateScan::NotDate => None,
+        }
     }
 
     /// A number inside short prose: "全年不少于12次", "验收合格率100%".
@@ -345,16 +351,8 @@ impl Scanner {
             return None;
         }
         let op = op_ending(prefix);
-        match self.date_at(first, end) {
-            DateScan::Date(date, implied) => {
-                return Some(Meaning {
-                    op: op.or(implied),
-                    date: Some(date),
-                    ..Meaning::default()
-                });
-            }
-            DateScan::Invalid => return None,
-            DateScan::NotDate => {}
+        if let Some(dated) = self.dated(op, first, end) {
+            return dated;
         }
         let (number, number_end) = self.number_at(first, end)?;
         self.counted(op, number?, number_end, end, true)

@@ -206,12 +206,12 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
             Err(e) => return Err(xlsx_error(file, &context, e)),
         }
         let rows = grid.finish()?;
-        let merges = catch_unwind(AssertUnwindSafe(|| {
-            wb.merge_cells_by_sheet_name(&meta.name)
-        }))
-        .map_err(|_| "malformed merged-cell references".to_string())
-        .and_then(|r| r.map_err(|e| e.to_string()));
-        let merges = unmerged_on_error(file, &meta.name, merges, &mut out.warnings);
+        let merges = read_merges(
+            file,
+            &meta.name,
+            || wb.merge_cells_by_sheet_name(&meta.name),
+            &mut out.warnings,
+        );
         push_sheet(&mut out, &meta, rows, merges);
     }
     extract_embedded(&mut out);
@@ -289,25 +289,30 @@ fn read_xls_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
         }
         drop(range);
         let rows = grid.finish()?;
-        let merges = catch_unwind(AssertUnwindSafe(|| {
-            wb.merge_cells_by_sheet_name(&meta.name)
-        }))
-        .map_err(|_| "malformed merged-cell references".to_string())
-        .and_then(|r| r.map_err(|e| e.to_string()));
-        let merges = unmerged_on_error(file, &meta.name, merges, &mut out.warnings);
+        let merges = read_merges(
+            file,
+            &meta.name,
+            || wb.merge_cells_by_sheet_name(&meta.name),
+            &mut out.warnings,
+        );
         push_sheet(&mut out, &meta, rows, merges);
     }
     extract_embedded(&mut out);
     Ok(out)
 }
 
-/// Merges that cannot be read leave the sheet's merges unknown, with a warning.
-fn unmerged_on_error(
+/// Reads a sheet's merges (calamine's xlsx and xls each have their own method). Merges
+/// that cannot be read, or whose reading panics, leave the sheet's merges unknown, with
+/// a warning.
+fn read_merges<E: std::fmt::Display>(
     file: &str,
     sheet: &str,
-    merges: std::result::Result<Vec<Dimensions>, String>,
+    read: impl FnOnce() -> std::result::Result<Vec<Dimensions>, E>,
     warnings: &mut Vec<String>,
 ) -> Option<Vec<Dimensions>> {
+    let merges = catch_unwind(AssertUnwindSafe(read))
+        .map_err(|_| "malformed merged-cell references".to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
     match merges {
         Ok(dims) => Some(dims),
         Err(e) => {
