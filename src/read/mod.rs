@@ -21,6 +21,7 @@ mod csv;
 mod html;
 mod ods;
 mod xlsx;
+mod xlsx_merges;
 
 use std::path::Path;
 

@@ -174,6 +174,7 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
         ..Workbook::default()
     };
     let mut formats: Option<Vec<NumFmt>> = None;
+    let parts = super::xlsx_merges::SheetParts::read(bytes);
     for meta in metas {
         if meta.typ != SheetType::WorkSheet {
             continue;
@@ -206,12 +207,15 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
             Err(e) => return Err(xlsx_error(file, &context, e)),
         }
         let rows = grid.finish()?;
-        let merges = read_merges(
-            file,
-            &meta.name,
-            || wb.merge_cells_by_sheet_name(&meta.name),
-            &mut out.warnings,
-        );
+        let merges = match parts.as_ref().and_then(|p| p.merges(bytes, &meta.name)) {
+            Some(merges) => Some(merges),
+            None => read_merges(
+                file,
+                &meta.name,
+                || wb.merge_cells_by_sheet_name(&meta.name),
+                &mut out.warnings,
+            ),
+        };
         push_sheet(&mut out, &meta, rows, merges);
     }
     extract_embedded(&mut out);
@@ -309,12 +313,12 @@ fn read_merges<E: std::fmt::Display>(
     sheet: &str,
     read: impl FnOnce() -> std::result::Result<Vec<Dimensions>, E>,
     warnings: &mut Vec<String>,
-) -> Option<Vec<Dimensions>> {
+) -> Option<Vec<Merge>> {
     let merges = catch_unwind(AssertUnwindSafe(read))
         .map_err(|_| "malformed merged-cell references".to_string())
         .and_then(|r| r.map_err(|e| e.to_string()));
     match merges {
-        Ok(dims) => Some(dims),
+        Ok(dims) => Some(dims.iter().map(to_merge).collect()),
         Err(e) => {
             warnings.push(format!(
                 "{file}: merged cells of sheet {sheet:?} could not be read ({e}); treated as unmerged"
@@ -328,21 +332,18 @@ fn push_sheet(
     out: &mut Workbook,
     meta: &calamine::Sheet,
     rows: Vec<Vec<Cell>>,
-    merges: Option<Vec<Dimensions>>,
+    merges: Option<Vec<Merge>>,
 ) {
     let hidden = meta.visible != SheetVisible::Visible;
     let sheet = match merges {
-        Some(dims) => {
-            let merges = dims.iter().map(to_merge).collect();
-            sheet_with_merges(
-                &out.file,
-                &meta.name,
-                hidden,
-                rows,
-                merges,
-                &mut out.warnings,
-            )
-        }
+        Some(merges) => sheet_with_merges(
+            &out.file,
+            &meta.name,
+            hidden,
+            rows,
+            merges,
+            &mut out.warnings,
+        ),
         None => {
             // Merges unknown: merges_known stays false.
             let mut sheet = crate::grid::Sheet::new(meta.name.clone(), rows);
