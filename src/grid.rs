@@ -3,8 +3,6 @@
 //! Every reader (xlsx, xls, ods, csv) produces a `Workbook`; nothing above this layer
 //! cares where a file came from.
 
-use std::collections::HashMap;
-
 /// A spreadsheet read into memory.
 #[derive(Debug, Clone, Default)]
 pub struct Workbook {
@@ -96,10 +94,19 @@ pub struct Sheet {
     /// Row-major from A1; rows may be ragged (missing cells are empty).
     pub rows: Vec<Vec<Cell>>,
     merges: Vec<Merge>,
-    /// Covered cell → index in `merges`, for O(1) lookup.
-    covered: HashMap<(u32, u32), usize>,
+    /// For each row, the merges that cross it: looking a cell up scans the few spans
+    /// of its row (a hash of every covered cell cost more than the rest of reading).
+    covered: Vec<Vec<Span>>,
     /// Whether merges are known from the file (xlsx, xls, ods) or were lost (csv).
     pub merges_known: bool,
+}
+
+/// The columns a merge covers in one row, and the merge's index.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    first_col: u32,
+    last_col: u32,
+    merge: u32,
 }
 
 static EMPTY: Cell = Cell::Empty;
@@ -141,9 +148,14 @@ impl Sheet {
             if clipped.first_row == clipped.last_row && clipped.first_col == clipped.last_col {
                 continue;
             }
-            let overlaps = (clipped.first_row..=clipped.last_row).any(|r| {
-                (clipped.first_col..=clipped.last_col).any(|c| self.covered.contains_key(&(r, c)))
-            });
+            let overlaps = self
+                .covered
+                .get(clipped.first_row as usize..=clipped.last_row as usize)
+                .is_some_and(|rows| {
+                    rows.iter()
+                        .flatten()
+                        .any(|s| s.first_col <= clipped.last_col && clipped.first_col <= s.last_col)
+                });
             if overlaps {
                 notes.push(format!(
                     "{}: merged area {} overlaps another and was ignored",
@@ -152,12 +164,17 @@ impl Sheet {
                 ));
                 continue;
             }
-            let idx = self.merges.len();
+            let span = Span {
+                first_col: clipped.first_col,
+                last_col: clipped.last_col,
+                merge: self.merges.len() as u32,
+            };
             self.merges.push(clipped);
+            if self.covered.len() < height as usize {
+                self.covered.resize(height as usize, Vec::new());
+            }
             for r in clipped.first_row..=clipped.last_row {
-                for c in clipped.first_col..=clipped.last_col {
-                    self.covered.insert((r, c), idx);
-                }
+                self.covered[r as usize].push(span);
             }
         }
         notes
@@ -185,9 +202,12 @@ impl Sheet {
 
     /// The merged area that covers a cell, if any.
     pub fn merge_at(&self, row: usize, col: usize) -> Option<&Merge> {
+        let col = u32::try_from(col).ok()?;
         self.covered
-            .get(&(row as u32, col as u32))
-            .map(|i| &self.merges[*i])
+            .get(row)?
+            .iter()
+            .find(|s| s.first_col <= col && col <= s.last_col)
+            .map(|s| &self.merges[s.merge as usize])
     }
 
     /// The cell's value: a merged area's value belongs to every cell it covers.

@@ -386,10 +386,8 @@ impl Scanner {
     /// A comparison written at `pos`: the op and its length in characters.
     fn op_at(&self, pos: usize, end: usize) -> Option<(Op, usize)> {
         let rest = &self.folded[pos..end];
-        OPS.iter().find_map(|&(word, op)| {
-            let word: Vec<char> = word.chars().collect();
-            rest.starts_with(&word).then_some((op, word.len()))
-        })
+        OPS.iter()
+            .find_map(|&(word, op)| starts_with_word(rest, word).map(|n| (op, n)))
     }
 
     /// Reads a decimal number at `pos`: the normalized decimal string (`None` when it does
@@ -468,9 +466,8 @@ impl Scanner {
         }
         let mut qualifier = None;
         for &(word, op) in QUALIFIERS {
-            let word: Vec<char> = word.chars().collect();
-            if self.folded[start..unit_end].ends_with(&word) {
-                unit_end -= word.len();
+            if let Some(n) = ends_with_word(&self.folded[start..unit_end], word) {
+                unit_end -= n;
                 qualifier = Some(op);
                 break;
             }
@@ -631,10 +628,33 @@ impl Scanner {
 
 /// The comparison written at the very end of `prefix` (trailing white space ignored).
 fn op_ending(prefix: &[char]) -> Option<Op> {
-    OPS.iter().find_map(|&(word, op)| {
-        let word: Vec<char> = word.chars().collect();
-        prefix.ends_with(&word).then_some(op)
-    })
+    OPS.iter()
+        .find_map(|&(word, op)| ends_with_word(prefix, word).map(|_| op))
+}
+
+/// The length in chars of `word` when `chars` starts with it (no allocation: this runs
+/// for every op word at every value).
+fn starts_with_word(chars: &[char], word: &str) -> Option<usize> {
+    let mut n = 0;
+    for w in word.chars() {
+        if chars.get(n) != Some(&w) {
+            return None;
+        }
+        n += 1;
+    }
+    Some(n)
+}
+
+/// The length in chars of `word` when `chars` ends with it.
+fn ends_with_word(chars: &[char], word: &str) -> Option<usize> {
+    let mut n = 0;
+    for w in word.chars().rev() {
+        if n >= chars.len() || chars[chars.len() - 1 - n] != w {
+            return None;
+        }
+        n += 1;
+    }
+    Some(n)
 }
 
 /// Width folding plus the few look-alikes that OCR and word processors produce.

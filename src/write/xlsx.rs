@@ -139,8 +139,14 @@ fn embed_chunks(json: &str) -> Vec<&str> {
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut units = 0;
-    for (i, ch) in json.char_indices() {
-        let n = ch.len_utf16();
+    // Byte by byte (a char's first byte starts it; a 4-byte char is 2 UTF-16 units):
+    // the document is megabytes, and decoding every char cost more than writing it.
+    for (i, &b) in json.as_bytes().iter().enumerate() {
+        let n = match b {
+            0x80..=0xBF => continue,
+            0xF0.. => 2,
+            _ => 1,
+        };
         if units + n > EMBED_CHUNK {
             chunks.push(&json[start..i]);
             start = i;
