@@ -1,9 +1,13 @@
 //! Layout detection: which template's labels a workbook carries.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
-use crate::grid::Workbook;
-use crate::text::label_key;
+use crate::grid::{Cell, Workbook};
+use crate::text::{label_key, label_key_within};
+
+/// How many bytes a label may carry after itself ("中期目标(2023年—2025年)").
+const PREFIX_ROOM: usize = 40;
 
 use super::Template;
 
@@ -20,16 +24,32 @@ pub struct Score {
 
 /// Scores every template against a workbook, best first.
 pub fn detect(book: &Workbook, templates: &[Template]) -> Vec<Score> {
+    // A cell's key can only matter up to the longest label plus a carried value.
+    let longest = templates
+        .iter()
+        .flat_map(|t| {
+            let begin = t.sections.iter().flat_map(|s| s.begin.iter());
+            t.detect.labels.iter().chain(begin)
+        })
+        .map(|l| label_key(l).len())
+        .max()
+        .unwrap_or(0)
+        + PREFIX_ROOM;
     let mut keys: HashSet<String> = HashSet::new();
-    let mut texts: Vec<String> = Vec::new();
+    let mut texts: Vec<Cow<str>> = Vec::new();
     for sheet in book.sheets.iter().filter(|s| !s.hidden) {
         for row in &sheet.rows {
             for cell in row {
-                let t = cell.display();
+                let t = match cell {
+                    Cell::Text(t) => Cow::Borrowed(t.as_str()),
+                    other => Cow::Owned(other.display()),
+                };
                 if t.trim().is_empty() {
                     continue;
                 }
-                keys.insert(label_key(&t));
+                if let Some(key) = label_key_within(&t, longest) {
+                    keys.insert(key);
+                }
                 if texts.len() < 20_000 {
                     texts.push(t);
                 }
@@ -44,7 +64,7 @@ pub fn detect(book: &Workbook, templates: &[Template]) -> Vec<Score> {
         sorted[from..]
             .iter()
             .take_while(|k| k.starts_with(w))
-            .any(|k| k.len() <= w.len() + 40)
+            .any(|k| k.len() <= w.len() + PREFIX_ROOM)
     };
     let mut scores: Vec<Score> = templates
         .iter()

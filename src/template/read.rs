@@ -17,7 +17,7 @@ use crate::model::{
 };
 use crate::parse::clean::clean_text;
 use crate::parse::value::format_percent_from_fraction;
-use crate::text::label_key;
+use crate::text::{has_label_key, label_key, label_key_within};
 use crate::warning::Warning;
 
 use super::field::{ExpenseColumn, FieldKind};
@@ -40,6 +40,12 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
         doc: Document::new(template.kind),
         warnings: book.warnings.iter().map(Warning::new).collect(),
         labels: template.label_keys(),
+        longest_label: template
+            .label_keys()
+            .iter()
+            .map(String::len)
+            .max()
+            .unwrap_or(0),
         form: template.placed_form(),
         heading_parts: heading_parts(template),
     };
@@ -83,6 +89,8 @@ pub(super) struct Reader<'t> {
     pub(super) warnings: Vec<Warning>,
     /// Keys of every label the template knows: a value cell never holds one.
     labels: Vec<String>,
+    /// The byte length of the longest label key: a longer text is no label.
+    longest_label: usize,
     form: Vec<Placed<'t>>,
     /// The fixed parts of the project heading and of the title lines, for
     /// [`Reader::is_heading_row`] (computed once, not once per row).
@@ -190,8 +198,8 @@ impl<'t> Reader<'t> {
     }
 
     pub(super) fn is_label(&self, text: &str) -> bool {
-        let key = label_key(text);
-        !key.is_empty() && self.labels.binary_search(&key).is_ok()
+        label_key_within(text, self.longest_label)
+            .is_some_and(|key| !key.is_empty() && self.labels.binary_search(&key).is_ok())
     }
 
     fn read_sheet(&mut self, sheet: &Sheet) {
@@ -207,7 +215,7 @@ impl<'t> Reader<'t> {
         let start_key = label_key(start_label);
         let starts: Vec<(usize, usize)> = cells(sheet)
             .filter(|(r, c, text)| {
-                label_key(text) == start_key && self.has_value_right(sheet, *r, *c)
+                has_label_key(text, &start_key) && self.has_value_right(sheet, *r, *c)
             })
             .map(|(r, c, _)| (r, c))
             .collect();
@@ -313,7 +321,10 @@ impl<'t> Reader<'t> {
         (sheet.extent_right(row, col) + 1..width)
             .map(|c| sheet.raw(row, c))
             .find(|cell| !cell.is_empty())
-            .is_some_and(|cell| row_keys.contains(&label_key(&cell.display())))
+            .is_some_and(|cell| {
+                let text = cell.display();
+                row_keys.iter().any(|k| has_label_key(&text, k))
+            })
     }
 
     /// Title and fiscal year from the rows above a project.
@@ -914,17 +925,23 @@ pub(super) fn find_header_row(
     wanted: &[Vec<String>],
 ) -> Option<Header> {
     let mut best: Option<(usize, Header)> = None;
-    let mut row_keys: Vec<String> = Vec::new();
+    let longest = wanted.iter().flatten().map(String::len).max().unwrap_or(0);
+    let mut row_keys: Vec<Option<String>> = Vec::new();
     for row in region.first_row..region.end_row {
         let width = sheet.rows.get(row).map_or(0, Vec::len);
-        // Each cell's key once per row, not once per wanted column.
+        // Each cell's key once per row, not once per wanted column; a text longer
+        // than every label is no label.
         row_keys.clear();
-        row_keys.extend((0..width).map(|c| label_key(&sheet.raw(row, c).display())));
+        row_keys.extend((0..width).map(|c| match sheet.raw(row, c) {
+            Cell::Text(t) => label_key_within(t, longest),
+            other => label_key_within(&other.display(), longest),
+        }));
         let mut columns = Vec::with_capacity(wanted.len());
         let mut next = 0;
         let mut hits = 0;
         for keys in wanted {
-            let at = (next..width).find(|&c| keys.contains(&row_keys[c]));
+            let at =
+                (next..width).find(|&c| row_keys[c].as_ref().is_some_and(|k| keys.contains(k)));
             if let Some(c) = at {
                 next = c + 1;
                 hits += 1;
@@ -1000,13 +1017,13 @@ pub fn find_year(text: &str) -> Option<i32> {
     })
 }
 
-/// Non-empty cells of a sheet as (row, col, display text), in reading order.
-fn cells(sheet: &Sheet) -> impl Iterator<Item = (usize, usize, String)> + '_ {
+/// Non-empty text cells of a sheet as (row, col, text), in reading order.
+fn cells(sheet: &Sheet) -> impl Iterator<Item = (usize, usize, &str)> + '_ {
     sheet.rows.iter().enumerate().flat_map(|(r, row)| {
         row.iter()
             .enumerate()
             .filter_map(move |(c, cell)| match cell {
-                Cell::Text(t) if !t.trim().is_empty() => Some((r, c, t.clone())),
+                Cell::Text(t) if !t.trim().is_empty() => Some((r, c, t.as_str())),
                 _ => None,
             })
     })
