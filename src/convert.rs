@@ -264,14 +264,13 @@ pub fn render_outputs(doc: &Document, options: &WriteOptions) -> Result<Rendered
             });
         }
     };
-    let (mut to_write, _, report) = crate::loss::prepare(doc, template);
+    let (to_write, _, report) = crate::loss::prepare(doc, template);
     let mut book = render(&to_write, template)?;
     let outputs = match options.format {
         Format::Xlsx => {
             if options.embed {
-                // Where each value was read from names cells of the old file; reading
-                // the new one takes provenance from its own form, so it is not stored.
-                to_write.source.cells = Default::default();
+                // `prepare` left out where each value was read from: those are cells
+                // of the old file, and reading the new one takes its own form's.
                 book.embedded_json =
                     Some(serde_json::to_string(&to_write).expect("the model serializes"));
             }

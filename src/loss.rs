@@ -199,7 +199,7 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
         target: target.id.clone(),
         ..Default::default()
     };
-    let mut to_write = doc.clone();
+    let mut to_write = doc.without_provenance();
 
     // Infer 二级指标, then 一级指标 from it, where the form has a column for them.
     if cap.indicator_fields.iter().any(|f| f == "level2") {

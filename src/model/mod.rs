@@ -51,6 +51,45 @@ pub struct Document {
 }
 
 impl Document {
+    /// A copy without `source.cells`, the provenance of every value read: what a
+    /// writer works on (the cells of the file read are no cells of the file written),
+    /// and on a province-scale workbook the largest part of a clone.
+    pub fn without_provenance(&self) -> Document {
+        let Document {
+            schema,
+            kind,
+            source,
+            title,
+            fiscal_year,
+            department,
+            money_unit,
+            total,
+            units,
+            overall,
+            projects,
+            extras,
+        } = self;
+        Document {
+            schema: schema.clone(),
+            kind: *kind,
+            source: Source {
+                layout: source.layout.clone(),
+                file: source.file.clone(),
+                sheet: source.sheet.clone(),
+                cells: IndexMap::new(),
+            },
+            title: title.clone(),
+            fiscal_year: *fiscal_year,
+            department: department.clone(),
+            money_unit: money_unit.clone(),
+            total: total.clone(),
+            units: units.clone(),
+            overall: overall.clone(),
+            projects: projects.clone(),
+            extras: extras.clone(),
+        }
+    }
+
     /// An empty document of the given kind, in 万元.
     pub fn new(kind: Kind) -> Document {
         Document {
