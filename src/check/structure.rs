@@ -37,9 +37,15 @@ fn has_text(s: Option<&str>) -> bool {
 
 pub(super) fn run(ctx: &mut Ctx<'_>) {
     let all = ctx.indicators();
-    for pi in 0..ctx.doc.projects.len() {
-        let inds: Vec<&IndicatorRef<'_>> = all.iter().filter(|r| r.project == Some(pi)).collect();
-        project(ctx, pi, &inds);
+    // Grouped once: filtering every indicator for every project was quadratic.
+    let mut by_project: Vec<Vec<&IndicatorRef<'_>>> = vec![Vec::new(); ctx.doc.projects.len()];
+    for r in &all {
+        if let Some(list) = r.project.and_then(|p| by_project.get_mut(p)) {
+            list.push(r);
+        }
+    }
+    for (pi, inds) in by_project.iter().enumerate() {
+        project(ctx, pi, inds);
     }
     for r in &all {
         below_last_year(ctx, r);
