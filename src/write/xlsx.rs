@@ -36,7 +36,9 @@ const TITLE_FONT_SIZE: f64 = 16.0;
 const DEFAULT_ROW_PX: u32 = 19;
 const DEFAULT_COL_PX: u32 = 72;
 
+/// One line of 宋体 11 in points: also the default row height (19 px).
 const LINE_HEIGHT: f64 = 14.25;
+const _: () = assert!(DEFAULT_ROW_PX as f64 * 0.75 == LINE_HEIGHT);
 const TITLE_LINE_HEIGHT: f64 = 24.0;
 const MAX_ROW_HEIGHT: f64 = 409.0;
 const MIN_COL_WIDTH: f64 = 6.0;
@@ -525,10 +527,14 @@ fn write_sheet(
     let heights = row_heights(sheet, extent.rows as usize, &widths);
     for (r, h) in heights.iter().enumerate() {
         if let Some(h) = h {
-            // Whole points and quarter points are what Excel itself stores.
+            // Whole points and quarter points are what Excel itself stores. A row of
+            // the default height is left alone: each set row costs the writer a
+            // row record, and a province's workbook has hundreds of thousands.
             let h = (h * 4.0).ceil() / 4.0;
-            ws.set_row_height(r as u32, h)
-                .map_err(xlsx_error("row height"))?;
+            if h != LINE_HEIGHT {
+                ws.set_row_height(r as u32, h)
+                    .map_err(xlsx_error("row height"))?;
+            }
         }
     }
 
