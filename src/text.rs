@@ -44,6 +44,12 @@ pub fn has_label_key(text: &str, key: &str) -> bool {
     key.chars().all(|k| chars.next() == Some(k)) && chars.all(|c| c == ':')
 }
 
+/// Whether `label_key(text)` starts with `prefix`, a key made by [`label_key`].
+pub fn label_key_starts_with(text: &str, prefix: &str) -> bool {
+    let mut chars = key_chars(text);
+    prefix.chars().all(|k| chars.next() == Some(k))
+}
+
 /// The characters of a label key before trailing colons are dropped.
 fn key_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     text.chars()
@@ -84,6 +90,7 @@ mod tests {
         for t in texts {
             let key = label_key(t);
             assert!(has_label_key(t, &key), "{t:?}");
+            assert!(label_key_starts_with(t, &key), "{t:?}");
             assert_eq!(label_key_within(t, key.len()).as_ref(), Some(&key), "{t:?}");
             if !key.is_empty() {
                 assert_eq!(label_key_within(t, key.len() - 1), None, "{t:?}");
@@ -94,5 +101,10 @@ mod tests {
         assert!(has_label_key("项目名称：：", "项目名称"));
         assert!(!has_label_key("项目名称：x", "项目名称"));
         assert!(!has_label_key("项目", "项目名称"));
+        assert!(label_key_starts_with(
+            "中期目标（2023年—2025年）",
+            "中期目标(2023"
+        ));
+        assert!(!label_key_starts_with("中期", "中期目标"));
     }
 }

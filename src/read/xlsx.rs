@@ -174,7 +174,7 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
         ..Workbook::default()
     };
     let mut formats: Option<Vec<NumFmt>> = None;
-    let parts = super::xlsx_merges::SheetParts::read(bytes);
+    let mut parts = super::xlsx_merges::SheetParts::read(bytes);
     for meta in metas {
         if meta.typ != SheetType::WorkSheet {
             continue;
@@ -207,7 +207,7 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
             Err(e) => return Err(xlsx_error(file, &context, e)),
         }
         let rows = grid.finish()?;
-        let merges = match parts.as_ref().and_then(|p| p.merges(bytes, &meta.name)) {
+        let merges = match parts.as_mut().and_then(|p| p.merges(&meta.name)) {
             Some(merges) => Some(merges),
             None => read_merges(
                 file,

@@ -17,31 +17,35 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::grid::Merge;
 
-/// Each worksheet's name → the zip path of its XML part.
-pub(super) struct SheetParts(HashMap<String, String>);
+/// The package, and each worksheet's name → the zip path of its XML part.
+pub(super) struct SheetParts<'a> {
+    /// Opened once: its central directory is read again on every open, and a
+    /// workbook of 5,000 sheets has 5,000 entries.
+    zip: zip::ZipArchive<Cursor<&'a [u8]>>,
+    paths: HashMap<String, String>,
+}
 
-impl SheetParts {
+impl<'a> SheetParts<'a> {
     /// Reads `xl/workbook.xml` and its relationships; None when the package keeps its
     /// workbook elsewhere or the parts do not parse.
-    pub(super) fn read(bytes: &[u8]) -> Option<SheetParts> {
+    pub(super) fn read(bytes: &'a [u8]) -> Option<SheetParts<'a>> {
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
         let workbook = entry_text(&mut zip, "xl/workbook.xml")?;
         let rels = entry_text(&mut zip, "xl/_rels/workbook.xml.rels")?;
         let targets = relationship_targets(&rels)?;
-        let mut parts = HashMap::new();
+        let mut paths = HashMap::new();
         for (name, id) in sheet_ids(&workbook)? {
             if let Some(target) = targets.get(&id) {
-                parts.insert(name, part_path(target));
+                paths.insert(name, part_path(target));
             }
         }
-        Some(SheetParts(parts))
+        Some(SheetParts { zip, paths })
     }
 
     /// The merged areas of a sheet; None when its part is unknown or unreadable.
-    pub(super) fn merges(&self, bytes: &[u8], sheet: &str) -> Option<Vec<Merge>> {
-        let path = self.0.get(sheet)?;
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-        let entry = zip.by_name(path).ok()?;
+    pub(super) fn merges(&mut self, sheet: &str) -> Option<Vec<Merge>> {
+        let path = self.paths.get(sheet)?;
+        let entry = self.zip.by_name(path).ok()?;
         let tail = merge_cells_tail(entry)?;
         Some(parse_merge_cells(&tail))
     }
@@ -272,7 +276,7 @@ mod tests {
                 continue;
             }
             let bytes = std::fs::read(&path).unwrap();
-            let parts = SheetParts::read(&bytes).unwrap();
+            let mut parts = SheetParts::read(&bytes).unwrap();
             let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(&bytes)).unwrap();
             for name in book.sheet_names() {
                 let theirs: Vec<(u32, u32, u32, u32)> = book
@@ -282,7 +286,7 @@ mod tests {
                     .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
                     .collect();
                 let ours: Vec<(u32, u32, u32, u32)> = parts
-                    .merges(&bytes, &name)
+                    .merges(&name)
                     .unwrap()
                     .iter()
                     .map(|m| (m.first_row, m.first_col, m.last_row, m.last_col))

@@ -17,7 +17,7 @@ use crate::model::{
 };
 use crate::parse::clean::clean_text;
 use crate::parse::value::format_percent_from_fraction;
-use crate::text::{has_label_key, label_key, label_key_within};
+use crate::text::{has_label_key, label_key, label_key_starts_with, label_key_within};
 use crate::warning::Warning;
 
 use super::field::{ExpenseColumn, FieldKind};
@@ -47,6 +47,7 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
             .max()
             .unwrap_or(0),
         form: template.placed_form(),
+        form_keys: FormKeys::of(template),
         heading_parts: heading_parts(template),
     };
     reader.doc.source.layout = template.id.clone();
@@ -92,6 +93,7 @@ pub(super) struct Reader<'t> {
     /// The byte length of the longest label key: a longer text is no label.
     longest_label: usize,
     form: Vec<Placed<'t>>,
+    form_keys: FormKeys,
     /// The fixed parts of the project heading and of the title lines, for
     /// [`Reader::is_heading_row`] (computed once, not once per row).
     heading_parts: HeadingParts,
@@ -429,25 +431,26 @@ impl<'t> Reader<'t> {
     ) -> usize {
         // Every occurrence of every form label in the region, in reading order.
         let mut occurrences: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        let prefix_keys: Vec<String> = self
-            .form
-            .iter()
-            .filter(|p| p.cell.capture.is_some())
-            .flat_map(|p| p.cell.keys())
-            .collect();
-        let form_keys: Vec<String> = self.form.iter().flat_map(|p| p.cell.keys()).collect();
+        let keys = &self.form_keys;
         for r in region.first_row..region.end_row {
             for c in 0..sheet.rows.get(r).map_or(0, Vec::len) {
                 let Cell::Text(text) = sheet.raw(r, c) else {
                     continue;
                 };
-                let key = label_key(text);
-                if form_keys.contains(&key) {
-                    occurrences.entry(key).or_default().push((r, c));
-                } else if let Some(prefix) =
-                    prefix_keys.iter().find(|p| key.starts_with(p.as_str()))
-                {
-                    occurrences.entry(prefix.clone()).or_default().push((r, c));
+                // Most cells of a region are indicator text, longer than any label.
+                match label_key_within(text, keys.longest) {
+                    Some(key) if keys.labels.contains(&key) => {
+                        occurrences.entry(key).or_default().push((r, c));
+                    }
+                    _ => {
+                        if let Some(prefix) = keys
+                            .captures
+                            .iter()
+                            .find(|p| label_key_starts_with(text, p))
+                        {
+                            occurrences.entry(prefix.clone()).or_default().push((r, c));
+                        }
+                    }
                 }
             }
         }
@@ -902,6 +905,34 @@ impl<'t> Reader<'t> {
         cells.extend(rekeyed);
         project.indicators = merged.into_iter().map(|(i, _)| i).collect();
         last_row
+    }
+}
+
+/// The label keys of a template's form, made once per read rather than per project.
+struct FormKeys {
+    /// Every form label's keys.
+    labels: Vec<String>,
+    /// The keys of labels that carry a value after themselves ("中期目标(2023年—2025年)").
+    captures: Vec<String>,
+    /// The byte length of the longest key in `labels`.
+    longest: usize,
+}
+
+impl FormKeys {
+    fn of(template: &Template) -> FormKeys {
+        let form = template.placed_form();
+        let labels: Vec<String> = form.iter().flat_map(|p| p.cell.keys()).collect();
+        let captures = form
+            .iter()
+            .filter(|p| p.cell.capture.is_some())
+            .flat_map(|p| p.cell.keys())
+            .collect();
+        let longest = labels.iter().map(String::len).max().unwrap_or(0);
+        FormKeys {
+            labels,
+            captures,
+            longest,
+        }
     }
 }
 
