@@ -42,6 +42,15 @@ impl Cell {
         }
     }
 
+    /// [`Cell::display`], borrowed where the cell holds text (the common case, and the
+    /// one worth not copying on every look).
+    pub fn shown(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Cell::Text(t) => std::borrow::Cow::Borrowed(t),
+            other => std::borrow::Cow::Owned(other.display()),
+        }
+    }
+
     /// The text a user sees in the cell ("50%" for a 0.5 percent cell, "0.00" for a
     /// zero formatted with two decimals). Thousands separators are not reproduced.
     pub fn display(&self) -> String {

@@ -6,6 +6,7 @@
 //! skipped when the file lost its merges (CSV), and blank class cells carry the class
 //! from the row above, which is what a vertical merge means.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
@@ -709,9 +710,9 @@ impl<'t> Reader<'t> {
     }
 
     /// Reads the indicator rows under the header; returns the last row read.
-    fn read_indicators(
+    fn read_indicators<'s>(
         &mut self,
-        sheet: &Sheet,
+        sheet: &'s Sheet,
         region: Region,
         spec: &IndicatorSpec,
         header: &Header,
@@ -752,18 +753,23 @@ impl<'t> Reader<'t> {
         // Value provenance by sheet row, in the order first read (re-keyed by indicator
         // index below, without touching the document's growing map for every value).
         let mut pending: IndexMap<(usize, Period), String> = IndexMap::new();
-        // The trimmed text of each table column, read once per row.
-        let mut row_texts: Vec<(usize, String)> = Vec::new();
+        // The trimmed text of each table column, read once per row (borrowed from the
+        // sheet: a province's table has hundreds of thousands of cells).
+        let trimmed = |cell: &'s Cell| match cell.shown() {
+            Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
+            Cow::Owned(t) => Cow::Owned(t.trim().to_string()),
+        };
+        let mut row_texts: Vec<(usize, Cow<'s, str>)> = Vec::new();
         for row in header.row + 1..region.end_row {
             row_texts.clear();
             for &c in header.columns.iter().flatten() {
                 if !row_texts.iter().any(|(k, _)| *k == c) {
-                    row_texts.push((c, sheet.value(row, c).display().trim().to_string()));
+                    row_texts.push((c, trimmed(sheet.value(row, c))));
                 }
             }
             let text_at = |col: usize| match row_texts.iter().find(|(k, _)| *k == col) {
                 Some((_, t)) => t.clone(),
-                None => sheet.value(row, col).display().trim().to_string(),
+                None => trimmed(sheet.value(row, col)),
             };
             let in_table = row_texts.iter().any(|(_, t)| !t.is_empty());
             if self.is_heading_row(sheet, row) {
@@ -793,8 +799,8 @@ impl<'t> Reader<'t> {
                 if t.is_empty() && !carries(c) {
                     level1 = None;
                     level2.iter_mut().for_each(|l| *l = None);
-                } else if !t.is_empty() && Some(&t) != level1.as_ref() {
-                    level1 = Some(t);
+                } else if !t.is_empty() && Some(t.as_ref()) != level1.as_deref() {
+                    level1 = Some(t.into_owned());
                     level2.iter_mut().for_each(|l| *l = None);
                 }
             }
@@ -802,7 +808,7 @@ impl<'t> Reader<'t> {
                 if let Some(c) = column("level2", *side) {
                     let t = text_at(c);
                     if !t.is_empty() {
-                        level2[s] = Some(t);
+                        level2[s] = Some(t.into_owned());
                     } else if !carries(c) {
                         level2[s] = None;
                     }

@@ -5,7 +5,7 @@
 //! holding merged wrapped cells), A4 page setup, and the canonical document in a hidden
 //! `_jixiao` sheet. The same input always gives the same bytes.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
 use std::collections::HashSet;
 use std::str::FromStr;
@@ -367,15 +367,17 @@ fn percent_value(text: &str) -> Option<(f64, u8)> {
     v.is_finite().then_some((v, frac.len().min(10) as u8))
 }
 
-/// The text as it shows in the cell, for measuring.
-fn shown(content: &Content) -> String {
+/// The text as it shows in the cell, for measuring (borrowed for text: every cell is
+/// measured twice, for its column and for its row).
+fn shown(content: &Content) -> Cow<'_, str> {
     match content {
+        Content::Text(t) => Cow::Borrowed(t),
         Content::Money(m) => {
             let mut d = m.0.round_dp(2);
             d.rescale(2);
-            group_thousands(&d.to_string())
+            Cow::Owned(group_thousands(&d.to_string()))
         }
-        other => other.display(),
+        other => Cow::Owned(other.display()),
     }
 }
 
