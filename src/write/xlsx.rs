@@ -680,7 +680,7 @@ mod tests {
         assert_eq!(group_thousands("1234567.89"), "1,234,567.89");
         assert_eq!(group_thousands("-123.00"), "-123.00");
         assert_eq!(group_thousands("1000"), "1,000");
-        let m = |s: &str| shown(&Content::Money(Money::parse(s).unwrap()));
+        let m = |s: &str| shown(&Content::Money(Money::parse(s).unwrap())).into_owned();
         assert_eq!(m("12748.27"), "12,748.27");
         assert_eq!(m("0"), "0.00");
         assert_eq!(m("-1003.8"), "-1,003.80");
