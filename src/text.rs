@@ -19,7 +19,7 @@ pub fn label_key(text: &str) -> String {
 /// [`label_key`] when the key has at most `max_bytes` bytes, else `None` — found
 /// without reading the rest of a long text, which no label can match.
 pub fn label_key_within(text: &str, max_bytes: usize) -> Option<String> {
-    let mut key = String::new();
+    let mut key = String::with_capacity(text.len().min(max_bytes.saturating_add(4)));
     // Colons are kept only when something follows them.
     let mut colons = 0usize;
     for c in key_chars(text) {
@@ -27,8 +27,10 @@ pub fn label_key_within(text: &str, max_bytes: usize) -> Option<String> {
             colons += 1;
             continue;
         }
-        key.extend(std::iter::repeat_n(':', colons));
-        colons = 0;
+        while colons > 0 {
+            key.push(':');
+            colons -= 1;
+        }
         key.push(c);
         if key.len() > max_bytes {
             return None;
