@@ -138,26 +138,40 @@ fn xlsx_error(what: &str) -> impl Fn(XlsxError) -> Error + '_ {
 /// Splits the JSON into pieces of at most [`EMBED_CHUNK`] UTF-16 units (so also at most
 /// that many chars), on char boundaries.
 fn embed_chunks(json: &str) -> Vec<&str> {
+    // A char's UTF-16 units: 1 for each first byte, 2 for a 4-byte char; counted a
+    // block at a time (the document is megabytes; this loop vectorizes).
+    let units_of = |b: &[u8]| -> usize {
+        b.iter()
+            .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+            .sum()
+    };
     let mut chunks = Vec::new();
     let mut start = 0;
-    let mut units = 0;
-    // Byte by byte (a char's first byte starts it; a 4-byte char is 2 UTF-16 units):
-    // the document is megabytes, and decoding every char cost more than writing it.
-    for (i, &b) in json.as_bytes().iter().enumerate() {
-        let n = match b {
-            0x80..=0xBF => continue,
-            0xF0.. => 2,
-            _ => 1,
-        };
-        if units + n > EMBED_CHUNK {
-            chunks.push(&json[start..i]);
-            start = i;
-            units = 0;
+    while start < json.len() {
+        let (mut end, mut units) = (start, 0);
+        // A char has at least as many bytes as UTF-16 units, so `room` more bytes
+        // never pass the limit.
+        loop {
+            let mut next = (end + (EMBED_CHUNK - units)).min(json.len());
+            while !json.is_char_boundary(next) {
+                next -= 1;
+            }
+            if next == end {
+                break;
+            }
+            units += units_of(&json.as_bytes()[end..next]);
+            end = next;
         }
-        units += n;
-    }
-    if start < json.len() {
-        chunks.push(&json[start..]);
+        // Then char by char while the next one still fits.
+        for ch in json[end..].chars() {
+            if units + ch.len_utf16() > EMBED_CHUNK {
+                break;
+            }
+            units += ch.len_utf16();
+            end += ch.len_utf8();
+        }
+        chunks.push(&json[start..end]);
+        start = end;
     }
     chunks
 }
@@ -662,6 +676,15 @@ mod tests {
                 .all(|c| c.encode_utf16().count() <= EMBED_CHUNK)
         );
         assert_eq!(chunks.concat(), astral);
+        // Mixed widths: every chunk but the last is as full as the next char allows.
+        let mixed = "a中😀é".repeat(EMBED_CHUNK / 2);
+        let chunks = embed_chunks(&mixed);
+        assert_eq!(chunks.concat(), mixed);
+        for pair in chunks.windows(2) {
+            let units = pair[0].encode_utf16().count();
+            let next = pair[1].chars().next().unwrap().len_utf16();
+            assert!(units <= EMBED_CHUNK && units + next > EMBED_CHUNK);
+        }
     }
 
     #[test]
