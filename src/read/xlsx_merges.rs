@@ -222,7 +222,7 @@ fn parse_cell(text: &str) -> Option<(u32, u32)> {
         n * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
     }) - 1;
     let row: u32 = digits.parse().ok()?;
-    ((1..=1_048_576).contains(&row) && col < 16_384).then_some((row - 1, col))
+    ((1..=1_048_576).contains(&row) && col < 16_384).then(|| (row - 1, col))
 }
 
 #[cfg(test)]
