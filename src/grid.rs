@@ -237,29 +237,56 @@ impl Sheet {
         self.merge_at(row, col).map_or(row, |m| m.last_row as usize)
     }
 
-    /// `Sheet!A1` for messages and provenance.
+    /// `Sheet!A1` for messages and provenance (built by hand: every value read gets one).
     pub fn origin(&self, row: usize, col: usize) -> String {
-        format!("{}!{}", self.name, a1(row, col))
+        let mut s = String::with_capacity(self.name.len() + 12);
+        s.push_str(&self.name);
+        s.push('!');
+        push_a1(&mut s, row, col);
+        s
     }
 }
 
 /// Column letters for a 0-based index: 0 → A, 25 → Z, 26 → AA.
-pub fn column_letters(mut col: usize) -> String {
-    let mut letters = Vec::new();
+pub fn column_letters(col: usize) -> String {
+    let mut s = String::new();
+    push_column_letters(&mut s, col);
+    s
+}
+
+fn push_column_letters(s: &mut String, mut col: usize) {
+    // At most 14 letters for a u64; spreadsheets stop at 3.
+    let mut letters = [0u8; 16];
+    let mut n = 0;
     loop {
-        letters.push(b'A' + (col % 26) as u8);
+        letters[n] = b'A' + (col % 26) as u8;
+        n += 1;
         if col < 26 {
             break;
         }
         col = col / 26 - 1;
     }
-    letters.reverse();
-    String::from_utf8(letters).expect("ASCII letters")
+    s.extend(letters[..n].iter().rev().map(|&b| char::from(b)));
 }
 
 /// An A1 reference for a 0-based cell.
 pub fn a1(row: usize, col: usize) -> String {
-    format!("{}{}", column_letters(col), row + 1)
+    let mut s = String::with_capacity(12);
+    push_a1(&mut s, row, col);
+    s
+}
+
+fn push_a1(s: &mut String, row: usize, col: usize) {
+    push_column_letters(s, col);
+    let mut digits = [0u8; 20];
+    let mut n = 0;
+    let mut r = row as u128 + 1;
+    while r > 0 || n == 0 {
+        digits[n] = b'0' + (r % 10) as u8;
+        r /= 10;
+        n += 1;
+    }
+    s.extend(digits[..n].iter().rev().map(|&b| char::from(b)));
 }
 
 /// `A1:B2` for a merged area.
@@ -282,6 +309,9 @@ mod tests {
         assert_eq!(column_letters(26), "AA");
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
+        assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
+        assert_eq!(a1(usize::MAX, 0), format!("A{}", usize::MAX as u128 + 1));
+        assert_eq!(column_letters(usize::MAX).len(), 14);
     }
 
     #[test]

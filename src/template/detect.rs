@@ -9,6 +9,10 @@ use crate::text::{label_key, label_key_within};
 /// How many bytes a label may carry after itself ("中期目标(2023年—2025年)").
 const PREFIX_ROOM: usize = 40;
 
+/// How many non-empty cells of each sheet are looked at: a few hundred stacked
+/// tables, each printing every label of its layout.
+const CELLS_PER_SHEET: usize = 20_000;
+
 use super::Template;
 
 /// How well one layout fits a workbook.
@@ -38,21 +42,19 @@ pub fn detect(book: &Workbook, templates: &[Template]) -> Vec<Score> {
     let mut keys: HashSet<String> = HashSet::new();
     let mut texts: Vec<Cow<str>> = Vec::new();
     for sheet in book.sheets.iter().filter(|s| !s.hidden) {
-        for row in &sheet.rows {
-            for cell in row {
-                let t = match cell {
-                    Cell::Text(t) => Cow::Borrowed(t.as_str()),
-                    other => Cow::Owned(other.display()),
-                };
-                if t.trim().is_empty() {
-                    continue;
-                }
-                if let Some(key) = label_key_within(&t, longest) {
-                    keys.insert(key);
-                }
-                if texts.len() < 20_000 {
-                    texts.push(t);
-                }
+        // Every table prints its labels, so the head of a sheet tells its layout: a
+        // province's stacked sheet need not be read twice over.
+        let cells = sheet.rows.iter().flatten().filter(|c| !c.is_empty());
+        for cell in cells.take(CELLS_PER_SHEET) {
+            let t = match cell {
+                Cell::Text(t) => Cow::Borrowed(t.as_str()),
+                other => Cow::Owned(other.display()),
+            };
+            if let Some(key) = label_key_within(&t, longest) {
+                keys.insert(key);
+            }
+            if texts.len() < 20_000 {
+                texts.push(t);
             }
         }
     }
