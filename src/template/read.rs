@@ -753,6 +753,12 @@ impl<'t> Reader<'t> {
         // Value provenance by sheet row, in the order first read (re-keyed by indicator
         // index below, without touching the document's growing map for every value).
         let mut pending: IndexMap<(usize, Period), String> = IndexMap::new();
+        // Each template column's side (中期/年度), parsed once per table.
+        let column_sides: Vec<Option<Period>> = spec
+            .columns
+            .iter()
+            .map(|c| c.side.as_deref().and_then(Period::from_key))
+            .collect();
         // The trimmed text of each table column, read once per row (borrowed from the
         // sheet: a province's table has hundreds of thousands of cells).
         let trimmed = |cell: &'s Cell| match cell.shown() {
@@ -788,9 +794,9 @@ impl<'t> Reader<'t> {
                 spec.columns
                     .iter()
                     .zip(&header.columns)
-                    .find_map(|(col, at)| {
-                        let same_side = spec.sides.is_empty()
-                            || col.side.as_deref().and_then(Period::from_key) == side;
+                    .zip(&column_sides)
+                    .find_map(|((col, at), col_side)| {
+                        let same_side = spec.sides.is_empty() || *col_side == side;
                         (col.field == field && same_side).then_some(*at).flatten()
                     })
             };
@@ -826,13 +832,21 @@ impl<'t> Reader<'t> {
                     name: self.clean(sheet, row, name_col, &name),
                     ..Indicator::default()
                 };
-                for (col, at) in spec.columns.iter().zip(&header.columns) {
+                for ((col, at), own_side) in
+                    spec.columns.iter().zip(&header.columns).zip(&column_sides)
+                {
                     let Some(c) = *at else { continue };
-                    let own_side = col.side.as_deref().and_then(Period::from_key);
-                    if !spec.sides.is_empty() && col.side.is_some() && own_side != *side {
+                    if !spec.sides.is_empty() && col.side.is_some() && *own_side != *side {
                         continue;
                     }
                     if !spec.sides.is_empty() && col.side.is_none() && s > 0 {
+                        continue;
+                    }
+                    // The classes and the name are read above.
+                    if !matches!(
+                        col.field.as_str(),
+                        "description" | "explanation" | "basis" | "activity" | "value"
+                    ) {
                         continue;
                     }
                     let raw = text_at(c);
