@@ -383,7 +383,7 @@ fn convert_job(
         embed: options.embed,
         csv_encoding: options.csv_encoding,
     };
-    let rendered = convert::render_outputs(&doc, &write)?;
+    let rendered = convert::render_outputs_owned(doc, &write)?;
     row.dropped = rendered.report.as_ref().map_or(0, |r| r.dropped.len());
     if let Some(dir) = job.output.parent() {
         std::fs::create_dir_all(dir).map_err(|source| Error::Io {

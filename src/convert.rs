@@ -1,6 +1,7 @@
 //! The pipeline every command shares: load a file into the model (detecting its
 //! layout), and write a model out in a layout and format.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -246,11 +247,25 @@ pub struct Rendered {
 /// Renders a document into the bytes of its output files. Fields the target requires
 /// are inferred (and flagged); fields it cannot hold are listed in the report.
 pub fn render_outputs(doc: &Document, options: &WriteOptions) -> Result<Rendered> {
+    match options.format {
+        Format::Json => render_owned(Cow::Borrowed(doc), options),
+        _ => render_owned(Cow::Owned(doc.without_provenance()), options),
+    }
+}
+
+/// [`render_outputs`] for a document that is no longer needed: it is worked on in
+/// place and freed before the xlsx writer builds its own copy of the cells (the peak
+/// of a conversion), so a province's document is never held twice.
+pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Rendered> {
+    render_owned(Cow::Owned(doc), options)
+}
+
+fn render_owned(doc: Cow<'_, Document>, options: &WriteOptions) -> Result<Rendered> {
     let template = match (options.format, &options.template) {
         (Format::Json, _) => {
             let outputs = vec![Output {
                 sheet: None,
-                bytes: to_json(doc).into_bytes(),
+                bytes: to_json(&doc).into_bytes(),
             }];
             return Ok(Rendered {
                 outputs,
@@ -264,7 +279,7 @@ pub fn render_outputs(doc: &Document, options: &WriteOptions) -> Result<Rendered
             });
         }
     };
-    let (to_write, _, report) = crate::loss::prepare(doc, template);
+    let (to_write, _, report) = crate::loss::prepare_owned(doc.into_owned(), template);
     let mut book = render(&to_write, template)?;
     let outputs = match options.format {
         Format::Xlsx => {

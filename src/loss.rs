@@ -191,15 +191,23 @@ impl Capacity {
 
 /// Prepares a document for a layout: infers what the layout requires, and works out
 /// what it cannot hold. Returns the document to write (with inferred fields, nothing
-/// removed), the part the written form itself will carry, and the report.
+/// removed, and without `source.cells`: those name cells of the file read), the part
+/// the written form itself will carry, and the report.
 pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossReport) {
+    prepare_owned(doc.without_provenance(), target)
+}
+
+/// [`prepare`] for a document that is no longer needed: it becomes the one to write,
+/// with no copy made.
+pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, LossReport) {
     let cap = Capacity::of(target);
     let mut report = LossReport {
         source: doc.source.layout.clone(),
         target: target.id.clone(),
         ..Default::default()
     };
-    let mut to_write = doc.without_provenance();
+    let mut to_write = doc;
+    to_write.source.cells = Default::default();
 
     // Infer 二级指标, then 一级指标 from it, where the form has a column for them.
     if cap.indicator_fields.iter().any(|f| f == "level2") {

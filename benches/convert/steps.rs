@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
 use jixiao::Template;
-use jixiao::convert::{Format, ReadOptions, WriteOptions, load_workbook, render_outputs};
+use jixiao::convert::{Format, ReadOptions, WriteOptions, load_workbook, render_outputs_owned};
 
 /// Runs a child step named on the command line; returns the process exit code.
 pub fn child(args: &[String]) -> i32 {
@@ -168,13 +168,16 @@ fn convert(path: &Path, to: Option<&String>, save: Option<&Path>) -> Result<(), 
         embed: true,
         csv_encoding: Default::default(),
     };
-    let rendered = render_outputs(&loaded.document, &options).map_err(|e| e.to_string())?;
+    let projects = loaded.document.projects.len();
+    // As `jixiao convert` does: the document is handed over, and freed before the
+    // writer's peak.
+    let rendered = render_outputs_owned(loaded.document, &options).map_err(|e| e.to_string())?;
     phase("write");
     let secs = start.elapsed().as_secs_f64();
     let out: usize = rendered.outputs.iter().map(|o| o.bytes.len()).sum();
     println!("secs={secs}");
     println!("out_bytes={out}");
-    println!("projects={}", loaded.document.projects.len());
+    println!("projects={projects}");
     if let Some(save) = save {
         std::fs::write(save, &rendered.outputs[0].bytes).map_err(|e| e.to_string())?;
     }

@@ -177,7 +177,15 @@ pub fn run(args: Args) -> Result<i32> {
             EncodingArg::Gbk => CsvEncoding::Gbk,
         },
     };
-    let rendered = convert::render_outputs(&loaded.document, &options)?;
+    // What the summary line needs, before the document is handed over to be written.
+    let doc = &loaded.document;
+    let (projects, indicators) = (doc.projects.len(), doc.indicator_count());
+    let layout = if doc.source.layout.is_empty() {
+        "json".to_string()
+    } else {
+        doc.source.layout.clone()
+    };
+    let rendered = convert::render_outputs_owned(loaded.document, &options)?;
     if let Some(report) = &rendered.report {
         eprint!("{}", report.summary());
     }
@@ -203,7 +211,6 @@ pub fn run(args: Args) -> Result<i32> {
     }
     let path = args.output.expect("checked above");
     let written = convert::save(&path, &outputs)?;
-    let doc = &loaded.document;
     eprintln!(
         "{} → {}: {} project(s), {} indicator(s), layout {} → {}",
         input_name,
@@ -212,13 +219,9 @@ pub fn run(args: Args) -> Result<i32> {
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(", "),
-        doc.projects.len(),
-        doc.indicator_count(),
-        if doc.source.layout.is_empty() {
-            "json"
-        } else {
-            &doc.source.layout
-        },
+        projects,
+        indicators,
+        layout,
         options.template.as_ref().map_or("json", |t| t.id.as_str()),
     );
     Ok(0)
