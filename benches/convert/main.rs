@@ -12,7 +12,7 @@
 //!
 //! * **floor** — a bare calamine read of every cell and merge plus a bare
 //!   rust_xlsxwriter write of the same cells and merges;
-//! * **jixiao** — `convert` through the library (load + render_outputs, in memory) to
+//! * **jixiao** — `convert` through the library (load + render_outputs_owned, in memory) to
 //!   another layout's xlsx and to JSON, and the release binary end to end;
 //! * **openpyxl** — `benches/openpyxl_copy.py` (installed with pip when missing);
 //!
