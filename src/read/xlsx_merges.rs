@@ -248,6 +248,25 @@ mod tests {
     }
 
     #[test]
+    fn sheet_parts_from_workbook_and_relationships() {
+        let workbook = r#"<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+            <sheets><sheet name="项目&amp;表" sheetId="1" r:id="rId2"/><sheet name="b" sheetId="2" id="x" r:id="rId1"/></sheets></workbook>"#;
+        let ids = sheet_ids(workbook).unwrap();
+        assert_eq!(
+            ids,
+            [
+                ("项目&表".to_string(), "rId2".to_string()),
+                ("b".into(), "rId1".into())
+            ]
+        );
+        let rels = r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>
+            <Relationship Id="rId2" Target="/xl/worksheets/sheet2.xml"/></Relationships>"#;
+        let targets = relationship_targets(rels).unwrap();
+        assert_eq!(part_path(&targets["rId1"]), "xl/worksheets/sheet1.xml");
+        assert_eq!(part_path(&targets["rId2"]), "xl/worksheets/sheet2.xml");
+    }
+
+    #[test]
     fn tail_found_across_chunks_and_prefixes() {
         let mut xml = String::from("<worksheet><sheetData>");
         // Text that says mergeCells is not the tag.
