@@ -3,7 +3,8 @@
 //! [`read_path`] and [`read_bytes`] turn a spreadsheet file into a [`Workbook`] of
 //! [`Sheet`]s. The format is decided by the file's content, never by its extension:
 //!
-//! * a zip archive holding `xl/workbook.xml` is read as xlsx (calamine),
+//! * a zip archive holding `xl/workbook.xml` is read as xlsx (calamine for the cells,
+//!   `xlsx_merges.rs` for the merged areas),
 //! * a zip archive with the OpenDocument spreadsheet mimetype as ODS (`ods.rs`, our
 //!   own `content.xml` reader, for its merges),
 //! * an OLE compound file (`D0 CF 11 E0 …`) as xls (calamine, with number formats from
