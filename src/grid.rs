@@ -103,19 +103,74 @@ pub struct Sheet {
     /// Row-major from A1; rows may be ragged (missing cells are empty).
     pub rows: Vec<Vec<Cell>>,
     merges: Vec<Merge>,
-    /// For each row, the merges that cross it: looking a cell up scans the few spans
-    /// of its row (a hash of every covered cell cost more than the rest of reading).
-    covered: Vec<Vec<Span>>,
+    /// Covered cell → index in `merges`.
+    covered: CoverIndex,
     /// Whether merges are known from the file (xlsx, xls, ods) or were lost (csv).
     pub merges_known: bool,
 }
 
-/// The columns a merge covers in one row, and the merge's index.
-#[derive(Debug, Clone, Copy)]
-struct Span {
-    first_col: u32,
-    last_col: u32,
-    merge: u32,
+/// Which merge covers each cell. Dense (one slot per cell of the sheet's bounding box)
+/// where that is small enough: hashing every covered cell cost more than the rest of
+/// reading a province's stacked sheet. Hashed for a huge, sparse box.
+#[derive(Debug, Clone, Default)]
+enum CoverIndex {
+    #[default]
+    None,
+    Dense {
+        width: usize,
+        /// `NO_MERGE` or the index in `merges`, row-major.
+        slots: Vec<u32>,
+    },
+    Sparse(std::collections::HashMap<(u32, u32), u32>),
+}
+
+const NO_MERGE: u32 = u32::MAX;
+/// The largest bounding box indexed densely (64 MiB of slots).
+const MAX_DENSE_SLOTS: usize = 1 << 24;
+
+impl CoverIndex {
+    fn new(height: usize, width: usize) -> CoverIndex {
+        match height.checked_mul(width) {
+            Some(n) if n <= MAX_DENSE_SLOTS => CoverIndex::Dense {
+                width,
+                slots: vec![NO_MERGE; n],
+            },
+            _ => CoverIndex::Sparse(Default::default()),
+        }
+    }
+
+    fn get(&self, row: usize, col: usize) -> Option<usize> {
+        let found = match self {
+            CoverIndex::None => None,
+            CoverIndex::Dense { width, slots } => (col < *width)
+                .then(|| row.checked_mul(*width)?.checked_add(col))
+                .flatten()
+                .and_then(|i| slots.get(i).copied()),
+            CoverIndex::Sparse(map) => {
+                let key = (u32::try_from(row).ok()?, u32::try_from(col).ok()?);
+                map.get(&key).copied()
+            }
+        };
+        found.filter(|&m| m != NO_MERGE).map(|m| m as usize)
+    }
+
+    /// Marks the cells of `m` (inside the box) as covered by merge `index`.
+    fn insert(&mut self, m: &Merge, index: u32) {
+        for r in m.first_row..=m.last_row {
+            match self {
+                CoverIndex::None => {}
+                CoverIndex::Dense { width, slots } => {
+                    let start = r as usize * *width;
+                    slots[start + m.first_col as usize..=start + m.last_col as usize].fill(index);
+                }
+                CoverIndex::Sparse(map) => {
+                    for c in m.first_col..=m.last_col {
+                        map.insert((r, c), index);
+                    }
+                }
+            }
+        }
+    }
 }
 
 static EMPTY: Cell = Cell::Empty;
@@ -136,7 +191,7 @@ impl Sheet {
         let height = self.rows.len() as u32;
         let width = self.width() as u32;
         self.merges.clear();
-        self.covered.clear();
+        self.covered = CoverIndex::None;
         self.merges_known = true;
         if height == 0 || width == 0 {
             return notes;
@@ -157,14 +212,13 @@ impl Sheet {
             if clipped.first_row == clipped.last_row && clipped.first_col == clipped.last_col {
                 continue;
             }
-            let overlaps = self
-                .covered
-                .get(clipped.first_row as usize..=clipped.last_row as usize)
-                .is_some_and(|rows| {
-                    rows.iter()
-                        .flatten()
-                        .any(|s| s.first_col <= clipped.last_col && clipped.first_col <= s.last_col)
-                });
+            if matches!(self.covered, CoverIndex::None) {
+                self.covered = CoverIndex::new(height as usize, width as usize);
+            }
+            let overlaps = (clipped.first_row..=clipped.last_row).any(|r| {
+                (clipped.first_col..=clipped.last_col)
+                    .any(|c| self.covered.get(r as usize, c as usize).is_some())
+            });
             if overlaps {
                 notes.push(format!(
                     "{}: merged area {} overlaps another and was ignored",
@@ -173,18 +227,8 @@ impl Sheet {
                 ));
                 continue;
             }
-            let span = Span {
-                first_col: clipped.first_col,
-                last_col: clipped.last_col,
-                merge: self.merges.len() as u32,
-            };
+            self.covered.insert(&clipped, self.merges.len() as u32);
             self.merges.push(clipped);
-            if self.covered.len() < height as usize {
-                self.covered.resize(height as usize, Vec::new());
-            }
-            for r in clipped.first_row..=clipped.last_row {
-                self.covered[r as usize].push(span);
-            }
         }
         notes
     }
@@ -211,12 +255,7 @@ impl Sheet {
 
     /// The merged area that covers a cell, if any.
     pub fn merge_at(&self, row: usize, col: usize) -> Option<&Merge> {
-        let col = u32::try_from(col).ok()?;
-        self.covered
-            .get(row)?
-            .iter()
-            .find(|s| s.first_col <= col && col <= s.last_col)
-            .map(|s| &self.merges[s.merge as usize])
+        self.covered.get(row, col).map(|i| &self.merges[i])
     }
 
     /// The cell's value: a merged area's value belongs to every cell it covers.
@@ -332,6 +371,46 @@ mod tests {
         assert_eq!(s.value(1, 1), &Cell::Text("x".into()));
         assert_eq!(s.raw(1, 1), &Cell::Empty);
         assert_eq!(s.extent_right(0, 0), 1);
+    }
+
+    #[test]
+    fn dense_and_sparse_cover_indexes_agree() {
+        let merges = [
+            Merge {
+                first_row: 0,
+                first_col: 0,
+                last_row: 1,
+                last_col: 2,
+            },
+            // Overlaps the first: ignored with a note.
+            Merge {
+                first_row: 1,
+                first_col: 2,
+                last_row: 3,
+                last_col: 3,
+            },
+            Merge {
+                first_row: 2,
+                first_col: 1,
+                last_row: 4,
+                last_col: 1,
+            },
+        ];
+        let small = vec![vec![Cell::Text("x".into()); 5]; 6];
+        // 8,192 rows and one of 4,096 cells: too large a box for dense slots.
+        let mut large = vec![Vec::new(); 8192];
+        large[0] = vec![Cell::Text("x".into()); 4096];
+        for rows in [small, large] {
+            let mut s = Sheet::new("s", rows);
+            let notes = s.set_merges(merges);
+            assert_eq!(notes.len(), 1, "{notes:?}");
+            assert_eq!(s.merges().len(), 2);
+            assert_eq!(s.merge_at(1, 2), Some(&merges[0]));
+            assert_eq!(s.merge_at(3, 1), Some(&merges[2]));
+            assert_eq!(s.merge_at(3, 3), None);
+            assert_eq!(s.merge_at(0, 4), None);
+            assert_eq!(s.merge_at(usize::MAX, usize::MAX), None);
+        }
     }
 
     #[test]
