@@ -35,20 +35,17 @@ pub struct ReadResult {
 
 /// Reads every table of the template's layout from every visible sheet.
 pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult> {
+    let labels = template.label_keys();
+    let form = template.placed_form();
     let mut reader = Reader {
         fiscal_year_inferred: false,
         template,
         doc: Document::new(template.kind),
         warnings: book.warnings.iter().map(Warning::new).collect(),
-        labels: template.label_keys(),
-        longest_label: template
-            .label_keys()
-            .iter()
-            .map(String::len)
-            .max()
-            .unwrap_or(0),
-        form: template.placed_form(),
-        form_keys: FormKeys::of(template),
+        longest_label: labels.iter().map(String::len).max().unwrap_or(0),
+        labels,
+        form_keys: FormKeys::of(&form),
+        form,
         heading_parts: heading_parts(template),
     };
     reader.doc.source.layout = template.id.clone();
@@ -939,8 +936,7 @@ struct FormKeys {
 }
 
 impl FormKeys {
-    fn of(template: &Template) -> FormKeys {
-        let form = template.placed_form();
+    fn of(form: &[Placed]) -> FormKeys {
         let labels: Vec<String> = form.iter().flat_map(|p| p.cell.keys()).collect();
         let captures = form
             .iter()
