@@ -1,7 +1,6 @@
 //! The pipeline every command shares: load a file into the model (detecting its
 //! layout), and write a model out in a layout and format.
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -248,8 +247,19 @@ pub struct Rendered {
 /// are inferred (and flagged); fields it cannot hold are listed in the report.
 pub fn render_outputs(doc: &Document, options: &WriteOptions) -> Result<Rendered> {
     match options.format {
-        Format::Json => render_owned(Cow::Borrowed(doc), options),
-        _ => render_owned(Cow::Owned(doc.without_provenance()), options),
+        Format::Json => Ok(json_output(doc)),
+        _ => render_outputs_owned(doc.without_provenance(), options),
+    }
+}
+
+/// The canonical JSON: everything, provenance included, so no loss report.
+fn json_output(doc: &Document) -> Rendered {
+    Rendered {
+        outputs: vec![Output {
+            sheet: None,
+            bytes: to_json(doc).into_bytes(),
+        }],
+        report: None,
     }
 }
 
@@ -257,21 +267,8 @@ pub fn render_outputs(doc: &Document, options: &WriteOptions) -> Result<Rendered
 /// place and freed before the xlsx writer builds its own copy of the cells (the peak
 /// of a conversion), so a province's document is never held twice.
 pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Rendered> {
-    render_owned(Cow::Owned(doc), options)
-}
-
-fn render_owned(doc: Cow<'_, Document>, options: &WriteOptions) -> Result<Rendered> {
     let template = match (options.format, &options.template) {
-        (Format::Json, _) => {
-            let outputs = vec![Output {
-                sheet: None,
-                bytes: to_json(&doc).into_bytes(),
-            }];
-            return Ok(Rendered {
-                outputs,
-                report: None,
-            });
-        }
+        (Format::Json, _) => return Ok(json_output(&doc)),
         (_, Some(t)) => t,
         (_, None) => {
             return Err(Error::Unsupported {
@@ -279,7 +276,7 @@ fn render_owned(doc: Cow<'_, Document>, options: &WriteOptions) -> Result<Render
             });
         }
     };
-    let (to_write, _, report) = crate::loss::prepare_owned(doc.into_owned(), template);
+    let (to_write, _, report) = crate::loss::prepare_owned(doc, template);
     let mut book = render(&to_write, template)?;
     let outputs = match options.format {
         Format::Xlsx => {
