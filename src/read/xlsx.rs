@@ -207,15 +207,17 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
             Err(e) => return Err(xlsx_error(file, &context, e)),
         }
         let rows = grid.finish()?;
-        let merges = match parts.as_mut().and_then(|p| p.merges(&meta.name)) {
-            Some(merges) => Some(merges),
-            None => read_merges(
-                file,
-                &meta.name,
-                || wb.merge_cells_by_sheet_name(&meta.name),
-                &mut out.warnings,
-            ),
-        };
+        let merges = parts
+            .as_mut()
+            .and_then(|p| p.merges(&meta.name))
+            .or_else(|| {
+                read_merges(
+                    file,
+                    &meta.name,
+                    || wb.merge_cells_by_sheet_name(&meta.name),
+                    &mut out.warnings,
+                )
+            });
         push_sheet(&mut out, &meta, rows, merges);
     }
     extract_embedded(&mut out);

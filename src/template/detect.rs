@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use crate::grid::{Cell, Workbook};
+use crate::grid::Workbook;
 use crate::text::{label_key, label_key_within};
 
 /// How many bytes a label may carry after itself ("中期目标(2023年—2025年)").
@@ -46,10 +46,7 @@ pub fn detect(book: &Workbook, templates: &[Template]) -> Vec<Score> {
         // province's stacked sheet need not be read twice over.
         let cells = sheet.rows.iter().flatten().filter(|c| !c.is_empty());
         for cell in cells.take(CELLS_PER_SHEET) {
-            let t = match cell {
-                Cell::Text(t) => Cow::Borrowed(t.as_str()),
-                other => Cow::Owned(other.display()),
-            };
+            let t = cell.shown();
             if let Some(key) = label_key_within(&t, longest) {
                 keys.insert(key);
             }

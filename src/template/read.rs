@@ -321,10 +321,7 @@ impl<'t> Reader<'t> {
         (sheet.extent_right(row, col) + 1..width)
             .map(|c| sheet.raw(row, c))
             .find(|cell| !cell.is_empty())
-            .is_some_and(|cell| {
-                let text = cell.display();
-                row_keys.iter().any(|k| has_label_key(&text, k))
-            })
+            .is_some_and(|cell| row_keys.iter().any(|k| has_label_key(&cell.shown(), k)))
     }
 
     /// Title and fiscal year from the rows above a project.
@@ -979,10 +976,7 @@ pub(super) fn find_header_row(
         // Each cell's key once per row, not once per wanted column; a text longer
         // than every label is no label.
         row_keys.clear();
-        row_keys.extend((0..width).map(|c| match sheet.raw(row, c) {
-            Cell::Text(t) => label_key_within(t, longest),
-            other => label_key_within(&other.display(), longest),
-        }));
+        row_keys.extend((0..width).map(|c| label_key_within(&sheet.raw(row, c).shown(), longest)));
         let mut columns = Vec::with_capacity(wanted.len());
         let mut next = 0;
         let mut hits = 0;
