@@ -1,0 +1,217 @@
+//! Byte-for-byte regression guard: every output of every built-in layout.
+//!
+//! For each fixture (one per built-in layout) the binary writes canonical JSON, and for
+//! every target layout (the six built-ins and a user template) xlsx, UTF-8 CSV, GBK CSV
+//! and the loss report; each written xlsx is read back from its form alone. The SHA-256
+//! of every output file, the exit code and stderr are compared with
+//! `tests/golden/outputs.sha256`, recorded from the binary before the template-engine
+//! refactor (issue 12). A difference is a behaviour change: review it, and only then
+//! re-record with `JIXIAO_GOLDEN_RECORD=1 cargo test --test golden_outputs`.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sha2::{Digest, Sha256};
+
+/// (name used in the listing, fixture file) — one source per built-in layout.
+const SOURCES: [(&str, &str); 6] = [
+    ("luan", "luan_2023.xlsx"),
+    ("national", "national_2023.xlsx"),
+    ("yancheng", "yancheng_2022.xlsx"),
+    ("tangshan", "tangshan_2025.xlsx"),
+    ("guangzhou", "guangzhou.xlsx"),
+    ("linyi", "linyi_2023.xlsx"),
+];
+
+/// Inputs read only to canonical JSON (other formats of the same tables).
+const JSON_ONLY: [&str; 5] = [
+    "luan_2023_stacked.csv",
+    "yancheng_2022.gbk.csv",
+    "guangzhou.csv",
+    "guangzhou.gbk.csv",
+    "linyi_2023.csv",
+];
+
+const TARGETS: [&str; 7] = [
+    "luan",
+    "national",
+    "yancheng",
+    "tangshan",
+    "guangzhou",
+    "linyi",
+    "county.toml",
+];
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Runs the binary in `dir` and records its exit code, stderr and every file it wrote.
+fn run(dir: &Path, label: &str, args: &[&str], lines: &mut Vec<String>) {
+    let before: Vec<PathBuf> = files(dir);
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(dir)
+        .arg("convert")
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    let code = out.status.code().unwrap_or(-1);
+    lines.push(format!(
+        "{label} exit={code} stderr={}",
+        sha256(&out.stderr)
+    ));
+    if !out.stdout.is_empty() {
+        lines.push(format!("{label} stdout={}", sha256(&out.stdout)));
+    }
+    for path in files(dir) {
+        if before.contains(&path) {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(&path).unwrap();
+        lines.push(format!("{label} {name}={}", sha256(&bytes)));
+    }
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut all: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    all.sort();
+    all
+}
+
+/// Every conversion from one source, in a directory of its own.
+fn outputs_of(source: &str, file: &str) -> Vec<String> {
+    let dir = common::scratch(&format!("golden-{source}"));
+    std::fs::copy(common::fixture(file), dir.join(file)).unwrap();
+    std::fs::copy(
+        common::fixture("templates/county.toml"),
+        dir.join("county.toml"),
+    )
+    .unwrap();
+    let mut lines = Vec::new();
+    run(
+        &dir,
+        &format!("{source}.json"),
+        &[file, "-o", &format!("{source}.json")],
+        &mut lines,
+    );
+    for target in TARGETS {
+        let t = target.trim_end_matches(".toml");
+        let stem = format!("{source}-{t}");
+        let report = format!("{stem}.report.json");
+        let xlsx = format!("{stem}.xlsx");
+        run(
+            &dir,
+            &format!("{stem}.xlsx"),
+            &[file, "--to", target, "-o", &xlsx, "--report", &report],
+            &mut lines,
+        );
+        run(
+            &dir,
+            &format!("{stem}.csv"),
+            &[file, "--to", target, "-o", &format!("{stem}.csv")],
+            &mut lines,
+        );
+        run(
+            &dir,
+            &format!("{stem}.gbk"),
+            &[
+                file,
+                "--to",
+                target,
+                "-o",
+                &format!("{stem}.gbk.csv"),
+                "--encoding",
+                "gbk",
+            ],
+            &mut lines,
+        );
+        if dir.join(&xlsx).exists() {
+            let from = if target.ends_with(".toml") { target } else { t };
+            run(
+                &dir,
+                &format!("{stem}.back"),
+                &[
+                    &xlsx,
+                    "--ignore-embedded",
+                    "--from",
+                    from,
+                    "-o",
+                    &format!("{stem}.back.json"),
+                ],
+                &mut lines,
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    lines
+}
+
+fn json_only(file: &str) -> Vec<String> {
+    let dir = common::scratch(&format!("golden-json-{}", file.replace('.', "-")));
+    std::fs::copy(common::fixture(file), dir.join(file)).unwrap();
+    let mut lines = Vec::new();
+    run(
+        &dir,
+        file,
+        &[file, "-o", &format!("{file}.json")],
+        &mut lines,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    lines
+}
+
+#[test]
+fn every_output_is_byte_identical_to_the_recorded_one() {
+    let mut listing: Vec<String> = std::thread::scope(|scope| {
+        let sources: Vec<_> = SOURCES
+            .iter()
+            .map(|(s, f)| scope.spawn(move || outputs_of(s, f)))
+            .collect();
+        let others: Vec<_> = JSON_ONLY
+            .iter()
+            .map(|f| scope.spawn(move || json_only(f)))
+            .collect();
+        sources
+            .into_iter()
+            .chain(others)
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    listing.sort();
+    let text = listing.join("\n") + "\n";
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/outputs.sha256");
+    if std::env::var_os("JIXIAO_GOLDEN_RECORD").is_some() {
+        std::fs::write(&golden, &text).unwrap();
+        return;
+    }
+    let recorded = std::fs::read_to_string(&golden).expect("tests/golden/outputs.sha256");
+    let differ: Vec<String> = recorded
+        .lines()
+        .filter(|l| !listing.iter().any(|x| x == l))
+        .map(|l| format!("- {l}"))
+        .chain(
+            listing
+                .iter()
+                .filter(|l| !recorded.lines().any(|x| x == l.as_str()))
+                .map(|l| format!("+ {l}")),
+        )
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{} output line(s) differ from tests/golden/outputs.sha256:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
+}
