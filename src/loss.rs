@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::model::{Amounts, Document, Duty, Indicator, Kind, Period, Section};
+use crate::template::field::{FieldKind, Scope};
 use crate::template::{Field, Template};
 
 /// Everything a conversion to one layout did to a document.
@@ -127,18 +128,15 @@ struct Capacity {
 impl Capacity {
     fn of(t: &Template) -> Capacity {
         let mut fields = t.fields();
-        if fields.contains(&Field::ManagerPhone) {
-            fields.extend([Field::Manager, Field::Phone]);
-        }
-        if fields.contains(&Field::DocDepartment) || fields.contains(&Field::DocDepartmentJoined) {
-            fields.extend([Field::DocDepartmentName, Field::DocDepartmentCode]);
-        }
         let (indicator_fields, periods) = match &t.indicators {
             Some(spec) => (
-                spec.columns.iter().map(|c| c.field.clone()).collect(),
                 spec.columns
                     .iter()
-                    .filter(|c| c.field == "value")
+                    .map(|c| crate::template::names::Named::name(c.field).to_string())
+                    .collect(),
+                spec.columns
+                    .iter()
+                    .filter(|c| c.field == crate::template::IndicatorField::Value)
                     .filter_map(|c| c.value_period())
                     .collect(),
             ),
@@ -147,12 +145,15 @@ impl Capacity {
         let mut indicator_fields: Vec<String> = indicator_fields;
         let mut periods: Vec<Period> = periods;
         if let Some(list) = &t.list {
-            fields.extend(list.columns.iter().filter_map(|c| Field::parse(&c.field)));
-            fields.push(Field::Unit);
+            fields.extend(list.columns.iter().filter_map(|c| match c.field {
+                crate::template::ListField::Field(f) => Some(f),
+                crate::template::ListField::Indicators => None,
+            }));
+            fields.push(Field::parse("unit").expect("a field path"));
             if list
                 .columns
                 .iter()
-                .any(|c| c.codec.as_deref() == Some("numbered"))
+                .any(|c| c.codec == Some(crate::template::Codec::Numbered))
             {
                 indicator_fields.extend([
                     "level1".to_string(),
@@ -162,14 +163,13 @@ impl Capacity {
                 periods.push(Period::Annual);
             }
         }
-        if t.title.text.contains("{department}") {
-            fields.push(Field::DocDepartmentName);
+        if t.title.text.names(Field::DEPARTMENT_NAME) {
+            fields.push(Field::DEPARTMENT_NAME);
         }
-        let fiscal_year = t.title.text.contains("{fiscal_year}")
-            || t.title
-                .subtitle
-                .as_deref()
-                .is_some_and(|s| s.contains("{fiscal_year}"));
+        let fiscal_year = std::iter::once(&t.title.text)
+            .chain(&t.title.subtitle)
+            .any(|p| p.names(Field::FISCAL_YEAR))
+            || fields.contains(&Field::FISCAL_YEAR);
         Capacity {
             fields,
             indicator_fields,
@@ -183,7 +183,9 @@ impl Capacity {
 
     fn holds(&self, field: Field) -> bool {
         match field {
-            Field::Expense(_) => self.fields.iter().any(|f| matches!(f, Field::Expense(_))),
+            f if matches!(f.scope(), Scope::Line(_)) => {
+                self.fields.iter().any(|x| x.scope() == f.scope())
+            }
             f => self.fields.contains(&f),
         }
     }
@@ -237,8 +239,8 @@ pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, L
         let funds: Vec<crate::model::Fund> = list
             .columns
             .iter()
-            .filter_map(|c| match Field::parse(&c.field) {
-                Some(Field::Amount(_, fund)) => Some(fund),
+            .filter_map(|c| match c.field {
+                crate::template::ListField::Field(f) if f.kind() == FieldKind::Money => f.fund(),
                 _ => None,
             })
             .collect();
@@ -344,7 +346,7 @@ pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, L
         carried.fiscal_year = None;
     }
     let empty = crate::model::Project::default();
-    for field in [Field::DocDepartmentName, Field::DocDepartmentCode] {
+    for field in [Field::DEPARTMENT_NAME, Field::DEPARTMENT_CODE] {
         if !cap.holds(field)
             && let Some(v) = field.get(&to_write, &empty).filter(|v| !v.is_empty())
         {
@@ -410,7 +412,7 @@ pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, L
                     drop(name, None, field.path(), v);
                     field.clear(&mut Document::new(Kind::Project), kept);
                 }
-            } else if cap.holds(field) && !matches!(field, Field::GoalPeriod(_)) {
+            } else if cap.holds(field) && !field.path().ends_with(".period") {
                 blanks.push(Blank {
                     project: source.name.clone(),
                     field: field.path(),
@@ -418,7 +420,7 @@ pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, L
                 });
             }
         }
-        if !cap.holds(Field::Expense(crate::template::field::ExpenseColumn::Name)) {
+        if !cap.holds(Field::parse("expenses.name").expect("a field path")) {
             for e in &source.funding.expenses {
                 drop(name, None, "funding.expenses".into(), e.name.clone());
             }

@@ -57,11 +57,20 @@ fn key_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     text.chars()
         .map(fold_width)
         .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '【' | '[' => '(',
-            '】' | ']' => ')',
-            other => other,
-        })
+        .map(unify_bracket)
+}
+
+/// A character as label matching sees it: width folded, bracket style unified.
+pub fn key_char(c: char) -> char {
+    unify_bracket(fold_width(c))
+}
+
+fn unify_bracket(c: char) -> char {
+    match c {
+        '【' | '[' => '(',
+        '】' | ']' => ')',
+        other => other,
+    }
 }
 
 #[cfg(test)]

@@ -21,9 +21,12 @@ pub fn run(_: Args) -> Result<i32> {
             let cols: Vec<String> = ind
                 .columns
                 .iter()
-                .map(|c| match (&c.side, &c.period) {
-                    (Some(p), _) | (None, Some(p)) => format!("{}[{p}]", c.field),
-                    _ => c.field.clone(),
+                .map(|c| {
+                    let field = crate::template::names::Named::name(c.field);
+                    match c.value_period() {
+                        Some(p) => format!("{field}[{}]", p.key()),
+                        None => field.to_string(),
+                    }
                 })
                 .collect();
             out.push_str(&format!("           indicators: {}\n", cols.join(", ")));

@@ -9,7 +9,220 @@ use crate::render::{Content, RenderedSheet, Style};
 use crate::text::label_key;
 
 use super::DutiesSpec;
+use super::field::FieldKind;
+use super::names::{Named, deserialize_named};
 use super::read::Reader;
+
+/// What a duties table column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DutyField {
+    /// 职责序号
+    DutySeq,
+    /// 部门职责 (the duty's short name)
+    DutyName,
+    /// The second 部门职责 column: the objective's detailed duty.
+    ObjectiveDetail,
+    /// 职责目标
+    ObjectiveName,
+    /// 绩效指标: the indicator's name.
+    Name,
+    /// 指标解释
+    Explanation,
+    /// 年度指标值
+    Value,
+    /// 工作活动
+    Activity,
+    /// 规划值
+    ReferencePlanned,
+    /// 当年标准值
+    ReferenceStandardValue,
+    /// 当年标准值's 来源
+    ReferenceStandardSource,
+    /// 前三年均值
+    ReferenceHistoryAvg3y,
+    /// 上年值
+    ReferenceHistoryLastYear,
+    /// 历史值's 来源
+    ReferenceHistorySource,
+}
+
+/// Which run of rows a written column merges its equal cells over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Merge {
+    /// Never merged: one cell per indicator.
+    None,
+    /// Equal cells of one duty.
+    Duty,
+    /// Equal cells of one objective.
+    Objective,
+}
+
+/// One row of the duty column vocabulary.
+pub struct DutyFieldDef {
+    /// The name templates use.
+    pub name: &'static str,
+    /// The column's value.
+    pub field: DutyField,
+    /// One line for the vocabulary table.
+    pub about: &'static str,
+    merge: Merge,
+    get: fn(&Duty, &Objective, &Indicator) -> Option<String>,
+}
+
+fn reference(i: &Indicator) -> Option<&Reference> {
+    i.reference.as_ref()
+}
+
+/// Every duties table column a template may name.
+pub static DUTY_FIELDS: &[DutyFieldDef] = &[
+    DutyFieldDef {
+        name: "duty.seq",
+        field: DutyField::DutySeq,
+        about: "职责序号; merged over the duty's rows, carried down when read",
+        merge: Merge::Duty,
+        get: |d, _, _| Some(d.seq.clone()),
+    },
+    DutyFieldDef {
+        name: "duty.name",
+        field: DutyField::DutyName,
+        about: "部门职责 (short name); merged over the duty's rows",
+        merge: Merge::Duty,
+        get: |d, _, _| Some(d.name.clone()),
+    },
+    DutyFieldDef {
+        name: "objective.detail",
+        field: DutyField::ObjectiveDetail,
+        about: "the detailed 部门职责 of an objective",
+        merge: Merge::Duty,
+        get: |_, o, _| o.detail.clone(),
+    },
+    DutyFieldDef {
+        name: "objective.name",
+        field: DutyField::ObjectiveName,
+        about: "职责目标; merged over the objective's rows",
+        merge: Merge::Objective,
+        get: |_, o, _| Some(o.name.clone()),
+    },
+    DutyFieldDef {
+        name: "name",
+        field: DutyField::Name,
+        about: "绩效指标: the indicator's name; a row without one is no indicator",
+        merge: Merge::None,
+        get: |_, _, i| Some(i.name.clone()),
+    },
+    DutyFieldDef {
+        name: "explanation",
+        field: DutyField::Explanation,
+        about: "指标解释",
+        merge: Merge::None,
+        get: |_, _, i| i.explanation.clone(),
+    },
+    DutyFieldDef {
+        name: "value",
+        field: DutyField::Value,
+        about: "年度指标值",
+        merge: Merge::None,
+        get: |_, _, i| i.values.annual.as_ref().map(|v| v.text.clone()),
+    },
+    DutyFieldDef {
+        name: "activity",
+        field: DutyField::Activity,
+        about: "工作活动",
+        merge: Merge::None,
+        get: |_, _, i| i.activity.clone(),
+    },
+    DutyFieldDef {
+        name: "reference.planned",
+        field: DutyField::ReferencePlanned,
+        about: "规划值",
+        merge: Merge::None,
+        get: |_, _, i| reference(i).and_then(|r| r.planned.clone()),
+    },
+    DutyFieldDef {
+        name: "reference.standard.value",
+        field: DutyField::ReferenceStandardValue,
+        about: "当年标准值",
+        merge: Merge::None,
+        get: |_, _, i| {
+            reference(i)
+                .and_then(|r| r.standard.as_ref())
+                .map(|s| s.value.clone())
+        },
+    },
+    DutyFieldDef {
+        name: "reference.standard.source",
+        field: DutyField::ReferenceStandardSource,
+        about: "the 来源 of 当年标准值",
+        merge: Merge::None,
+        get: |_, _, i| {
+            reference(i)
+                .and_then(|r| r.standard.as_ref())
+                .and_then(|s| s.source.clone())
+        },
+    },
+    DutyFieldDef {
+        name: "reference.history.avg_3y",
+        field: DutyField::ReferenceHistoryAvg3y,
+        about: "前三年均值",
+        merge: Merge::None,
+        get: |_, _, i| {
+            reference(i)
+                .and_then(|r| r.history.as_ref())
+                .and_then(|h| h.avg_3y.clone())
+        },
+    },
+    DutyFieldDef {
+        name: "reference.history.last_year",
+        field: DutyField::ReferenceHistoryLastYear,
+        about: "上年值",
+        merge: Merge::None,
+        get: |_, _, i| {
+            reference(i)
+                .and_then(|r| r.history.as_ref())
+                .and_then(|h| h.last_year.clone())
+        },
+    },
+    DutyFieldDef {
+        name: "reference.history.source",
+        field: DutyField::ReferenceHistorySource,
+        about: "the 来源 of the history values",
+        merge: Merge::None,
+        get: |_, _, i| {
+            reference(i)
+                .and_then(|r| r.history.as_ref())
+                .and_then(|h| h.source.clone())
+        },
+    },
+];
+
+impl Named for DutyField {
+    const KEY: &'static str = "field";
+    const WHAT: &'static str = "duties column";
+    fn all() -> &'static [(&'static str, Self)] {
+        static ALL: std::sync::OnceLock<Vec<(&'static str, DutyField)>> =
+            std::sync::OnceLock::new();
+        ALL.get_or_init(|| DUTY_FIELDS.iter().map(|d| (d.name, d.field)).collect())
+    }
+}
+deserialize_named!(DutyField);
+
+impl DutyField {
+    fn def(self) -> &'static DutyFieldDef {
+        DUTY_FIELDS
+            .iter()
+            .find(|d| d.field == self)
+            .expect("every duty field has a row")
+    }
+
+    /// The kind of cell (an indicator value, or text).
+    pub fn kind(self) -> FieldKind {
+        if self == DutyField::Value {
+            FieldKind::Value
+        } else {
+            FieldKind::Text
+        }
+    }
+}
 
 impl Reader<'_> {
     pub(super) fn read_duties(&mut self, sheet: &Sheet, spec: &DutiesSpec) {
@@ -38,21 +251,23 @@ impl Reader<'_> {
             .unwrap_or(sheet.height());
         let stacks = header_stacks(sheet, top, data, left, width);
         let columns = assign(spec, &stacks);
-        let at = |field: &str| {
+        let at = |field: DutyField| {
             spec.columns
                 .iter()
                 .zip(&columns)
                 .find_map(|(c, at)| (c.field == field).then_some(*at).flatten())
         };
-        let Some(name_col) = at("name") else { return };
+        let Some(name_col) = at(DutyField::Name) else {
+            return;
+        };
 
         let mut duties: Vec<Duty> = Vec::new();
         let mut carried: [String; 4] = Default::default();
         let carry_fields = [
-            "duty.seq",
-            "duty.name",
-            "objective.detail",
-            "objective.name",
+            DutyField::DutySeq,
+            DutyField::DutyName,
+            DutyField::ObjectiveDetail,
+            DutyField::ObjectiveName,
         ];
         for row in data..sheet.height() {
             if self.is_heading_row(sheet, row) {
@@ -68,7 +283,7 @@ impl Reader<'_> {
             // Blank duty and objective cells carry down from above (a vertical merge).
             let mut keys = carried.clone();
             for (k, field) in carry_fields.iter().enumerate() {
-                let t = text(at(field));
+                let t = text(at(*field));
                 if !t.is_empty() {
                     keys[k] = t;
                 }
@@ -102,16 +317,16 @@ impl Reader<'_> {
             if name.is_empty() {
                 continue;
             }
-            let opt = |field: &str| Some(text(at(field))).filter(|t| !t.is_empty());
-            let standard = opt("reference.standard.value");
-            let standard_source = opt("reference.standard.source");
+            let opt = |field: DutyField| Some(text(at(field))).filter(|t| !t.is_empty());
+            let standard = opt(DutyField::ReferenceStandardValue);
+            let standard_source = opt(DutyField::ReferenceStandardSource);
             let history = History {
-                avg_3y: opt("reference.history.avg_3y"),
-                last_year: opt("reference.history.last_year"),
-                source: opt("reference.history.source"),
+                avg_3y: opt(DutyField::ReferenceHistoryAvg3y),
+                last_year: opt(DutyField::ReferenceHistoryLastYear),
+                source: opt(DutyField::ReferenceHistorySource),
             };
             let reference = Reference {
-                planned: opt("reference.planned"),
+                planned: opt(DutyField::ReferencePlanned),
                 standard: (standard.is_some() || standard_source.is_some()).then(|| Sourced {
                     value: standard.unwrap_or_default(),
                     source: standard_source,
@@ -120,19 +335,19 @@ impl Reader<'_> {
             };
             let indicator = Indicator {
                 name: self.clean(sheet, row, name_col, &name),
-                explanation: opt("explanation"),
+                explanation: opt(DutyField::Explanation),
                 values: crate::model::Values {
-                    annual: opt("value").as_deref().map(Value::parse),
+                    annual: opt(DutyField::Value).as_deref().map(Value::parse),
                     ..Default::default()
                 },
                 reference: (reference != Reference::default()).then_some(reference),
-                activity: opt("activity"),
+                activity: opt(DutyField::Activity),
                 ..Indicator::default()
             };
             let o = duty.objectives.len() - 1;
             let objective = duty.objectives.last_mut().expect("pushed above");
             let k = objective.indicators.len();
-            if let Some(c) = at("value") {
+            if let Some(c) = at(DutyField::Value) {
                 self.doc.source.cells.insert(
                     format!("overall.duties[{d}].objectives[{o}].indicators[{k}].values.annual"),
                     sheet.origin(row, c),
@@ -241,29 +456,15 @@ pub(super) fn render_duties(
     for (c, col) in spec.columns.iter().enumerate() {
         let c = c as u32;
         // The text of this column on a row, and the group a merged run must stay in.
+        let def = col.field.def();
         let value = |&(di, oi, d, o, i): &(usize, usize, &Duty, &Objective, &Indicator)| -> (String, (usize, usize)) {
-            let r = i.reference.as_ref();
-            let s = |x: Option<&String>| x.cloned().unwrap_or_default();
-            let duty = (di, usize::MAX);
-            match col.field.as_str() {
-                "duty.seq" => (d.seq.clone(), duty),
-                "duty.name" => (d.name.clone(), duty),
-                "objective.detail" => (s(o.detail.as_ref()), duty),
-                "objective.name" => (o.name.clone(), (di, oi)),
-                "name" => (i.name.clone(), duty),
-                "explanation" => (s(i.explanation.as_ref()), duty),
-                "value" => (i.values.annual.as_ref().map(|v| v.text.clone()).unwrap_or_default(), duty),
-                "activity" => (s(i.activity.as_ref()), duty),
-                "reference.planned" => (s(r.and_then(|r| r.planned.as_ref())), duty),
-                "reference.standard.value" => (r.and_then(|r| r.standard.as_ref()).map(|x| x.value.clone()).unwrap_or_default(), duty),
-                "reference.standard.source" => (s(r.and_then(|r| r.standard.as_ref()).and_then(|x| x.source.as_ref())), duty),
-                "reference.history.avg_3y" => (s(r.and_then(|r| r.history.as_ref()).and_then(|h| h.avg_3y.as_ref())), duty),
-                "reference.history.last_year" => (s(r.and_then(|r| r.history.as_ref()).and_then(|h| h.last_year.as_ref())), duty),
-                "reference.history.source" => (s(r.and_then(|r| r.history.as_ref()).and_then(|h| h.source.as_ref())), duty),
-                _ => (String::new(), duty),
-            }
+            let group = match def.merge {
+                Merge::Objective => (di, oi),
+                Merge::Duty | Merge::None => (di, usize::MAX),
+            };
+            ((def.get)(d, o, i).unwrap_or_default(), group)
         };
-        let merges = col.field.starts_with("duty.") || col.field.starts_with("objective.");
+        let merges = def.merge != Merge::None;
         let style = if merges { Style::Value } else { Style::Text };
         let mut i = 0;
         while i < rows.len() {

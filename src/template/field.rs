@@ -1,391 +1,881 @@
 //! Field paths: how a template names a slot of the model ("funding.annual.total").
+//!
+//! Every path a template may write is one row of [`FIELDS`]: its pattern, the kind of
+//! cell it is read from and written to, where it lives (the document, a project, or
+//! one line of a repeated list) and how to get, set and clear it. Parsing, printing,
+//! the loss report and the vocabulary table in `templates/README.md` all come from
+//! that one table.
 
-use crate::model::{Department, Document, Fund, Money, Period, Project, ScheduleEntry};
+use crate::model::{
+    Department, Document, Expense, Fund, Money, Period, Project, ScheduleEntry, Unit,
+};
 
-/// A slot of the model that a template cell reads from and writes to.
+/// A slot of the model that a template cell reads from and writes to: a row of
+/// [`FIELDS`] with the period, fund or month its path names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Field {
-    /// The document's department as "[code]name" (luan's 主管部门及代码).
-    DocDepartment,
-    /// The document's department as "codename" with nothing between (tangshan's unit line).
-    DocDepartmentJoined,
-    DocDepartmentName,
-    DocDepartmentCode,
-    Name,
-    Code,
-    Unit,
-    /// The project's 主管部门 as plain text.
-    Department,
-    Implementer,
-    Category,
-    Level,
-    StartYear,
-    EndYear,
-    Years,
-    Manager,
-    Phone,
-    /// 项目负责人/联系电话 in one cell: "张三/0515-1234567".
-    ManagerPhone,
-    Necessity,
-    Feasibility,
-    Content,
-    FundUse,
-    Amount(Period, Fund),
-    GoalText(Period),
-    GoalPeriod(Period),
-    /// 资金支出计划: the percentage spent by the end of a month.
-    Schedule(u32),
-    /// A column of the 支出 lines; only in a form row that repeats over them.
-    Expense(ExpenseColumn),
+pub struct Field {
+    row: u8,
+    arg: Arg,
 }
 
-/// The columns of a 支出 line.
+/// What a field's path names beyond its row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ExpenseColumn {
-    Name,
-    HalfYear,
-    Annual,
+enum Arg {
+    None,
+    Period(Period),
+    Amount(Period, Fund),
+    Month(u32),
+}
+
+/// The parameters a path pattern takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Params {
+    None,
+    /// `<period>`
+    Period,
+    /// `<period>.<fund>`
+    PeriodFund,
+    /// `<month>`, 1 to 12
+    Month,
+    /// `<fund>`
+    Fund,
 }
 
 /// What kind of cell a field is read from and written to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
+    /// Text as printed.
     Text,
+    /// A code of ASCII letters and digits (部门编码): in a pattern, it ends where they do.
+    Code,
+    /// An exact decimal amount, written as a number with the form's money format.
     Money,
+    /// A year, written as digits ("2023").
     Year,
+    /// A percentage, written as a percent number ("50" → 50%).
     Percent,
+    /// An indicator value: text with its parsed op, number, unit and date.
+    Value,
+}
+
+impl FieldKind {
+    /// The name used in the vocabulary table.
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::Code => "code",
+            FieldKind::Money => "money",
+            FieldKind::Year => "year",
+            FieldKind::Percent => "percent",
+            FieldKind::Value => "value",
+        }
+    }
+
+    /// Whether a part of a pattern can be this kind's text (an empty part always can).
+    pub fn accepts(self, text: &str) -> bool {
+        match self {
+            FieldKind::Code => text.chars().all(|c| c.is_ascii_alphanumeric()),
+            FieldKind::Year => text.trim().parse::<i32>().is_ok(),
+            _ => true,
+        }
+    }
+}
+
+/// The lists a form row can repeat over, one printed row per line (`repeat = "…"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Repeat {
+    /// A project's 支出 lines (yancheng).
+    Expenses,
+    /// A project's 资金支出计划 entries (tangshan), one per row.
+    Schedule,
+    /// The document's unit subtotals (guangzhou).
+    Units,
+}
+
+impl super::names::Named for Repeat {
+    const KEY: &'static str = "repeat";
+    const WHAT: &'static str = "list to repeat over";
+    fn all() -> &'static [(&'static str, Self)] {
+        &[
+            ("expenses", Repeat::Expenses),
+            ("schedule", Repeat::Schedule),
+            ("units", Repeat::Units),
+        ]
+    }
+}
+super::names::deserialize_named!(Repeat);
+
+impl Repeat {
+    /// How many lines the list has.
+    pub fn len(self, doc: &Document, project: &Project) -> usize {
+        match self {
+            Repeat::Expenses => project.funding.expenses.len(),
+            Repeat::Schedule => project.funding.schedule.len(),
+            Repeat::Units => doc.units.len(),
+        }
+    }
+
+    /// Adds an empty line for the reader to fill; returns its index.
+    pub fn push(self, doc: &mut Document, project: &mut Project) -> usize {
+        match self {
+            Repeat::Expenses => project.funding.expenses.push(Expense::default()),
+            Repeat::Schedule => project.funding.schedule.push(ScheduleEntry::default()),
+            Repeat::Units => doc.units.push(Unit {
+                name: String::new(),
+                amounts: Default::default(),
+            }),
+        }
+        self.len(doc, project) - 1
+    }
+
+    /// Removes the last line (one the reader found nothing for).
+    pub fn pop(self, doc: &mut Document, project: &mut Project) {
+        match self {
+            Repeat::Expenses => drop(project.funding.expenses.pop()),
+            Repeat::Schedule => drop(project.funding.schedule.pop()),
+            Repeat::Units => drop(doc.units.pop()),
+        }
+    }
+
+    /// The model path of a field of line `i`, for provenance
+    /// ("funding.expenses[0].annual", "units[1].amounts.fiscal").
+    pub fn line_path(self, i: usize, field: Field) -> String {
+        let path = field.path();
+        let leaf = path.rsplit('.').next().unwrap_or_default();
+        match self {
+            Repeat::Expenses => format!("funding.expenses[{i}].{leaf}"),
+            Repeat::Schedule => format!("funding.schedule[{i}].{leaf}"),
+            Repeat::Units if leaf == "name" => format!("units[{i}].name"),
+            Repeat::Units => format!("units[{i}].amounts.{leaf}"),
+        }
+    }
+
+    /// What a line is called in messages and extras keys ("支出").
+    pub fn label(self) -> &'static str {
+        match self {
+            Repeat::Expenses => "支出",
+            Repeat::Schedule => "资金支出计划",
+            Repeat::Units => "单位",
+        }
+    }
+}
+
+/// Where a field's value lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The document (its department, its year): the same for every project.
+    Document,
+    /// One project.
+    Project,
+    /// One line of a list, in a form row that repeats over it.
+    Line(Repeat),
+}
+
+type Getter = fn(&Document, &Project, Arg, usize) -> Option<String>;
+type Setter = fn(&mut Document, &mut Project, Arg, usize, String) -> bool;
+type Clearer = fn(&mut Document, &mut Project, Arg);
+
+/// One row of the vocabulary: a path pattern and how to reach its slot.
+pub struct FieldDef {
+    /// As written in templates, with `<period>`, `<fund>` or `<month>` for a part
+    /// that names one ("funding.<period>.<fund>").
+    pub path: &'static str,
+    /// The kind of cell it is read from and written to.
+    pub kind: FieldKind,
+    /// Where its value lives.
+    pub scope: Scope,
+    /// One line for the vocabulary table.
+    pub about: &'static str,
+    params: Params,
+    get: Getter,
+    set: Setter,
+    clear: Clearer,
+}
+
+/// Sets an optional text slot; always fits.
+fn put(slot: &mut Option<String>, value: String) -> bool {
+    *slot = Some(value);
+    true
+}
+
+/// Sets a year slot; false when the text is not a year.
+fn put_year(slot: &mut Option<i32>, value: &str) -> bool {
+    match value.trim().parse::<i32>() {
+        Ok(y) => {
+            *slot = Some(y);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+fn period(arg: Arg) -> Period {
+    match arg {
+        Arg::Period(p) | Arg::Amount(p, _) => p,
+        _ => Period::Annual,
+    }
+}
+
+fn fund(arg: Arg) -> Fund {
+    match arg {
+        Arg::Amount(_, f) => f,
+        _ => Fund::Total,
+    }
+}
+
+fn month(arg: Arg) -> u32 {
+    match arg {
+        Arg::Month(m) => m,
+        _ => 0,
+    }
+}
+
+/// Every field path a template may name, one row each. The order is the order of the
+/// vocabulary table and of the loss report's "blank" list.
+pub static FIELDS: &[FieldDef] = &[
+    FieldDef {
+        path: "fiscal_year",
+        kind: FieldKind::Year,
+        scope: Scope::Document,
+        about: "the budget year (titles print it)",
+        params: Params::None,
+        get: |d, _, _, _| d.fiscal_year.map(|y| y.to_string()),
+        set: |d, _, _, _, v| put_year(&mut d.fiscal_year, &v),
+        clear: |d, _, _| d.fiscal_year = None,
+    },
+    FieldDef {
+        path: "doc.department.name",
+        kind: FieldKind::Text,
+        scope: Scope::Document,
+        about: "the document's department (部门名称)",
+        params: Params::None,
+        get: |d, _, _, _| d.department.as_ref().map(|x| x.name.clone()),
+        set: |d, _, _, _, v| {
+            d.department.get_or_insert_with(Department::default).name = v;
+            true
+        },
+        clear: |d, _, _| {
+            if let Some(x) = &mut d.department {
+                x.name.clear();
+            }
+        },
+    },
+    FieldDef {
+        path: "doc.department.code",
+        kind: FieldKind::Code,
+        scope: Scope::Document,
+        about: "the department's code (主管部门代码, 部门预算编码)",
+        params: Params::None,
+        get: |d, _, _, _| d.department.as_ref().and_then(|x| x.code.clone()),
+        set: |d, _, _, _, v| {
+            put(
+                &mut d.department.get_or_insert_with(Department::default).code,
+                v,
+            )
+        },
+        clear: |d, _, _| {
+            if let Some(x) = &mut d.department {
+                x.code = None;
+            }
+        },
+    },
+    FieldDef {
+        path: "name",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "项目名称",
+        params: Params::None,
+        get: |_, p, _, _| Some(p.name.clone()).filter(|n| !n.is_empty()),
+        set: |_, p, _, _, v| {
+            p.name = v;
+            true
+        },
+        clear: |_, p, _| p.name.clear(),
+    },
+    FieldDef {
+        path: "code",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "项目编码",
+        params: Params::None,
+        get: |_, p, _, _| p.code.clone(),
+        set: |_, p, _, _, v| put(&mut p.code, v),
+        clear: |_, p, _| p.code = None,
+    },
+    FieldDef {
+        path: "unit",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "the owning unit (资金使用单位)",
+        params: Params::None,
+        get: |_, p, _, _| p.unit.clone(),
+        set: |_, p, _, _, v| put(&mut p.unit, v),
+        clear: |_, p, _| p.unit = None,
+    },
+    FieldDef {
+        path: "department",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "the project's 主管部门 as text",
+        params: Params::None,
+        get: |_, p, _, _| p.department.clone(),
+        set: |_, p, _, _, v| put(&mut p.department, v),
+        clear: |_, p, _| p.department = None,
+    },
+    FieldDef {
+        path: "implementer",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "实施单位",
+        params: Params::None,
+        get: |_, p, _, _| p.implementer.clone(),
+        set: |_, p, _, _, v| put(&mut p.implementer, v),
+        clear: |_, p, _| p.implementer = None,
+    },
+    FieldDef {
+        path: "category",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "项目属性 / 项目类型",
+        params: Params::None,
+        get: |_, p, _, _| p.category.clone(),
+        set: |_, p, _, _, v| put(&mut p.category, v),
+        clear: |_, p, _| p.category = None,
+    },
+    FieldDef {
+        path: "level",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "项目级次",
+        params: Params::None,
+        get: |_, p, _, _| p.level.clone(),
+        set: |_, p, _, _, v| put(&mut p.level, v),
+        clear: |_, p, _| p.level = None,
+    },
+    FieldDef {
+        path: "period.start_year",
+        kind: FieldKind::Year,
+        scope: Scope::Project,
+        about: "开始时间",
+        params: Params::None,
+        get: |_, p, _, _| p.period.start_year.map(|y| y.to_string()),
+        set: |_, p, _, _, v| put_year(&mut p.period.start_year, &v),
+        clear: |_, p, _| p.period.start_year = None,
+    },
+    FieldDef {
+        path: "period.end_year",
+        kind: FieldKind::Year,
+        scope: Scope::Project,
+        about: "完成时间",
+        params: Params::None,
+        get: |_, p, _, _| p.period.end_year.map(|y| y.to_string()),
+        set: |_, p, _, _, v| put_year(&mut p.period.end_year, &v),
+        clear: |_, p, _| p.period.end_year = None,
+    },
+    FieldDef {
+        path: "period.years",
+        kind: FieldKind::Year,
+        scope: Scope::Project,
+        about: "项目期 in years",
+        params: Params::None,
+        get: |_, p, _, _| p.period.years.map(|y| y.to_string()),
+        set: |_, p, _, _, v| put_year(&mut p.period.years, &v),
+        clear: |_, p, _| p.period.years = None,
+    },
+    FieldDef {
+        path: "manager",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "项目负责人",
+        params: Params::None,
+        get: |_, p, _, _| p.manager.clone(),
+        set: |_, p, _, _, v| put(&mut p.manager, v),
+        clear: |_, p, _| p.manager = None,
+    },
+    FieldDef {
+        path: "phone",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "联系电话",
+        params: Params::None,
+        get: |_, p, _, _| p.phone.clone(),
+        set: |_, p, _, _, v| put(&mut p.phone, v),
+        clear: |_, p, _| p.phone = None,
+    },
+    FieldDef {
+        path: "necessity",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "立项必要性",
+        params: Params::None,
+        get: |_, p, _, _| p.necessity.clone(),
+        set: |_, p, _, _, v| put(&mut p.necessity, v),
+        clear: |_, p, _| p.necessity = None,
+    },
+    FieldDef {
+        path: "feasibility",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "实施可行性",
+        params: Params::None,
+        get: |_, p, _, _| p.feasibility.clone(),
+        set: |_, p, _, _, v| put(&mut p.feasibility, v),
+        clear: |_, p, _| p.feasibility = None,
+    },
+    FieldDef {
+        path: "content",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "项目实施内容",
+        params: Params::None,
+        get: |_, p, _, _| p.content.clone(),
+        set: |_, p, _, _, v| put(&mut p.content, v),
+        clear: |_, p, _| p.content = None,
+    },
+    FieldDef {
+        path: "fund_use",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "资金用途",
+        params: Params::None,
+        get: |_, p, _, _| p.fund_use.clone(),
+        set: |_, p, _, _, v| put(&mut p.fund_use, v),
+        clear: |_, p, _| p.fund_use = None,
+    },
+    FieldDef {
+        path: "funding.<period>.<fund>",
+        kind: FieldKind::Money,
+        scope: Scope::Project,
+        about: "an amount of a period by fund source (total, fiscal, general_budget, government_fund, special_account, state_capital, social_insurance, carry_over, other)",
+        params: Params::PeriodFund,
+        get: |_, p, a, _| {
+            p.funding
+                .amounts(period(a))
+                .and_then(|x| x.get(fund(a)))
+                .map(|m| m.to_string())
+        },
+        set: |_, p, a, _, v| match Money::parse(&v) {
+            Some(m) => {
+                p.funding.amounts_mut(period(a)).set(fund(a), Some(m));
+                true
+            }
+            None => false,
+        },
+        clear: |_, p, a| {
+            let slot = match period(a) {
+                Period::MidTerm => &mut p.funding.mid_term,
+                Period::Annual => &mut p.funding.annual,
+                Period::HalfYear => &mut p.funding.half_year,
+            };
+            if let Some(x) = slot {
+                x.set(fund(a), None);
+                if x.is_empty() {
+                    *slot = None;
+                }
+            }
+        },
+    },
+    FieldDef {
+        path: "goals.<period>.text",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "the goal of a period (中期目标, 年度目标)",
+        params: Params::Period,
+        get: |_, p, a, _| p.goals.get(period(a)).map(|g| g.text.clone()),
+        set: |_, p, a, _, v| {
+            p.goals.get_mut(period(a)).text = v;
+            true
+        },
+        clear: |_, p, a| clear_goal(p, period(a), true),
+    },
+    FieldDef {
+        path: "goals.<period>.period",
+        kind: FieldKind::Text,
+        scope: Scope::Project,
+        about: "the years a goal covers (中期目标(2023年—2025年))",
+        params: Params::Period,
+        get: |_, p, a, _| p.goals.get(period(a)).and_then(|g| g.period.clone()),
+        set: |_, p, a, _, v| put(&mut p.goals.get_mut(period(a)).period, v),
+        clear: |_, p, a| clear_goal(p, period(a), false),
+    },
+    FieldDef {
+        path: "schedule.<month>",
+        kind: FieldKind::Percent,
+        scope: Scope::Project,
+        about: "资金支出计划: the percentage spent by the end of a month (1–12)",
+        params: Params::Month,
+        get: |_, p, a, _| {
+            p.funding
+                .schedule
+                .iter()
+                .find(|s| s.month == month(a))
+                .and_then(|s| s.percent.clone())
+        },
+        set: |_, p, a, _, v| {
+            set_schedule(p, month(a), v);
+            true
+        },
+        clear: |_, p, a| p.funding.schedule.retain(|s| s.month != month(a)),
+    },
+    FieldDef {
+        path: "expenses.name",
+        kind: FieldKind::Text,
+        scope: Scope::Line(Repeat::Expenses),
+        about: "a 支出 line's name",
+        params: Params::None,
+        get: |_, p, _, i| p.funding.expenses.get(i).map(|e| e.name.clone()),
+        set: |_, p, _, i, v| p.funding.expenses.get_mut(i).map(|e| e.name = v).is_some(),
+        clear: |_, p, _| p.funding.expenses.clear(),
+    },
+    FieldDef {
+        path: "expenses.half_year",
+        kind: FieldKind::Money,
+        scope: Scope::Line(Repeat::Expenses),
+        about: "a 支出 line's half-year plan",
+        params: Params::None,
+        get: |_, p, _, i| {
+            p.funding
+                .expenses
+                .get(i)
+                .and_then(|e| e.half_year)
+                .map(|m| m.to_string())
+        },
+        set: |_, p, _, i, v| {
+            set_line_money(p.funding.expenses.get_mut(i).map(|e| &mut e.half_year), &v)
+        },
+        clear: |_, p, _| p.funding.expenses.clear(),
+    },
+    FieldDef {
+        path: "expenses.annual",
+        kind: FieldKind::Money,
+        scope: Scope::Line(Repeat::Expenses),
+        about: "a 支出 line's annual budget",
+        params: Params::None,
+        get: |_, p, _, i| {
+            p.funding
+                .expenses
+                .get(i)
+                .and_then(|e| e.annual)
+                .map(|m| m.to_string())
+        },
+        set: |_, p, _, i, v| {
+            set_line_money(p.funding.expenses.get_mut(i).map(|e| &mut e.annual), &v)
+        },
+        clear: |_, p, _| p.funding.expenses.clear(),
+    },
+    FieldDef {
+        path: "schedule.label",
+        kind: FieldKind::Text,
+        scope: Scope::Line(Repeat::Schedule),
+        about: "a 资金支出计划 entry's label (\"3月底\"; its month is read from it)",
+        params: Params::None,
+        get: |_, p, _, i| p.funding.schedule.get(i).map(|s| s.label.clone()),
+        set: |_, p, _, i, v| match p.funding.schedule.get_mut(i) {
+            Some(s) => {
+                s.month = month_of_label(&v).unwrap_or(0);
+                s.label = v;
+                true
+            }
+            None => false,
+        },
+        clear: |_, p, _| p.funding.schedule.clear(),
+    },
+    FieldDef {
+        path: "schedule.percent",
+        kind: FieldKind::Percent,
+        scope: Scope::Line(Repeat::Schedule),
+        about: "a 资金支出计划 entry's percentage",
+        params: Params::None,
+        get: |_, p, _, i| p.funding.schedule.get(i).and_then(|s| s.percent.clone()),
+        set: |_, p, _, i, v| match p.funding.schedule.get_mut(i) {
+            Some(s) => put(&mut s.percent, v),
+            None => false,
+        },
+        clear: |_, p, _| p.funding.schedule.clear(),
+    },
+    FieldDef {
+        path: "units.name",
+        kind: FieldKind::Text,
+        scope: Scope::Line(Repeat::Units),
+        about: "a unit subtotal's unit name",
+        params: Params::None,
+        get: |d, _, _, i| d.units.get(i).map(|u| u.name.clone()),
+        set: |d, _, _, i, v| d.units.get_mut(i).map(|u| u.name = v).is_some(),
+        clear: |d, _, _| d.units.clear(),
+    },
+    FieldDef {
+        path: "units.<fund>",
+        kind: FieldKind::Money,
+        scope: Scope::Line(Repeat::Units),
+        about: "a unit subtotal's amount by fund source",
+        params: Params::Fund,
+        get: |d, _, a, i| {
+            d.units
+                .get(i)
+                .and_then(|u| u.amounts.get(fund(a)))
+                .map(|m| m.to_string())
+        },
+        set: |d, _, a, i, v| match (d.units.get_mut(i), Money::parse(&v)) {
+            (Some(u), Some(m)) => {
+                u.amounts.set(fund(a), Some(m));
+                true
+            }
+            _ => false,
+        },
+        clear: |d, _, _| d.units.clear(),
+    },
+];
+
+fn clear_goal(project: &mut Project, period: Period, text: bool) {
+    let slot = match period {
+        Period::MidTerm => &mut project.goals.mid_term,
+        Period::Annual => &mut project.goals.annual,
+        Period::HalfYear => &mut project.goals.half_year,
+    };
+    if let Some(goal) = slot {
+        if text {
+            goal.text.clear();
+        } else {
+            goal.period = None;
+        }
+        if goal.text.is_empty() && goal.period.is_none() {
+            *slot = None;
+        }
+    }
+}
+
+fn set_line_money(slot: Option<&mut Option<Money>>, value: &str) -> bool {
+    match (slot, Money::parse(value)) {
+        (Some(slot), Some(m)) => {
+            *slot = Some(m);
+            true
+        }
+        _ => false,
+    }
 }
 
 impl Field {
+    /// `fiscal_year`
+    pub const FISCAL_YEAR: Field = Field {
+        row: 0,
+        arg: Arg::None,
+    };
+    /// `doc.department.name`
+    pub const DEPARTMENT_NAME: Field = Field {
+        row: 1,
+        arg: Arg::None,
+    };
+    /// `doc.department.code`
+    pub const DEPARTMENT_CODE: Field = Field {
+        row: 2,
+        arg: Arg::None,
+    };
+    /// `name`: the project's name.
+    pub const NAME: Field = Field {
+        row: 3,
+        arg: Arg::None,
+    };
+    /// `goals.annual.text`
+    pub const ANNUAL_GOAL: Field = Field {
+        row: 20,
+        arg: Arg::Period(Period::Annual),
+    };
+
+    fn def(&self) -> &'static FieldDef {
+        &FIELDS[self.row as usize]
+    }
+
     /// Parses a template's field path. Returns `None` for an unknown path.
     pub fn parse(path: &str) -> Option<Field> {
         let parts: Vec<&str> = path.split('.').collect();
-        Some(match parts.as_slice() {
-            ["doc", "department"] => Field::DocDepartment,
-            ["doc", "department", "joined"] => Field::DocDepartmentJoined,
-            ["doc", "department", "name"] => Field::DocDepartmentName,
-            ["doc", "department", "code"] => Field::DocDepartmentCode,
-            ["name"] => Field::Name,
-            ["code"] => Field::Code,
-            ["unit"] => Field::Unit,
-            ["department"] => Field::Department,
-            ["implementer"] => Field::Implementer,
-            ["category"] => Field::Category,
-            ["level"] => Field::Level,
-            ["period", "start_year"] => Field::StartYear,
-            ["period", "end_year"] => Field::EndYear,
-            ["period", "years"] => Field::Years,
-            ["manager"] => Field::Manager,
-            ["phone"] => Field::Phone,
-            ["manager_phone"] => Field::ManagerPhone,
-            ["necessity"] => Field::Necessity,
-            ["feasibility"] => Field::Feasibility,
-            ["content"] => Field::Content,
-            ["fund_use"] => Field::FundUse,
-            ["funding", period, fund] => {
-                Field::Amount(Period::from_key(period)?, Fund::from_key(fund)?)
+        FIELDS.iter().enumerate().find_map(|(row, def)| {
+            let pattern: Vec<&str> = def.path.split('.').collect();
+            if pattern.len() != parts.len() {
+                return None;
             }
-            ["goals", period, "text"] => Field::GoalText(Period::from_key(period)?),
-            ["goals", period, "period"] => Field::GoalPeriod(Period::from_key(period)?),
-            ["schedule", month] => {
-                Field::Schedule(month.parse().ok().filter(|m| (1..=12).contains(m))?)
+            let mut period = None;
+            let mut fund = None;
+            let mut month = None;
+            for (want, got) in pattern.iter().zip(&parts) {
+                match *want {
+                    "<period>" => period = Some(Period::from_key(got)?),
+                    "<fund>" => fund = Some(Fund::from_key(got)?),
+                    "<month>" => {
+                        month = Some(got.parse::<u32>().ok().filter(|m| (1..=12).contains(m))?)
+                    }
+                    literal if literal == *got => {}
+                    _ => return None,
+                }
             }
-            ["expenses", "name"] => Field::Expense(ExpenseColumn::Name),
-            ["expenses", "half_year"] => Field::Expense(ExpenseColumn::HalfYear),
-            ["expenses", "annual"] => Field::Expense(ExpenseColumn::Annual),
-            _ => return None,
+            let arg = match def.params {
+                Params::None => Arg::None,
+                Params::Period => Arg::Period(period?),
+                Params::PeriodFund => Arg::Amount(period?, fund?),
+                Params::Fund => Arg::Amount(Period::Annual, fund?),
+                Params::Month => Arg::Month(month?),
+            };
+            Some(Field {
+                row: row as u8,
+                arg,
+            })
         })
+    }
+
+    /// Parses a path, or says which was meant ("`field = "nmae"`: unknown field;
+    /// did you mean `name`?").
+    pub fn parse_or_suggest(key: &str, path: &str) -> Result<Field, String> {
+        Field::parse(path).ok_or_else(|| {
+            super::names::unknown(key, path, "field", Field::all().map(|f| f.path()))
+        })
+    }
+
+    /// Every concrete field, in table order (parameters expanded).
+    pub fn all() -> impl Iterator<Item = Field> {
+        FIELDS
+            .iter()
+            .enumerate()
+            .flat_map(|(row, def)| expand(row as u8, def.params))
     }
 
     /// The path as written in templates, reports and provenance keys.
     pub fn path(&self) -> String {
-        match self {
-            Field::DocDepartment => "doc.department".into(),
-            Field::DocDepartmentJoined => "doc.department.joined".into(),
-            Field::DocDepartmentName => "doc.department.name".into(),
-            Field::DocDepartmentCode => "doc.department.code".into(),
-            Field::Name => "name".into(),
-            Field::Code => "code".into(),
-            Field::Unit => "unit".into(),
-            Field::Department => "department".into(),
-            Field::Implementer => "implementer".into(),
-            Field::Category => "category".into(),
-            Field::Level => "level".into(),
-            Field::StartYear => "period.start_year".into(),
-            Field::EndYear => "period.end_year".into(),
-            Field::Years => "period.years".into(),
-            Field::Manager => "manager".into(),
-            Field::Phone => "phone".into(),
-            Field::ManagerPhone => "manager_phone".into(),
-            Field::Necessity => "necessity".into(),
-            Field::Feasibility => "feasibility".into(),
-            Field::Content => "content".into(),
-            Field::FundUse => "fund_use".into(),
-            Field::Amount(p, f) => format!("funding.{}.{}", p.key(), f.key()),
-            Field::GoalText(p) => format!("goals.{}.text", p.key()),
-            Field::GoalPeriod(p) => format!("goals.{}.period", p.key()),
-            Field::Schedule(m) => format!("schedule.{m}"),
-            Field::Expense(ExpenseColumn::Name) => "expenses.name".into(),
-            Field::Expense(ExpenseColumn::HalfYear) => "expenses.half_year".into(),
-            Field::Expense(ExpenseColumn::Annual) => "expenses.annual".into(),
+        let mut out = String::new();
+        for (i, part) in self.def().path.split('.').enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            match (part, self.arg) {
+                ("<period>", Arg::Period(p) | Arg::Amount(p, _)) => out.push_str(p.key()),
+                ("<fund>", Arg::Amount(_, f)) => out.push_str(f.key()),
+                ("<month>", Arg::Month(m)) => out.push_str(&m.to_string()),
+                (literal, _) => out.push_str(literal),
+            }
         }
+        out
     }
 
+    /// The kind of cell it is read from and written to.
     pub fn kind(&self) -> FieldKind {
-        match self {
-            Field::Amount(..) | Field::Expense(ExpenseColumn::HalfYear | ExpenseColumn::Annual) => {
-                FieldKind::Money
-            }
-            Field::Schedule(_) => FieldKind::Percent,
-            Field::StartYear | Field::EndYear | Field::Years => FieldKind::Year,
-            _ => FieldKind::Text,
-        }
+        self.def().kind
+    }
+
+    /// Where its value lives.
+    pub fn scope(&self) -> Scope {
+        self.def().scope
     }
 
     /// Whether the field belongs to the document rather than a project.
     pub fn is_document_level(&self) -> bool {
-        matches!(
-            self,
-            Field::DocDepartment
-                | Field::DocDepartmentJoined
-                | Field::DocDepartmentName
-                | Field::DocDepartmentCode
-        )
+        self.scope() == Scope::Document
     }
 
-    /// The field's text as a form shows it (money as its decimal string).
-    pub fn get(&self, doc: &Document, project: &Project) -> Option<String> {
-        let text = |v: &Option<String>| v.clone();
-        match self {
-            Field::DocDepartment => doc.department.as_ref().map(|d| match &d.code {
-                Some(code) => format!("[{code}]{}", d.name),
-                None => d.name.clone(),
-            }),
-            Field::DocDepartmentJoined => doc
-                .department
-                .as_ref()
-                .map(|d| format!("{}{}", d.code.as_deref().unwrap_or(""), d.name)),
-            Field::DocDepartmentName => doc.department.as_ref().map(|d| d.name.clone()),
-            Field::DocDepartmentCode => doc.department.as_ref().and_then(|d| d.code.clone()),
-            Field::Name => Some(project.name.clone()).filter(|n| !n.is_empty()),
-            Field::Code => text(&project.code),
-            Field::Unit => text(&project.unit),
-            Field::Department => text(&project.department),
-            Field::Implementer => text(&project.implementer),
-            Field::Category => text(&project.category),
-            Field::Level => text(&project.level),
-            Field::StartYear => project.period.start_year.map(|y| y.to_string()),
-            Field::EndYear => project.period.end_year.map(|y| y.to_string()),
-            Field::Years => project.period.years.map(|y| y.to_string()),
-            Field::Manager => text(&project.manager),
-            Field::Phone => text(&project.phone),
-            Field::ManagerPhone => match (&project.manager, &project.phone) {
-                (Some(m), Some(p)) => Some(format!("{m}/{p}")),
-                (m, p) => m.clone().or_else(|| p.clone()),
-            },
-            Field::Necessity => text(&project.necessity),
-            Field::Feasibility => text(&project.feasibility),
-            Field::Content => text(&project.content),
-            Field::FundUse => text(&project.fund_use),
-            Field::Amount(..) => self.money(project).map(|m| m.to_string()),
-            Field::GoalText(p) => project.goals.get(*p).map(|g| g.text.clone()),
-            Field::GoalPeriod(p) => project.goals.get(*p).and_then(|g| g.period.clone()),
-            Field::Schedule(m) => project
-                .funding
-                .schedule
-                .iter()
-                .find(|s| s.month == *m)
-                .and_then(|s| s.percent.clone()),
-            // Expense columns are read and written row by row, not as one value.
-            Field::Expense(_) => None,
-        }
-    }
-
-    /// The amount for a money field.
-    pub fn money(&self, project: &Project) -> Option<Money> {
-        match self {
-            Field::Amount(p, f) => project.funding.amounts(*p).and_then(|a| a.get(*f)),
+    /// The fund of an amount field (`funding.<period>.<fund>`, `units.<fund>`).
+    pub fn fund(&self) -> Option<Fund> {
+        match self.arg {
+            Arg::Amount(_, f) => Some(f),
             _ => None,
         }
     }
 
-    /// Stores text read from a form. Returns false when the text does not fit the
-    /// field (a year that is not a number), so the caller can keep it elsewhere.
-    pub fn set_text(&self, doc: &mut Document, project: &mut Project, value: String) -> bool {
-        let year = || value.trim().parse::<i32>().ok();
-        match self {
-            Field::DocDepartment | Field::DocDepartmentJoined => {
-                doc.department = Some(parse_department(&value))
-            }
-            Field::DocDepartmentName => {
-                doc.department.get_or_insert_with(Department::default).name = value
-            }
-            Field::DocDepartmentCode => {
-                doc.department.get_or_insert_with(Department::default).code = Some(value)
-            }
-            Field::Name => project.name = value,
-            Field::Code => project.code = Some(value),
-            Field::Unit => project.unit = Some(value),
-            Field::Department => project.department = Some(value),
-            Field::Implementer => project.implementer = Some(value),
-            Field::Category => project.category = Some(value),
-            Field::Level => project.level = Some(value),
-            Field::StartYear => match year() {
-                Some(y) => project.period.start_year = Some(y),
-                None => return false,
-            },
-            Field::EndYear => match year() {
-                Some(y) => project.period.end_year = Some(y),
-                None => return false,
-            },
-            Field::Years => match year() {
-                Some(y) => project.period.years = Some(y),
-                None => return false,
-            },
-            Field::Manager => project.manager = Some(value),
-            Field::Phone => project.phone = Some(value),
-            Field::ManagerPhone => {
-                let (manager, phone) = split_manager_phone(&value);
-                project.manager = manager;
-                project.phone = phone;
-            }
-            Field::Necessity => project.necessity = Some(value),
-            Field::Feasibility => project.feasibility = Some(value),
-            Field::Content => project.content = Some(value),
-            Field::FundUse => project.fund_use = Some(value),
-            Field::Amount(..) => match Money::parse(&value) {
-                Some(m) => return self.set_money(project, m),
-                None => return false,
-            },
-            Field::GoalText(p) => project.goals.get_mut(*p).text = value,
-            Field::GoalPeriod(p) => project.goals.get_mut(*p).period = Some(value),
-            Field::Schedule(m) => match crate::parse::value::parse_percent(&value) {
-                Some(percent) => set_schedule(project, *m, percent),
-                None => return false,
-            },
-            Field::Expense(_) => return false,
-        }
-        true
+    /// The field's text as a form shows it (money as its decimal string).
+    pub fn get(&self, doc: &Document, project: &Project) -> Option<String> {
+        (self.def().get)(doc, project, self.arg, 0)
     }
 
-    /// Stores a percentage (a decimal string without "%") for a schedule field.
-    pub fn set_percent(&self, project: &mut Project, percent: String) -> bool {
-        match self {
-            Field::Schedule(m) => {
-                set_schedule(project, *m, percent);
-                true
-            }
-            _ => false,
-        }
+    /// The text of line `line` of a repeated list.
+    pub fn get_line(&self, doc: &Document, project: &Project, line: usize) -> Option<String> {
+        (self.def().get)(doc, project, self.arg, line)
     }
 
-    /// Removes the field's value (for a loss report's "what the target keeps").
+    /// The amount of a money field.
+    pub fn money(&self, doc: &Document, project: &Project, line: usize) -> Option<Money> {
+        if self.kind() != FieldKind::Money {
+            return None;
+        }
+        self.get_line(doc, project, line)
+            .and_then(|m| Money::parse(&m))
+    }
+
+    /// Stores a value read from a form, in its kind's canonical text (a decimal
+    /// string for money, a percentage without "%"). Returns false when it does not
+    /// fit the field (a year that is not a number), so the caller can keep it elsewhere.
+    pub fn set(
+        &self,
+        doc: &mut Document,
+        project: &mut Project,
+        line: usize,
+        value: String,
+    ) -> bool {
+        (self.def().set)(doc, project, self.arg, line, value)
+    }
+
+    /// Removes the field's value (for a loss report's "what the target keeps"); for
+    /// a line field, the whole list.
     pub fn clear(&self, doc: &mut Document, project: &mut Project) {
-        match self {
-            Field::DocDepartment | Field::DocDepartmentJoined => doc.department = None,
-            Field::DocDepartmentName => {
-                if let Some(d) = &mut doc.department {
-                    d.name.clear();
-                }
-            }
-            Field::DocDepartmentCode => {
-                if let Some(d) = &mut doc.department {
-                    d.code = None;
-                }
-            }
-            Field::Name => project.name.clear(),
-            Field::Code => project.code = None,
-            Field::Unit => project.unit = None,
-            Field::Department => project.department = None,
-            Field::Implementer => project.implementer = None,
-            Field::Category => project.category = None,
-            Field::Level => project.level = None,
-            Field::StartYear => project.period.start_year = None,
-            Field::EndYear => project.period.end_year = None,
-            Field::Years => project.period.years = None,
-            Field::Manager => project.manager = None,
-            Field::Phone => project.phone = None,
-            Field::ManagerPhone => {
-                project.manager = None;
-                project.phone = None;
-            }
-            Field::Necessity => project.necessity = None,
-            Field::Feasibility => project.feasibility = None,
-            Field::Content => project.content = None,
-            Field::FundUse => project.fund_use = None,
-            Field::Amount(p, f) => {
-                let slot = match p {
-                    Period::MidTerm => &mut project.funding.mid_term,
-                    Period::Annual => &mut project.funding.annual,
-                    Period::HalfYear => &mut project.funding.half_year,
-                };
-                if let Some(a) = slot {
-                    a.set(*f, None);
-                    if a.is_empty() {
-                        *slot = None;
-                    }
-                }
-            }
-            Field::GoalText(p) | Field::GoalPeriod(p) => {
-                let slot = match p {
-                    Period::MidTerm => &mut project.goals.mid_term,
-                    Period::Annual => &mut project.goals.annual,
-                    Period::HalfYear => &mut project.goals.half_year,
-                };
-                if let Some(goal) = slot {
-                    if matches!(self, Field::GoalText(_)) {
-                        goal.text.clear();
-                    } else {
-                        goal.period = None;
-                    }
-                    if goal.text.is_empty() && goal.period.is_none() {
-                        *slot = None;
-                    }
-                }
-            }
-            Field::Schedule(m) => project.funding.schedule.retain(|s| s.month != *m),
-            Field::Expense(_) => project.funding.expenses.clear(),
-        }
+        (self.def().clear)(doc, project, self.arg)
     }
 
-    /// Every project-level field a document can hold, for loss reports.
+    /// Every project-level field a document can hold, for loss reports: the
+    /// parameters of consecutive period rows expanded period by period.
     pub fn all_project_fields() -> Vec<Field> {
-        let mut all = vec![
-            Field::Name,
-            Field::Code,
-            Field::Unit,
-            Field::Department,
-            Field::Implementer,
-            Field::Category,
-            Field::Level,
-            Field::StartYear,
-            Field::EndYear,
-            Field::Years,
-            Field::Manager,
-            Field::Phone,
-            Field::Necessity,
-            Field::Feasibility,
-            Field::Content,
-            Field::FundUse,
-        ];
-        for p in Period::ALL {
-            all.extend(Fund::ALL.iter().map(|f| Field::Amount(p, *f)));
-            all.push(Field::GoalText(p));
-            all.push(Field::GoalPeriod(p));
+        let mut all = Vec::new();
+        let rows: Vec<(u8, &FieldDef)> = FIELDS
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.scope == Scope::Project)
+            .map(|(r, d)| (r as u8, d))
+            .collect();
+        let mut i = 0;
+        while i < rows.len() {
+            let by_period = |d: &FieldDef| matches!(d.params, Params::Period | Params::PeriodFund);
+            if by_period(rows[i].1) {
+                let end = (i..rows.len())
+                    .find(|&j| !by_period(rows[j].1))
+                    .unwrap_or(rows.len());
+                for p in Period::ALL {
+                    for &(row, def) in &rows[i..end] {
+                        all.extend(expand(row, def.params).filter(|f| period(f.arg) == p));
+                    }
+                }
+                i = end;
+            } else {
+                all.extend(expand(rows[i].0, rows[i].1.params));
+                i += 1;
+            }
         }
-        all.extend((1..=12).map(Field::Schedule));
         all
     }
+}
 
-    pub fn set_money(&self, project: &mut Project, value: Money) -> bool {
-        match self {
-            Field::Amount(p, f) => {
-                project.funding.amounts_mut(*p).set(*f, Some(value));
-                true
-            }
-            _ => false,
-        }
+/// The concrete fields of a row.
+fn expand(row: u8, params: Params) -> Box<dyn Iterator<Item = Field>> {
+    let field = move |arg| Field { row, arg };
+    match params {
+        Params::None => Box::new(std::iter::once(field(Arg::None))),
+        Params::Period => Box::new(Period::ALL.into_iter().map(move |p| field(Arg::Period(p)))),
+        Params::PeriodFund => Box::new(
+            Period::ALL
+                .into_iter()
+                .flat_map(move |p| Fund::ALL.into_iter().map(move |f| field(Arg::Amount(p, f)))),
+        ),
+        Params::Fund => Box::new(
+            Fund::ALL
+                .into_iter()
+                .map(move |f| field(Arg::Amount(Period::Annual, f))),
+        ),
+        Params::Month => Box::new((1..=12).map(move |m| field(Arg::Month(m)))),
     }
+}
+
+/// The month a schedule label names: "3月底" → 3.
+fn month_of_label(label: &str) -> Option<u32> {
+    let digits: String = label
+        .trim()
+        .chars()
+        .map(crate::text::fold_width)
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok().filter(|m| (1..=12).contains(m))
 }
 
 /// Adds or updates the 资金支出计划 entry for the end of `month`, keeping months in order.
@@ -404,58 +894,10 @@ fn set_schedule(project: &mut Project, month: u32, percent: String) {
     }
 }
 
-/// "张三/0515-88888888" → (manager, phone); a lone part goes where it fits.
-fn split_manager_phone(text: &str) -> (Option<String>, Option<String>) {
-    let looks_like_phone = |s: &str| s.chars().filter(char::is_ascii_digit).count() >= 5;
-    let parts: Vec<&str> = text
-        .split(['/', '／'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    match parts.as_slice() {
-        [one] if looks_like_phone(one) => (None, Some(one.to_string())),
-        [one] => (Some(one.to_string()), None),
-        [m, rest @ ..] => (Some(m.to_string()), Some(rest.join("/"))),
-        [] => (None, None),
-    }
-}
-
-/// "[079]六安市住房公积金中心", "603001唐山市…" or a bare name. The name keeps its
-/// published spelling (full-width brackets stay full width).
-pub fn parse_department(text: &str) -> Department {
-    let t = text.trim();
-    let mut chars = t.char_indices();
-    if let Some((_, open)) = chars.next()
-        && let Some(close) = match crate::text::fold_width(open) {
-            '[' => Some(']'),
-            '(' => Some(')'),
-            '【' => Some('】'),
-            _ => None,
-        }
-        && let Some((end, end_char)) = chars.find(|(_, c)| crate::text::fold_width(*c) == close)
-    {
-        let code = t[open.len_utf8()..end].trim();
-        let name = t[end + end_char.len_utf8()..].trim();
-        if !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric()) && !name.is_empty() {
-            return Department {
-                code: Some(code.to_string()),
-                name: name.to_string(),
-            };
-        }
-    }
-    let digits = t.chars().take_while(char::is_ascii_digit).count();
-    if digits >= 3 && digits < t.len() {
-        // "079-六安市…", "079 六安市…", "079、六安市…": the separator is not part of the name.
-        let name =
-            t[digits..].trim_start_matches(|c: char| c.is_whitespace() || "-_、:：".contains(c));
-        return Department {
-            code: Some(t[..digits].to_string()),
-            name: name.trim().to_string(),
-        };
-    }
-    Department {
-        code: None,
-        name: t.to_string(),
+impl<'de> serde::Deserialize<'de> for Field {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let path = String::deserialize(d)?;
+        Field::parse_or_suggest("field", &path).map_err(serde::de::Error::custom)
     }
 }
 
@@ -470,33 +912,53 @@ mod tests {
             "funding.mid_term.total",
             "goals.annual.text",
             "goals.mid_term.period",
-            "doc.department",
+            "doc.department.name",
             "period.years",
+            "schedule.12",
+            "expenses.half_year",
+            "units.fiscal",
         ] {
             assert_eq!(Field::parse(p).unwrap().path(), p);
         }
         assert!(Field::parse("funding.decade.total").is_none());
+        assert!(Field::parse("schedule.13").is_none());
         assert!(Field::parse("nonsense").is_none());
+        assert_eq!(
+            Field::parse_or_suggest("field", "nmae").unwrap_err(),
+            "`field = \"nmae\"`: unknown field; did you mean `name`?"
+        );
     }
 
     #[test]
-    fn departments_with_codes() {
-        let d = parse_department("[079]六安市住房公积金中心");
-        assert_eq!(
-            (d.code.as_deref(), d.name.as_str()),
-            (Some("079"), "六安市住房公积金中心")
+    fn named_constants_are_their_rows() {
+        assert_eq!(Field::FISCAL_YEAR.path(), "fiscal_year");
+        assert_eq!(Field::DEPARTMENT_NAME.path(), "doc.department.name");
+        assert_eq!(Field::DEPARTMENT_CODE.path(), "doc.department.code");
+        assert_eq!(Field::NAME.path(), "name");
+        assert_eq!(Field::ANNUAL_GOAL.path(), "goals.annual.text");
+    }
+
+    #[test]
+    fn every_concrete_field_parses_back() {
+        for f in Field::all() {
+            assert_eq!(Field::parse(&f.path()), Some(f), "{}", f.path());
+        }
+    }
+
+    #[test]
+    fn project_fields_go_period_by_period() {
+        let paths: Vec<String> = Field::all_project_fields()
+            .iter()
+            .map(Field::path)
+            .collect();
+        let at = |p: &str| paths.iter().position(|x| x == p).unwrap();
+        assert!(at("funding.mid_term.other") < at("goals.mid_term.text"));
+        assert!(at("goals.mid_term.period") < at("funding.annual.total"));
+        assert_eq!(paths.last().map(String::as_str), Some("schedule.12"));
+        assert!(
+            !paths
+                .iter()
+                .any(|p| p.starts_with("expenses") || p.starts_with("doc."))
         );
-        let d = parse_department("603001唐山市住房公积金管理中心（参公）本级");
-        assert_eq!(
-            (d.code.as_deref(), d.name.as_str()),
-            (Some("603001"), "唐山市住房公积金管理中心（参公）本级")
-        );
-        let d = parse_department("079-六安市住房公积金中心");
-        assert_eq!(
-            (d.code.as_deref(), d.name.as_str()),
-            (Some("079"), "六安市住房公积金中心")
-        );
-        let d = parse_department("盐城市住房公积金管理中心（部门）");
-        assert_eq!(d.code, None);
     }
 }

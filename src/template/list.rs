@@ -8,9 +8,9 @@ use crate::render::{Content, RenderedSheet, Style};
 use crate::text::label_key;
 use crate::warning::Warning;
 
-use super::Field;
-use super::ListSpec;
+use super::field::FieldKind;
 use super::read::{Reader, Region, cell_money, find_header_row};
+use super::{Field, ListField, ListSpec};
 
 /// The kind of a list row.
 enum Row {
@@ -41,17 +41,17 @@ impl Reader<'_> {
             0,
         );
         let total_key = spec.total.as_deref().map(label_key);
-        let column = |field: &str| {
+        let column = |field: ListField| {
             spec.columns
                 .iter()
                 .zip(&header.columns)
                 .find_map(|(c, at)| (c.field == field).then_some(*at).flatten())
         };
-        let Some(name_col) = column("name") else {
+        let Some(name_col) = column(ListField::Field(Field::NAME)) else {
             return;
         };
-        let goal_col = column("goals.annual.text");
-        let text_col = column("indicators");
+        let goal_col = column(ListField::Field(Field::ANNUAL_GOAL));
+        let text_col = column(ListField::Indicators);
         let mut unit: Option<String> = None;
         for row in header.row + 1..sheet.height() {
             let name = sheet.raw(row, name_col).display().trim().to_string();
@@ -78,8 +78,7 @@ impl Reader<'_> {
             };
             let mut amounts = Amounts::default();
             for (col, at) in spec.columns.iter().zip(&header.columns) {
-                let (Some(Field::Amount(_, fund)), Some(c)) = (Field::parse(&col.field), *at)
-                else {
+                let (Some(fund), Some(c)) = (amount_fund(col.field), *at) else {
                     continue;
                 };
                 let cell = sheet.value(row, c);
@@ -199,20 +198,20 @@ pub(super) fn render_list(
     let amounts_row =
         |sheet: &mut RenderedSheet, r: u32, name: &str, amounts: Option<&Amounts>, style: Style| {
             for (i, c) in spec.columns.iter().enumerate() {
-                let content = match Field::parse(&c.field) {
-                    _ if c.field == "name" => Content::text(name),
-                    Some(Field::Amount(_, fund)) => amounts
+                let is_name = c.field == ListField::Field(Field::NAME);
+                let content = match amount_fund(c.field) {
+                    _ if is_name => Content::text(name),
+                    Some(fund) => amounts
                         .and_then(|a| a.get(fund))
                         .map_or(Content::Empty, Content::Money),
                     _ => Content::Empty,
                 };
-                let cell_style = if matches!(content, Content::Money(_))
-                    || Field::parse(&c.field).is_some_and(|f| matches!(f, Field::Amount(..)))
-                {
-                    Style::Money
-                } else {
-                    style
-                };
+                let cell_style =
+                    if matches!(content, Content::Money(_)) || amount_fund(c.field).is_some() {
+                        Style::Money
+                    } else {
+                        style
+                    };
                 sheet.put(r, i as u32, 1, 1, content, cell_style);
             }
         };
@@ -251,26 +250,32 @@ pub(super) fn render_list(
         for p in members {
             r += 1;
             for (i, c) in spec.columns.iter().enumerate() {
-                let (content, style) = match c.field.as_str() {
-                    "indicators" => (Content::text(&format_numbered(&numbered(p))), Style::Text),
-                    "name" => (Content::text(&p.name), Style::Text),
-                    path => match Field::parse(path) {
-                        Some(f @ Field::Amount(..)) => (
-                            f.money(p).map_or(Content::Empty, Content::Money),
-                            Style::Money,
-                        ),
-                        Some(f) => (
-                            Content::text(&f.get(doc, p).unwrap_or_default()),
-                            Style::Text,
-                        ),
-                        None => (Content::Empty, Style::Text),
-                    },
+                let (content, style) = match c.field {
+                    ListField::Indicators => {
+                        (Content::text(&format_numbered(&numbered(p))), Style::Text)
+                    }
+                    ListField::Field(f) if f.kind() == FieldKind::Money => (
+                        f.money(doc, p, 0).map_or(Content::Empty, Content::Money),
+                        Style::Money,
+                    ),
+                    ListField::Field(f) => (
+                        Content::text(&f.get(doc, p).unwrap_or_default()),
+                        Style::Text,
+                    ),
                 };
                 sheet.put(r, i as u32, 1, 1, content, style);
             }
         }
     }
     r
+}
+
+/// The fund of a `funding.<period>.<fund>` column.
+fn amount_fund(field: ListField) -> Option<crate::model::Fund> {
+    match field {
+        ListField::Field(f) if f.kind() == FieldKind::Money => f.fund(),
+        _ => None,
+    }
 }
 
 /// A project's indicators as numbered items (level1, name and 年度 value).

@@ -13,16 +13,15 @@ use indexmap::IndexMap;
 
 use crate::error::{Error, Result};
 use crate::grid::{Cell, Sheet, Workbook};
-use crate::model::{
-    Document, Expense, Indicator, Kind, Money, Overall, Period, Project, Section, Value,
-};
+use crate::model::{Document, Indicator, Kind, Money, Overall, Period, Project, Section};
 use crate::parse::clean::clean_text;
-use crate::parse::value::format_percent_from_fraction;
+use crate::parse::value::{format_percent_from_fraction, parse_percent};
 use crate::text::{has_label_key, label_key, label_key_starts_with, label_key_within};
 use crate::warning::Warning;
 
-use super::field::{ExpenseColumn, FieldKind};
-use super::{Field, FromSide, IndicatorSpec, Placed, Template};
+use super::field::{FieldKind, Repeat, Scope};
+use super::pattern::Slot;
+use super::{Field, FromSide, IndicatorField, IndicatorSpec, Placed, Template};
 
 /// A document read from a workbook, with what the reader noticed on the way.
 #[derive(Debug, Clone)]
@@ -104,19 +103,16 @@ struct HeadingParts {
 }
 
 fn heading_parts(t: &Template) -> HeadingParts {
-    let fixed = |pattern: &str| -> Vec<String> {
-        pattern
-            .split(['{', '}'])
-            .step_by(2)
-            .map(label_key)
-            .filter(|p| p.chars().count() >= 2)
-            .collect()
-    };
     HeadingParts {
-        heading: t.project.heading.as_deref().map(fixed).unwrap_or_default(),
-        title: std::iter::once(t.title.text.as_str())
-            .chain(t.title.subtitle.as_deref())
-            .flat_map(fixed)
+        heading: t
+            .project
+            .heading
+            .as_ref()
+            .map(super::Pattern::fixed_keys)
+            .unwrap_or_default(),
+        title: std::iter::once(&t.title.text)
+            .chain(&t.title.subtitle)
+            .flat_map(super::Pattern::fixed_keys)
             .collect(),
     }
 }
@@ -472,19 +468,18 @@ impl<'t> Reader<'t> {
                 }
             }
         }
-        let mut expense_columns: Vec<(ExpenseColumn, usize, usize)> = Vec::new();
-        for placed in form.iter().filter(|p| p.cell.field.is_some()) {
-            let Some(field) = placed.cell.field() else {
-                continue;
-            };
+        let mut line_columns: Vec<(Field, usize, usize)> = Vec::new();
+        for placed in form.iter().filter(|p| p.cell.label.is_none()) {
             let Some(label) = anchor(&form, placed) else {
                 continue;
             };
             let Some(&at) = found.get(&(label.row, label.col)) else {
                 continue;
             };
-            if let Field::Expense(column) = field {
-                expense_columns.push((column, sheet.extent_down(at.0, at.1) + 1, at.1));
+            if let Some(field) = placed.cell.field()
+                && let Scope::Line(_) = field.scope()
+            {
+                line_columns.push((field, sheet.extent_down(at.0, at.1) + 1, at.1));
                 continue;
             }
             let target = match placed.cell.from {
@@ -509,6 +504,10 @@ impl<'t> Reader<'t> {
             if cell.is_empty() {
                 continue;
             }
+            let Some(field) = placed.cell.field() else {
+                self.store_pattern(sheet, (r, c), placed.cell, project, index);
+                continue;
+            };
             match (field.kind(), cell) {
                 (
                     FieldKind::Money,
@@ -517,8 +516,14 @@ impl<'t> Reader<'t> {
                     },
                 ) => match Money::from_f64(*value, *decimals) {
                     Some(m) => {
-                        field.set_money(project, m);
-                        self.note_origin(sheet, (r, c), field, index);
+                        field.set(&mut self.doc, project, 0, m.to_string());
+                        self.note_origin(
+                            sheet,
+                            (r, c),
+                            &field.path(),
+                            field.is_document_level(),
+                            index,
+                        );
                     }
                     None => self.keep_unplaced(sheet, (r, c), label.cell, cell.display(), project),
                 },
@@ -535,8 +540,14 @@ impl<'t> Reader<'t> {
                     } else {
                         cell.display()
                     };
-                    field.set_percent(project, shown);
-                    self.note_origin(sheet, (r, c), field, index);
+                    field.set(&mut self.doc, project, 0, shown);
+                    self.note_origin(
+                        sheet,
+                        (r, c),
+                        &field.path(),
+                        field.is_document_level(),
+                        index,
+                    );
                 }
                 _ => {
                     let text = placed.cell.unformatted(&cell.display());
@@ -544,24 +555,26 @@ impl<'t> Reader<'t> {
                 }
             }
         }
-        if !expense_columns.is_empty() {
-            last_row =
-                last_row.max(self.read_expenses(sheet, region, &expense_columns, project, index));
+        if !line_columns.is_empty() {
+            last_row = last_row.max(self.read_lines(sheet, region, &line_columns, project, index));
         }
         last_row
     }
 
-    /// Reads 支出 lines below their column labels until a row without a name.
-    fn read_expenses(
+    /// Reads the lines of a repeated row (支出 lines) below their column labels until
+    /// a row whose first column is blank or a label.
+    fn read_lines(
         &mut self,
         sheet: &Sheet,
         region: Region,
-        columns: &[(ExpenseColumn, usize, usize)],
+        columns: &[(Field, usize, usize)],
         project: &mut Project,
         index: usize,
     ) -> usize {
-        let Some(&(_, first, name_col)) = columns.iter().find(|c| c.0 == ExpenseColumn::Name)
-        else {
+        let Some(&(first_field, first, name_col)) = columns.first() else {
+            return region.first_row;
+        };
+        let Scope::Line(list) = first_field.scope() else {
             return region.first_row;
         };
         let mut row = first;
@@ -570,50 +583,69 @@ impl<'t> Reader<'t> {
             if name.is_empty() || self.is_label(&name) {
                 break;
             }
-            let mut expense = Expense {
-                name: self.clean(sheet, row, name_col, &name),
-                ..Expense::default()
-            };
-            let j = project.funding.expenses.len();
-            for &(column, _, col) in columns {
+            let j = list.push(&mut self.doc, project);
+            for &(field, _, col) in columns {
                 let cell = sheet.value(row, col);
-                let amount = match cell {
-                    Cell::Number {
-                        value, decimals, ..
-                    } => Money::from_f64(*value, *decimals),
-                    other => Money::parse(&other.display()),
+                let value = match field.kind() {
+                    _ if col == name_col => Some(self.clean(sheet, row, col, &name)),
+                    FieldKind::Money => cell_money(cell).map(|m| m.to_string()),
+                    FieldKind::Percent => match cell {
+                        Cell::Number {
+                            value,
+                            decimals,
+                            percent: true,
+                        } => Some(format_percent_from_fraction(*value, *decimals)),
+                        other => parse_percent(&other.display()),
+                    },
+                    _ if cell.is_empty() => None,
+                    _ => Some(self.clean(sheet, row, col, cell.display().trim())),
                 };
-                let slot = match column {
-                    ExpenseColumn::Name => continue,
-                    ExpenseColumn::HalfYear => &mut expense.half_year,
-                    ExpenseColumn::Annual => &mut expense.annual,
-                };
-                match amount {
-                    Some(m) => {
-                        *slot = Some(m);
-                        let key = match column {
-                            ExpenseColumn::HalfYear => "half_year",
-                            _ => "annual",
-                        };
-                        self.doc.source.cells.insert(
-                            format!("projects[{index}].funding.expenses[{j}].{key}"),
-                            sheet.origin(row, col),
-                        );
-                    }
-                    None if !cell.is_empty() => {
-                        self.warnings.push(Warning::at(
-                            sheet.origin(row, col),
-                            format!("{:?} is not an amount; kept in extras", cell.display()),
-                        ));
-                        project.extras.insert(format!("支出[{j}]"), cell.display());
-                    }
-                    None => {}
+                let stored = value.is_some_and(|v| field.set(&mut self.doc, project, j, v));
+                if stored && col != name_col {
+                    let path = list.line_path(j, field);
+                    self.note_origin(sheet, (row, col), &path, list == Repeat::Units, index);
+                } else if !stored && !cell.is_empty() {
+                    self.warnings.push(Warning::at(
+                        sheet.origin(row, col),
+                        format!("{:?} is not an amount; kept in extras", cell.display()),
+                    ));
+                    project
+                        .extras
+                        .insert(format!("{}[{j}]", list.label()), cell.display());
                 }
             }
-            project.funding.expenses.push(expense);
             row += 1;
         }
         row.saturating_sub(1)
+    }
+
+    /// Reads a cell printed from a pattern of several fields ("[079]六安…",
+    /// "王某/0515-…"): each part goes to its field; the cell is recorded under the
+    /// fields' common parent path ("doc.department"), or their names joined by "_".
+    fn store_pattern(
+        &mut self,
+        sheet: &Sheet,
+        at: (usize, usize),
+        cell: &super::FormCell,
+        project: &mut Project,
+        index: usize,
+    ) {
+        let Some(pattern) = &cell.format else { return };
+        let text = self.clean(sheet, at.0, at.1, sheet.value(at.0, at.1).display().trim());
+        let fields: Vec<Field> = pattern.fields().collect();
+        let mut stored = false;
+        for (slot, part) in pattern.read_cell(&text) {
+            if let Slot::Field(field) = slot
+                && !part.is_empty()
+            {
+                stored |= field.set(&mut self.doc, project, 0, part);
+            }
+        }
+        if stored {
+            let key = provenance_key(&fields);
+            let document = fields.iter().all(Field::is_document_level);
+            self.note_origin(sheet, at, &key, document, index);
+        }
     }
 
     /// The cell that holds the value of the label at (row, col): the next cell after
@@ -647,8 +679,14 @@ impl<'t> Reader<'t> {
         index: usize,
     ) {
         let cleaned = self.clean(sheet, at.0, at.1, text.trim());
-        if field.set_text(&mut self.doc, project, cleaned.clone()) {
-            self.note_origin(sheet, at, field, index);
+        // A value is stored in its kind's canonical text; what does not fit is kept.
+        let canonical = match field.kind() {
+            FieldKind::Money => Money::parse(&cleaned).map(|m| m.to_string()),
+            FieldKind::Percent => parse_percent(&cleaned),
+            _ => Some(cleaned.clone()),
+        };
+        if canonical.is_some_and(|v| field.set(&mut self.doc, project, 0, v)) {
+            self.note_origin(sheet, at, &field.path(), field.is_document_level(), index);
         } else {
             self.warnings.push(Warning::at(
                 sheet.origin(at.0, at.1),
@@ -678,11 +716,19 @@ impl<'t> Reader<'t> {
         project.extras.insert(name, text);
     }
 
-    fn note_origin(&mut self, sheet: &Sheet, at: (usize, usize), field: Field, index: usize) {
-        let key = if field.is_document_level() {
-            field.path()
+    /// Records the cell a value came from under its model path (the first wins).
+    fn note_origin(
+        &mut self,
+        sheet: &Sheet,
+        at: (usize, usize),
+        path: &str,
+        document_level: bool,
+        index: usize,
+    ) {
+        let key = if document_level {
+            path.to_string()
         } else {
-            format!("projects[{index}].{}", field.path())
+            format!("projects[{index}].{path}")
         };
         self.doc
             .source
@@ -716,7 +762,7 @@ impl<'t> Reader<'t> {
         let sides: Vec<Option<Period>> = if spec.sides.is_empty() {
             vec![None]
         } else {
-            spec.sides.iter().map(|s| Period::from_key(s)).collect()
+            spec.sides.iter().copied().map(Some).collect()
         };
         let mut lists: Vec<Vec<(Indicator, usize)>> = vec![Vec::new(); sides.len()];
         let mut level1: Option<String> = None;
@@ -728,7 +774,7 @@ impl<'t> Reader<'t> {
             .columns
             .iter()
             .zip(&header.columns)
-            .filter(|(c, _)| c.field == "level1" || c.field == "level2")
+            .filter(|(c, _)| c.field.is_class())
             .filter_map(|(_, at)| *at)
             .collect();
         // Only the merges that start in this table's rows, found through the sheet's
@@ -748,11 +794,7 @@ impl<'t> Reader<'t> {
         // index below, without touching the document's growing map for every value).
         let mut pending: IndexMap<(usize, Period), String> = IndexMap::new();
         // Each template column's side (中期/年度), parsed once per table.
-        let column_sides: Vec<Option<Period>> = spec
-            .columns
-            .iter()
-            .map(|c| c.side.as_deref().and_then(Period::from_key))
-            .collect();
+        let column_sides: Vec<Option<Period>> = spec.columns.iter().map(|c| c.side).collect();
         // The trimmed text of each table column, read once per row (borrowed from the
         // sheet: a province's table has hundreds of thousands of cells).
         let trimmed = |cell: &'s Cell| match cell.shown() {
@@ -784,7 +826,7 @@ impl<'t> Reader<'t> {
                 continue;
             }
             last_row = row;
-            let column = |field: &str, side: Option<Period>| -> Option<usize> {
+            let column = |field: IndicatorField, side: Option<Period>| -> Option<usize> {
                 spec.columns
                     .iter()
                     .zip(&header.columns)
@@ -794,7 +836,9 @@ impl<'t> Reader<'t> {
                         (col.field == field && same_side).then_some(*at).flatten()
                     })
             };
-            if let Some(c) = column("level1", None).or_else(|| column("level1", sides[0])) {
+            if let Some(c) = column(IndicatorField::Level1, None)
+                .or_else(|| column(IndicatorField::Level1, sides[0]))
+            {
                 let t = text_at(c);
                 if t.is_empty() && !carries(c) {
                     level1 = None;
@@ -805,7 +849,7 @@ impl<'t> Reader<'t> {
                 }
             }
             for (s, side) in sides.iter().enumerate() {
-                if let Some(c) = column("level2", *side) {
+                if let Some(c) = column(IndicatorField::Level2, *side) {
                     let t = text_at(c);
                     if !t.is_empty() {
                         level2[s] = Some(t.into_owned());
@@ -813,7 +857,7 @@ impl<'t> Reader<'t> {
                         level2[s] = None;
                     }
                 }
-                let Some(name_col) = column("name", *side) else {
+                let Some(name_col) = column(IndicatorField::Name, *side) else {
                     continue;
                 };
                 let name = text_at(name_col);
@@ -837,10 +881,7 @@ impl<'t> Reader<'t> {
                         continue;
                     }
                     // The classes and the name are read above.
-                    if !matches!(
-                        col.field.as_str(),
-                        "description" | "explanation" | "basis" | "activity" | "value"
-                    ) {
+                    if col.field.is_class() || col.field == IndicatorField::Name {
                         continue;
                     }
                     let raw = text_at(c);
@@ -848,19 +889,12 @@ impl<'t> Reader<'t> {
                         continue;
                     }
                     let text = self.clean(sheet, row, c, &raw);
-                    match col.field.as_str() {
-                        "description" => ind.description = Some(text),
-                        "explanation" => ind.explanation = Some(text),
-                        "basis" => ind.basis = Some(text),
-                        "activity" => ind.activity = Some(text),
-                        "value" => {
-                            if let Some(period) = col.value_period() {
-                                ind.values.set(period, Some(Value::parse(&text)));
-                                pending.insert((row, period), sheet.origin(row, c));
-                            }
-                        }
-                        _ => {}
+                    let period = col.value_period();
+                    if col.field == IndicatorField::Value {
+                        let Some(period) = period else { continue };
+                        pending.insert((row, period), sheet.origin(row, c));
                     }
+                    col.field.set(&mut ind, period, text);
                 }
                 lists[s].push((ind, row));
             }
@@ -1045,6 +1079,31 @@ fn captured(text: &str, placed: &Placed) -> Option<String> {
     match (start, end) {
         (Some(s), Some(e)) if s <= e => Some(original[s..e].to_string()),
         _ => Some(key[label.len()..].to_string()),
+    }
+}
+
+/// The key a pattern cell's provenance is recorded under: the fields' common parent
+/// path ("doc.department.code" + "doc.department.name" → "doc.department"), or their
+/// paths joined by "_" when they share none ("manager_phone").
+fn provenance_key(fields: &[Field]) -> String {
+    let paths: Vec<String> = fields.iter().map(Field::path).collect();
+    let Some(first) = paths.first() else {
+        return String::new();
+    };
+    let mut common: Vec<&str> = first.split('.').collect();
+    for path in &paths[1..] {
+        let parts: Vec<&str> = path.split('.').collect();
+        let same = common
+            .iter()
+            .zip(&parts)
+            .take_while(|(a, b)| a == b)
+            .count();
+        common.truncate(same);
+    }
+    if paths.len() > 1 && !common.is_empty() {
+        common.join(".")
+    } else {
+        paths.join("_")
     }
 }
 

@@ -1,11 +1,12 @@
 //! Model → rendered form: lays a document out on a template's grid.
 
 use crate::error::{Error, Result};
-use crate::model::{Document, Indicator, Period, Project};
+use crate::model::{Document, Indicator, Project};
 use crate::render::{Content, RenderedSheet, RenderedWorkbook, Style};
 
-use super::field::{ExpenseColumn, Field, FieldKind};
-use super::{Arrangement, IndicatorSpec, Template};
+use super::field::FieldKind;
+use super::pattern::{Pattern, Slot};
+use super::{Arrangement, IndicatorField, IndicatorSpec, Template};
 
 /// Renders a document in a template's layout. The caller decides about embedding.
 pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
@@ -38,25 +39,20 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
     match template.arrangement {
         Arrangement::SheetPerProject => {
             for (i, project) in doc.projects.iter().enumerate() {
-                let mut sheet = new_sheet(template, sheet_name(template, project, i));
+                let mut sheet = new_sheet(template, sheet_name(template, doc, project, i));
                 let row = render_title(&mut sheet, doc, template);
                 render_project(&mut sheet, row, doc, project, template);
                 book.sheets.push(sheet);
             }
         }
         Arrangement::Stacked if !doc.projects.is_empty() => {
-            let name = template
-                .sheet_name
-                .clone()
-                .unwrap_or_else(|| template.name.clone());
+            let name = fixed_sheet_name(template, doc);
             let mut sheet = new_sheet(template, name);
             let mut row = render_title(&mut sheet, doc, template);
             for (i, project) in doc.projects.iter().enumerate() {
                 row += template.project.gap;
                 if let Some(heading) = &template.project.heading {
-                    let line = heading
-                        .replace("{no}", &(i + 1).to_string())
-                        .replace("{name}", &project.name);
+                    let line = fill_project(heading, doc, project, i);
                     sheet.put(
                         row,
                         0,
@@ -73,10 +69,7 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
         }
         Arrangement::Stacked => {}
         Arrangement::Table => {
-            let name = template
-                .sheet_name
-                .clone()
-                .unwrap_or_else(|| template.name.clone());
+            let name = fixed_sheet_name(template, doc);
             let mut sheet = new_sheet(template, name);
             let row = render_title(&mut sheet, doc, template);
             let row = render_form(&mut sheet, row, doc, &Project::default(), template);
@@ -108,9 +101,26 @@ fn new_sheet(template: &Template, name: String) -> RenderedSheet {
     }
 }
 
-fn sheet_name(template: &Template, project: &Project, index: usize) -> String {
+/// Fills a pattern of project fields (`{no}` is the project's number from 1).
+fn fill_project(pattern: &Pattern, doc: &Document, project: &Project, index: usize) -> String {
+    pattern.fill(|slot| match slot {
+        Slot::Number => (index + 1).to_string(),
+        Slot::Field(f) => f.get(doc, project).unwrap_or_default(),
+        Slot::Own => String::new(),
+    })
+}
+
+/// The name of the one sheet of a stacked or table layout.
+fn fixed_sheet_name(template: &Template, doc: &Document) -> String {
+    match &template.sheet_name {
+        Some(pattern) => fill_project(pattern, doc, &Project::default(), 0),
+        None => template.name.clone(),
+    }
+}
+
+fn sheet_name(template: &Template, doc: &Document, project: &Project, index: usize) -> String {
     let name = match &template.sheet_name {
-        Some(pattern) => pattern.replace("{name}", &project.name),
+        Some(pattern) => fill_project(pattern, doc, project, index),
         None => project.name.clone(),
     };
     if name.trim().is_empty() {
@@ -121,7 +131,7 @@ fn sheet_name(template: &Template, project: &Project, index: usize) -> String {
 }
 
 /// The title as the template prints it for a document.
-pub fn title_text(pattern: &str, doc: &Document) -> String {
+pub fn title_text(pattern: &Pattern, doc: &Document) -> String {
     super::title::render(pattern, doc)
 }
 
@@ -147,15 +157,9 @@ fn render_title(sheet: &mut RenderedSheet, doc: &Document, t: &Template) -> u32 
     }
 }
 
-/// A template cell's `style` name, or the default for its kind.
-fn cell_style(name: Option<&str>, default: Style) -> Style {
-    match name {
-        Some("text") => Style::Text,
-        Some("value") => Style::Value,
-        Some("note") => Style::Note,
-        Some("note-right") => Style::NoteRight,
-        _ => default,
-    }
+/// A template cell's `style`, or the default for its kind.
+fn cell_style(style: Option<super::CellStyle>, default: Style) -> Style {
+    style.map_or(default, super::CellStyle::style)
 }
 
 /// Lays out the form from `row`; returns the row after it.
@@ -171,59 +175,59 @@ fn render_form(
     for placed in &form {
         let (r, c) = (row + placed.row, placed.col);
         let cell = placed.cell;
-        if let (Some(k), Some(Field::Expense(column))) = (placed.repeat, cell.field()) {
-            let expense = project.funding.expenses.get(k as usize);
-            let (content, style) = match column {
-                ExpenseColumn::Name => (
-                    Content::text(&expense.map(|e| e.name.clone()).unwrap_or_default()),
-                    Style::Value,
-                ),
-                ExpenseColumn::HalfYear => (
-                    expense
-                        .and_then(|e| e.half_year)
-                        .map_or(Content::Empty, Content::Money),
-                    Style::Money,
-                ),
-                ExpenseColumn::Annual => (
-                    expense
-                        .and_then(|e| e.annual)
-                        .map_or(Content::Empty, Content::Money),
-                    Style::Money,
-                ),
-            };
-            sheet.put(r, c, 1, cell.cols, content, style);
-        } else if let Some(label) = &cell.label {
+        if let Some(label) = &cell.label {
             let shown = match cell.capture_field().and_then(|f| f.get(doc, project)) {
                 Some(v) => cell.formatted(&v),
                 None => label.clone(),
             };
-            let style = cell_style(cell.style.as_deref(), Style::Label);
+            let style = cell_style(cell.style, Style::Label);
             sheet.put(r, c, placed.rows, cell.cols, Content::text(&shown), style);
-        } else if let Some(field) = cell.field() {
-            let (content, style) = match field.kind() {
-                FieldKind::Money => (
-                    field.money(project).map_or(Content::Empty, Content::Money),
-                    Style::Money,
-                ),
-                FieldKind::Percent => (
-                    field
-                        .get(doc, project)
-                        .map_or(Content::Empty, Content::Percent),
-                    Style::Percent,
-                ),
-                FieldKind::Text | FieldKind::Year => {
-                    let v = field
-                        .get(doc, project)
-                        .map(|v| cell.formatted(&v))
-                        .unwrap_or_default();
-                    (
-                        Content::text(&v),
-                        cell_style(cell.style.as_deref(), Style::Value),
-                    )
-                }
-            };
-            sheet.put(r, c, placed.rows, cell.cols, content, style);
+            continue;
         }
+        let line = placed.repeat.unwrap_or(0) as usize;
+        let (content, style) = match cell.field() {
+            Some(field) if field.kind() == FieldKind::Money => (
+                field
+                    .money(doc, project, line)
+                    .map_or(Content::Empty, Content::Money),
+                Style::Money,
+            ),
+            Some(field) if field.kind() == FieldKind::Percent => (
+                field
+                    .get_line(doc, project, line)
+                    .map_or(Content::Empty, Content::Percent),
+                Style::Percent,
+            ),
+            Some(field) => {
+                let v = field
+                    .get_line(doc, project, line)
+                    .map(|v| cell.formatted(&v))
+                    .unwrap_or_default();
+                let default = if placed.repeat.is_some() {
+                    Style::Value
+                } else {
+                    cell_style(cell.style, Style::Value)
+                };
+                (Content::text(&v), default)
+            }
+            None => {
+                let pattern = cell
+                    .format
+                    .as_ref()
+                    .expect("a value cell has a field or a format");
+                let text = pattern.fill_cell(|slot| match slot {
+                    Slot::Field(f) => f.get_line(doc, project, line),
+                    _ => None,
+                });
+                (Content::text(&text), cell_style(cell.style, Style::Value))
+            }
+        };
+        let rows = if placed.repeat.is_some() {
+            1
+        } else {
+            placed.rows
+        };
+        sheet.put(r, c, rows, cell.cols, content, style);
     }
     row + form.iter().map(|p| p.row + p.rows).max().unwrap_or(0)
 }
@@ -354,11 +358,10 @@ fn render_indicators(
             Content::text(&column.label.clone()),
             Style::Label,
         );
-        let side = column.side.as_deref().and_then(Period::from_key);
-        match column.field.as_str() {
+        match column.field {
             // Class columns merge vertically over each run of equal classes.
-            "level1" | "level2" => {
-                let by_level1 = column.field == "level1";
+            IndicatorField::Level1 | IndicatorField::Level2 => {
+                let by_level1 = column.field == IndicatorField::Level1;
                 let key = |r: &IndicatorRow<'_>| -> (Option<String>, Option<String>) {
                     let l2 = if by_level1 {
                         None
@@ -388,20 +391,10 @@ fn render_indicators(
             }
             field => {
                 for (i, r) in rows.iter().enumerate() {
-                    let content = r.indicator.and_then(|ind| match field {
-                        "name" => Some(ind.name.clone()),
-                        "description" => ind.description.clone(),
-                        "explanation" => ind.explanation.clone(),
-                        "basis" => ind.basis.clone(),
-                        "activity" => ind.activity.clone(),
-                        "value" => column
-                            .value_period()
-                            .or(side)
-                            .and_then(|p| ind.values.get(p))
-                            .map(|v| v.text.clone()),
-                        _ => None,
-                    });
-                    let style = if field == "value" {
+                    let content = r
+                        .indicator
+                        .and_then(|ind| field.get(ind, column.value_period()));
+                    let style = if field == IndicatorField::Value {
                         Style::Value
                     } else {
                         Style::Text
