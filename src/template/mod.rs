@@ -970,24 +970,33 @@ impl Template {
     }
 }
 
-/// The first line of a TOML error, with its position folded in: one line for the user.
+/// A TOML error on one line, its place first: toml prints the position ("TOML parse
+/// error at line 3, column 5"), the source line and a caret, or the key path ("in
+/// `form.cells.style`"), around the message.
 fn one_line(message: &str) -> String {
     let lines: Vec<&str> = message
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^'))
         .collect();
-    // toml prints "TOML parse error at line 3, column 5", the source line, a caret and
-    // the message: keep the position and the message.
-    match (lines.first(), lines.last()) {
-        (Some(first), Some(last)) if lines.len() > 1 && first.starts_with("TOML parse error") => {
-            format!(
-                "{}: {last}",
-                first.trim_start_matches("TOML parse error at ")
-            )
+    let mut place = Vec::new();
+    let mut said = Vec::new();
+    for line in lines {
+        if let Some(at) = line.strip_prefix("TOML parse error at ") {
+            place.push(at.to_string());
+        } else if let Some(key) = line.strip_prefix("in `").and_then(|k| k.strip_suffix('`')) {
+            place.push(key.to_string());
+        } else if !line
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start()
+            .starts_with('|')
+        {
+            // Not the quoted source line ("2 | name ="): the message itself.
+            said.push(line.to_string());
         }
-        _ => lines.join("; "),
     }
+    place.extend(said);
+    place.join(": ")
 }
 
 /// The template's table with its `extends` chain merged in (child keys win).
