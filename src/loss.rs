@@ -502,7 +502,7 @@ pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, L
     // The form groups indicators by class: what it gives back comes in that order.
     if let Some(spec) = &target.indicators {
         for project in &mut carried.projects {
-            let order = crate::template::write::printed_order(project, spec);
+            let order = crate::template::order::printed_order(project, spec);
             let mut by_index: Vec<Option<crate::model::Indicator>> =
                 project.indicators.drain(..).map(Some).collect();
             project.indicators = order

@@ -5,6 +5,7 @@ pub mod detect;
 mod duties;
 pub mod field;
 mod list;
+pub(crate) mod order;
 pub mod read;
 pub mod title;
 pub mod write;
