@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::model::{Amounts, Document, Duty, Indicator, Kind, Period, Section};
+pub use crate::infer::Inferred;
+use crate::model::{Document, Fund, Kind, Period};
+use crate::template::field::ExpenseColumn;
 use crate::template::{Field, Template};
 
 /// Everything a conversion to one layout did to a document.
@@ -31,17 +33,6 @@ pub struct Dropped {
     pub indicator: Option<String>,
     pub field: String,
     pub value: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Inferred {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub project: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub indicator: Option<String>,
-    pub field: String,
-    pub value: String,
-    pub rule: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -112,11 +103,15 @@ impl LossReport {
     }
 }
 
-/// What a layout can hold.
-struct Capacity {
+/// What a layout can hold. The one place that reads the target's fields and indicator
+/// columns, for the inference and the pruning alike.
+pub(crate) struct Capacity {
     fields: Vec<Field>,
     indicator_fields: Vec<String>,
     periods: Vec<Period>,
+    /// The funds a list has amount columns for.
+    list_funds: Vec<Fund>,
+    indicator_table: bool,
     sections: bool,
     /// A 合计 row and unit subtotal rows.
     list: bool,
@@ -125,7 +120,37 @@ struct Capacity {
 }
 
 impl Capacity {
-    fn of(t: &Template) -> Capacity {
+    pub(crate) fn of(t: &Template) -> Capacity {
+        let (indicator_fields, periods) = Capacity::indicator_columns(t);
+        let list_funds = t
+            .list
+            .iter()
+            .flat_map(|l| &l.columns)
+            .filter_map(|c| match Field::parse(&c.field) {
+                Some(Field::Amount(_, fund)) => Some(fund),
+                _ => None,
+            })
+            .collect();
+        let fiscal_year = t.title.text.contains("{fiscal_year}")
+            || t.title
+                .subtitle
+                .as_deref()
+                .is_some_and(|s| s.contains("{fiscal_year}"));
+        Capacity {
+            fields: Capacity::form_fields(t),
+            indicator_fields,
+            periods,
+            list_funds,
+            indicator_table: t.indicators.is_some(),
+            sections: t.sections.is_some(),
+            list: t.list.as_ref().is_some_and(|l| l.total.is_some()),
+            duties: t.duties.is_some(),
+            fiscal_year,
+        }
+    }
+
+    /// The fields of the form, the list and the title; a joined cell holds its parts.
+    fn form_fields(t: &Template) -> Vec<Field> {
         let mut fields = t.fields();
         if fields.contains(&Field::ManagerPhone) {
             fields.extend([Field::Manager, Field::Phone]);
@@ -133,7 +158,20 @@ impl Capacity {
         if fields.contains(&Field::DocDepartment) || fields.contains(&Field::DocDepartmentJoined) {
             fields.extend([Field::DocDepartmentName, Field::DocDepartmentCode]);
         }
-        let (indicator_fields, periods) = match &t.indicators {
+        if let Some(list) = &t.list {
+            fields.extend(list.columns.iter().filter_map(|c| Field::parse(&c.field)));
+            fields.push(Field::Unit);
+        }
+        if t.title.text.contains("{department}") {
+            fields.push(Field::DocDepartmentName);
+        }
+        fields
+    }
+
+    /// The indicator table's columns and value periods, then those of a list's
+    /// numbered column (一级 class, name and annual value in one cell).
+    fn indicator_columns(t: &Template) -> (Vec<String>, Vec<Period>) {
+        let (mut fields, mut periods): (Vec<String>, Vec<Period>) = match &t.indicators {
             Some(spec) => (
                 spec.columns.iter().map(|c| c.field.clone()).collect(),
                 spec.columns
@@ -144,41 +182,12 @@ impl Capacity {
             ),
             None => (Vec::new(), Vec::new()),
         };
-        let mut indicator_fields: Vec<String> = indicator_fields;
-        let mut periods: Vec<Period> = periods;
-        if let Some(list) = &t.list {
-            fields.extend(list.columns.iter().filter_map(|c| Field::parse(&c.field)));
-            fields.push(Field::Unit);
-            if list
-                .columns
-                .iter()
-                .any(|c| c.codec.as_deref() == Some("numbered"))
-            {
-                indicator_fields.extend([
-                    "level1".to_string(),
-                    "name".to_string(),
-                    "value".to_string(),
-                ]);
-                periods.push(Period::Annual);
-            }
+        let mut list_columns = t.list.iter().flat_map(|l| &l.columns);
+        if list_columns.any(|c| c.codec.as_deref() == Some("numbered")) {
+            fields.extend(["level1", "name", "value"].map(str::to_string));
+            periods.push(Period::Annual);
         }
-        if t.title.text.contains("{department}") {
-            fields.push(Field::DocDepartmentName);
-        }
-        let fiscal_year = t.title.text.contains("{fiscal_year}")
-            || t.title
-                .subtitle
-                .as_deref()
-                .is_some_and(|s| s.contains("{fiscal_year}"));
-        Capacity {
-            fields,
-            indicator_fields,
-            periods,
-            sections: t.sections.is_some(),
-            list: t.list.as_ref().is_some_and(|l| l.total.is_some()),
-            duties: t.duties.is_some(),
-            fiscal_year,
-        }
+        (fields, periods)
     }
 
     fn holds(&self, field: Field) -> bool {
@@ -186,6 +195,36 @@ impl Capacity {
             Field::Expense(_) => self.fields.iter().any(|f| matches!(f, Field::Expense(_))),
             f => self.fields.contains(&f),
         }
+    }
+
+    /// Whether the form prints a column for an indicator field ("level1", "value", …).
+    pub(crate) fn has_indicator_column(&self, field: &str) -> bool {
+        self.indicator_fields.iter().any(|f| f == field)
+    }
+
+    /// Whether the form has an indicator table (not only a list's numbered column).
+    pub(crate) fn has_indicator_table(&self) -> bool {
+        self.indicator_table
+    }
+
+    /// Whether the form prints a list with a 合计 row and unit subtotals.
+    pub(crate) fn has_list_total(&self) -> bool {
+        self.list
+    }
+
+    /// The funds the form's list has amount columns for.
+    pub(crate) fn list_funds(&self) -> &[Fund] {
+        &self.list_funds
+    }
+
+    /// Whether the form has a department duties table.
+    pub(crate) fn has_duties_table(&self) -> bool {
+        self.duties
+    }
+
+    /// Whether the form has rows for the 支出明细 (expense lines).
+    fn holds_expenses(&self) -> bool {
+        self.holds(Field::Expense(ExpenseColumn::Name))
     }
 }
 
@@ -209,117 +248,7 @@ pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, L
     let mut to_write = doc;
     to_write.source.cells = Default::default();
 
-    // Infer 二级指标, then 一级指标 from it, where the form has a column for them.
-    if cap.indicator_fields.iter().any(|f| f == "level2") {
-        infer_class(
-            &mut to_write,
-            "level2",
-            crate::infer::level2,
-            |i| &mut i.level2,
-            &mut report.inferred,
-        );
-    }
-    if cap.indicator_fields.iter().any(|f| f == "level1") && target.indicators.is_some() {
-        infer_class(
-            &mut to_write,
-            "level1",
-            crate::infer::level1,
-            |i| &mut i.level1,
-            &mut report.inferred,
-        );
-    }
-
-    // A list form prints 合计 and unit subtotals: computed where the source states none.
-    if let Some(list) = target.list.as_ref().filter(|l| l.total.is_some())
-        && !to_write.projects.is_empty()
-    {
-        // Only the funds the list has columns for are added up.
-        let funds: Vec<crate::model::Fund> = list
-            .columns
-            .iter()
-            .filter_map(|c| match Field::parse(&c.field) {
-                Some(Field::Amount(_, fund)) => Some(fund),
-                _ => None,
-            })
-            .collect();
-        let annual = |p: &crate::model::Project| {
-            p.funding.annual.as_ref().map(|a| {
-                let mut kept = Amounts::default();
-                for f in &funds {
-                    kept.set(*f, a.get(*f));
-                }
-                kept
-            })
-        };
-        if to_write.total.is_none() {
-            let parts: Vec<Amounts> = to_write.projects.iter().filter_map(annual).collect();
-            let total = Amounts::sum(&parts);
-            report.inferred.push(Inferred {
-                project: None,
-                indicator: None,
-                field: "total".into(),
-                value: total.total.map(|m| m.to_string()).unwrap_or_default(),
-                rule: "the sum of the projects (the source states no 合计)".into(),
-            });
-            to_write.total = Some(total);
-        }
-        let mut named: Vec<String> = Vec::new();
-        for p in &to_write.projects {
-            if let Some(u) = &p.unit
-                && !named.contains(u)
-                && !to_write.units.iter().any(|x| &x.name == u)
-            {
-                named.push(u.clone());
-            }
-        }
-        for name in named {
-            let members: Vec<Amounts> = to_write
-                .projects
-                .iter()
-                .filter(|p| p.unit.as_ref() == Some(&name))
-                .filter_map(annual)
-                .collect();
-            let amounts = Amounts::sum(&members);
-            report.inferred.push(Inferred {
-                project: None,
-                indicator: None,
-                field: "units".into(),
-                value: format!(
-                    "{name} {}",
-                    amounts.total.map(|m| m.to_string()).unwrap_or_default()
-                ),
-                rule: "the sum of the unit's projects (the source states no subtotal)".into(),
-            });
-            to_write.units.push(crate::model::Unit { name, amounts });
-        }
-    }
-
-    // A form with department text but no duties table prints duties as text.
-    if target.sections.is_some()
-        && target.duties.is_none()
-        && let Some(overall) = to_write.overall.as_mut()
-        && !overall.duties.is_empty()
-    {
-        let mut text = duties_as_sections(&overall.duties);
-        // The part's own heading lines come first, as the form prints them.
-        if overall.sections.is_empty()
-            && let Some(spec) = &target.sections
-        {
-            let headings = spec.begin.iter().map(|h| Section {
-                heading: h.clone(),
-                text: String::new(),
-            });
-            text.splice(0..0, headings);
-        }
-        report.inferred.push(Inferred {
-            project: None,
-            indicator: None,
-            field: "overall.sections".into(),
-            value: format!("{} section(s)", text.len()),
-            rule: "the duties table written out as text, one section per duty".into(),
-        });
-        overall.sections.extend(text);
-    }
+    report.inferred = crate::infer::for_layout(&mut to_write, target);
 
     let mut carried = to_write.clone();
     carried.extras.clear();
@@ -418,7 +347,7 @@ pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, L
                 });
             }
         }
-        if !cap.holds(Field::Expense(crate::template::field::ExpenseColumn::Name)) {
+        if !cap.holds_expenses() {
             for e in &source.funding.expenses {
                 drop(name, None, "funding.expenses".into(), e.name.clone());
             }
@@ -523,63 +452,4 @@ pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, L
         _ => Kind::Project,
     };
     (to_write, carried, report)
-}
-
-/// Duties as department text: a heading per duty, a line per indicator.
-fn duties_as_sections(duties: &[Duty]) -> Vec<Section> {
-    duties
-        .iter()
-        .map(|d| {
-            let mut lines = Vec::new();
-            for o in &d.objectives {
-                for i in &o.indicators {
-                    let value = i
-                        .values
-                        .annual
-                        .as_ref()
-                        .map_or(String::new(), |v| format!("，年度指标值：{}", v.text));
-                    lines.push(format!(
-                        "职责目标：{}；绩效指标：{}{value}。",
-                        o.name, i.name
-                    ));
-                }
-            }
-            Section {
-                heading: format!("{}、{}", d.seq, d.name),
-                text: lines.join("\n"),
-            }
-        })
-        .collect()
-}
-
-/// A class rule: the class and why, or nothing to say.
-type ClassRule = fn(&Indicator) -> Option<(&'static str, &'static str)>;
-
-/// Fills one class field of every indicator that lacks it, flags it and reports it.
-fn infer_class(
-    doc: &mut Document,
-    field: &str,
-    rule: ClassRule,
-    slot: fn(&mut Indicator) -> &mut Option<String>,
-    report: &mut Vec<Inferred>,
-) {
-    for project in &mut doc.projects {
-        for ind in &mut project.indicators {
-            if slot(ind).is_some() {
-                continue;
-            }
-            let Some((class, why)) = rule(ind) else {
-                continue;
-            };
-            *slot(ind) = Some(class.to_string());
-            ind.inferred.push(field.into());
-            report.push(Inferred {
-                project: Some(project.name.clone()),
-                indicator: Some(ind.name.clone()),
-                field: field.into(),
-                value: class.into(),
-                rule: why.into(),
-            });
-        }
-    }
 }
