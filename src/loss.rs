@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 pub use crate::infer::Inferred;
-use crate::model::{Document, Fund, Kind, Period};
+use crate::model::{Document, Fund, Indicator, Kind, Overall, Period, Project};
 use crate::template::field::ExpenseColumn;
-use crate::template::{Field, Template};
+use crate::template::{Field, IndicatorSpec, Template};
 
 /// Everything a conversion to one layout did to a document.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -222,6 +222,22 @@ impl Capacity {
         self.duties
     }
 
+    /// The document-level fields the form has no place for, in report order.
+    fn unheld_document_fields(&self) -> impl Iterator<Item = Field> + '_ {
+        [Field::DocDepartmentName, Field::DocDepartmentCode]
+            .into_iter()
+            .filter(|f| !self.holds(*f))
+    }
+
+    /// Every project field, whether the form holds it, and whether an empty slot is
+    /// worth reporting (a goal's period is printed in the label, not filled in).
+    fn project_fields(&self) -> impl Iterator<Item = (Field, bool, bool)> + '_ {
+        Field::all_project_fields().into_iter().map(|f| {
+            let held = self.holds(f);
+            (f, held, held && !matches!(f, Field::GoalPeriod(_)))
+        })
+    }
+
     /// Whether the form has rows for the 支出明细 (expense lines).
     fn holds_expenses(&self) -> bool {
         self.holds(Field::Expense(ExpenseColumn::Name))
@@ -239,217 +255,276 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
 /// [`prepare`] for a document that is no longer needed: it becomes the one to write,
 /// with no copy made.
 pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, LossReport) {
-    let cap = Capacity::of(target);
-    let mut report = LossReport {
-        source: doc.source.layout.clone(),
-        target: target.id.clone(),
-        ..Default::default()
-    };
     let mut to_write = doc;
     to_write.source.cells = Default::default();
+    let inferred = crate::infer::for_layout(&mut to_write, target);
+    let cap = Capacity::of(target);
+    let mut prune = Pruning {
+        cap: &cap,
+        dropped: Vec::new(),
+        blank: Vec::new(),
+    };
+    let carried = prune.document(&to_write, target);
+    let report = LossReport {
+        source: to_write.source.layout.clone(),
+        target: target.id.clone(),
+        dropped: prune.dropped,
+        inferred,
+        blank: prune.blank,
+    };
+    (to_write, carried, report)
+}
 
-    report.inferred = crate::infer::for_layout(&mut to_write, target);
+/// Works out the part of a document a form carries, noting what is dropped on the way
+/// and which printed slots stay blank, in the order the report lists them.
+struct Pruning<'a> {
+    cap: &'a Capacity,
+    dropped: Vec<Dropped>,
+    blank: Vec<Blank>,
+}
 
-    let mut carried = to_write.clone();
-    carried.extras.clear();
-    let mut dropped: Vec<Dropped> = Vec::new();
-    let mut blanks: Vec<Blank> = Vec::new();
-    let mut drop =
-        |project: Option<&str>, indicator: Option<&str>, field: String, value: String| {
-            dropped.push(Dropped {
-                project: project.map(str::to_string),
-                indicator: indicator.map(str::to_string),
-                field,
-                value,
-            });
-        };
-    for (k, v) in &to_write.extras {
-        drop(None, None, format!("extras.{k}"), v.clone());
+impl Pruning<'_> {
+    /// Notes a value the form has no place for.
+    fn record_drop(
+        &mut self,
+        project: Option<&str>,
+        indicator: Option<&str>,
+        field: String,
+        value: String,
+    ) {
+        self.dropped.push(Dropped {
+            project: project.map(str::to_string),
+            indicator: indicator.map(str::to_string),
+            field,
+            value,
+        });
     }
-    if !cap.fiscal_year
-        && let Some(y) = to_write.fiscal_year
-    {
-        drop(None, None, "fiscal_year".into(), y.to_string());
-        carried.fiscal_year = None;
+
+    /// The whole document, part by part; the kind follows what is left.
+    fn document(&mut self, source: &Document, target: &Template) -> Document {
+        let mut carried = source.clone();
+        self.document_fields(source, &mut carried);
+        self.list_sums(source, &mut carried);
+        if let Some(overall) = &source.overall {
+            carried.overall = self.overall(overall);
+        }
+        for (project, kept) in source.projects.iter().zip(carried.projects.iter_mut()) {
+            self.project(source, project, kept);
+        }
+        if let Some(spec) = &target.indicators {
+            for project in &mut carried.projects {
+                in_printed_order(project, spec);
+            }
+        }
+        carried.kind = kind_of(&carried);
+        carried
     }
-    let empty = crate::model::Project::default();
-    for field in [Field::DocDepartmentName, Field::DocDepartmentCode] {
-        if !cap.holds(field)
-            && let Some(v) = field.get(&to_write, &empty).filter(|v| !v.is_empty())
+
+    /// Document-level values: extras live only in the embedded copy; the fiscal year
+    /// and the department need a place in the title or the form.
+    fn document_fields(&mut self, source: &Document, carried: &mut Document) {
+        carried.extras.clear();
+        for (k, v) in &source.extras {
+            self.record_drop(None, None, format!("extras.{k}"), v.clone());
+        }
+        if !self.cap.fiscal_year
+            && let Some(y) = source.fiscal_year
         {
-            drop(None, None, field.path(), v);
-            let mut scratch = empty.clone();
-            field.clear(&mut carried, &mut scratch);
+            self.record_drop(None, None, "fiscal_year".into(), y.to_string());
+            carried.fiscal_year = None;
+        }
+        let empty = Project::default();
+        let unheld: Vec<Field> = self.cap.unheld_document_fields().collect();
+        for field in unheld {
+            if let Some(v) = field.get(source, &empty).filter(|v| !v.is_empty()) {
+                self.record_drop(None, None, field.path(), v);
+                field.clear(carried, &mut empty.clone());
+            }
+        }
+        // A department with neither name nor code left is no department.
+        if carried
+            .department
+            .as_ref()
+            .is_some_and(|d| d.name.is_empty() && d.code.is_none())
+        {
+            carried.department = None;
         }
     }
-    if carried
-        .department
-        .as_ref()
-        .is_some_and(|d| d.name.is_empty() && d.code.is_none())
-    {
-        carried.department = None;
-    }
-    if let Some(total) = to_write.total.as_ref().filter(|_| !cap.list) {
-        drop(None, None, "total".into(), format!("{total:?}"));
-        carried.total = None;
-    }
-    if !cap.list {
-        for unit in &to_write.units {
-            drop(None, None, "units".into(), unit.name.clone());
+
+    /// 合计 and unit subtotals: only a list form prints them.
+    fn list_sums(&mut self, source: &Document, carried: &mut Document) {
+        if self.cap.list {
+            return;
+        }
+        if let Some(total) = &source.total {
+            self.record_drop(None, None, "total".into(), format!("{total:?}"));
+            carried.total = None;
+        }
+        for unit in &source.units {
+            self.record_drop(None, None, "units".into(), unit.name.clone());
         }
         carried.units.clear();
     }
-    if let Some(overall) = &to_write.overall {
+
+    /// Department text and duties: each needs its own part of the form. Nothing is
+    /// left when the form holds neither.
+    fn overall(&mut self, overall: &Overall) -> Option<Overall> {
+        let cap = self.cap;
         if !cap.sections && !overall.sections.is_empty() {
-            drop(
+            let n = overall.sections.len();
+            self.record_drop(
                 None,
                 None,
                 "overall.sections".into(),
-                format!("{} section(s)", overall.sections.len()),
+                format!("{n} section(s)"),
             );
         }
         if !cap.duties && !overall.duties.is_empty() {
-            drop(
+            let n = overall.duties.len();
+            self.record_drop(
                 None,
                 None,
                 "overall.duties".into(),
-                format!("{} duty(ies)", overall.duties.len()),
+                format!("{n} duty(ies)"),
             );
         }
-        let kept = crate::model::Overall {
-            sections: if cap.sections {
-                overall.sections.clone()
-            } else {
-                Vec::new()
-            },
-            duties: if cap.duties {
-                overall.duties.clone()
-            } else {
-                Vec::new()
-            },
-        };
-        carried.overall = (!kept.sections.is_empty() || !kept.duties.is_empty()).then_some(kept);
+        let mut kept = overall.clone();
+        if !cap.sections {
+            kept.sections.clear();
+        }
+        if !cap.duties {
+            kept.duties.clear();
+        }
+        (!kept.sections.is_empty() || !kept.duties.is_empty()).then_some(kept)
     }
 
-    for (source, kept) in to_write.projects.iter().zip(carried.projects.iter_mut()) {
+    /// One project: its form fields, expense lines and extras, then each indicator, then
+    /// the indicator columns the form prints that the project leaves empty.
+    fn project(&mut self, doc: &Document, source: &Project, kept: &mut Project) {
+        self.project_fields(doc, source, kept);
         let name = Some(source.name.as_str());
-        for field in Field::all_project_fields() {
-            if let Some(v) = field.get(&to_write, source) {
-                if !cap.holds(field) {
-                    drop(name, None, field.path(), v);
+        if !self.cap.holds_expenses() {
+            for e in &source.funding.expenses {
+                self.record_drop(name, None, "funding.expenses".into(), e.name.clone());
+            }
+            kept.funding.expenses.clear();
+        }
+        for (k, v) in &source.extras {
+            self.record_drop(name, None, format!("extras.{k}"), v.clone());
+        }
+        kept.extras.clear();
+        for (ind, kept_ind) in source.indicators.iter().zip(kept.indicators.iter_mut()) {
+            self.indicator(&source.name, ind, kept_ind);
+        }
+        self.indicator_blanks(source);
+    }
+
+    /// The form's project fields: a value with no place is dropped, a place with no
+    /// value is reported blank.
+    fn project_fields(&mut self, doc: &Document, source: &Project, kept: &mut Project) {
+        let fields: Vec<(Field, bool, bool)> = self.cap.project_fields().collect();
+        for (field, held, report_blank) in fields {
+            if let Some(v) = field.get(doc, source) {
+                if !held {
+                    self.record_drop(Some(&source.name), None, field.path(), v);
                     field.clear(&mut Document::new(Kind::Project), kept);
                 }
-            } else if cap.holds(field) && !matches!(field, Field::GoalPeriod(_)) {
-                blanks.push(Blank {
+            } else if report_blank {
+                self.blank.push(Blank {
                     project: source.name.clone(),
                     field: field.path(),
                     indicators: None,
                 });
             }
         }
-        if !cap.holds_expenses() {
-            for e in &source.funding.expenses {
-                drop(name, None, "funding.expenses".into(), e.name.clone());
+    }
+
+    /// One indicator: the text fields and periods the form has no column for are
+    /// dropped; a reference and the `inferred` flags live only in the embedded copy.
+    fn indicator(&mut self, project: &str, source: &Indicator, kept: &mut Indicator) {
+        let (name, iname) = (Some(project), Some(source.name.as_str()));
+        let texts: [(&str, &mut Option<String>); 6] = [
+            ("level1", &mut kept.level1),
+            ("level2", &mut kept.level2),
+            ("description", &mut kept.description),
+            ("explanation", &mut kept.explanation),
+            ("basis", &mut kept.basis),
+            ("activity", &mut kept.activity),
+        ];
+        for (field, value) in texts {
+            if !self.cap.has_indicator_column(field)
+                && let Some(v) = value.take()
+            {
+                self.record_drop(name, iname, field.to_string(), v);
             }
-            kept.funding.expenses.clear();
         }
-        for (k, v) in &source.extras {
-            drop(name, None, format!("extras.{k}"), v.clone());
+        if let Some(r) = kept.reference.take() {
+            self.record_drop(name, iname, "reference".into(), format!("{r:?}"));
         }
-        kept.extras.clear();
-        for (ind, kept_ind) in source.indicators.iter().zip(kept.indicators.iter_mut()) {
-            let iname = Some(ind.name.as_str());
-            let has = |f: &str| cap.indicator_fields.iter().any(|c| c == f);
-            let mut check = |field: &str, value: &mut Option<String>| {
-                if !has(field)
-                    && let Some(v) = value.take()
-                {
-                    drop(name, iname, field.to_string(), v);
-                }
-            };
-            check("level1", &mut kept_ind.level1);
-            check("level2", &mut kept_ind.level2);
-            check("description", &mut kept_ind.description);
-            check("explanation", &mut kept_ind.explanation);
-            check("basis", &mut kept_ind.basis);
-            check("activity", &mut kept_ind.activity);
-            if let Some(r) = kept_ind.reference.take() {
-                drop(name, iname, "reference".into(), format!("{r:?}"));
+        for period in Period::ALL {
+            if !self.cap.periods.contains(&period)
+                && let Some(v) = source.values.get(period)
+            {
+                let field = format!("values.{}", period.key());
+                self.record_drop(name, iname, field, v.text.clone());
+                kept.values.set(period, None);
             }
-            for period in Period::ALL {
-                if !cap.periods.contains(&period)
-                    && let Some(v) = ind.values.get(period)
-                {
-                    drop(
-                        name,
-                        iname,
-                        format!("values.{}", period.key()),
-                        v.text.clone(),
-                    );
-                    kept_ind.values.set(period, None);
-                }
-            }
-            // The `inferred` flags live only in the embedded copy.
-            kept_ind.inferred.clear();
         }
-        for field in ["level1", "level2"] {
-            let has_column = cap.indicator_fields.iter().any(|f| f == field);
+        kept.inferred.clear();
+    }
+
+    /// The class and value columns the form prints, with how many indicators leave
+    /// each empty.
+    fn indicator_blanks(&mut self, source: &Project) {
+        let count =
+            |empty: fn(&Indicator) -> bool| source.indicators.iter().filter(|i| empty(i)).count();
+        let classes = [
+            ("level1".to_string(), count(|i| i.level1.is_none())),
+            ("level2".to_string(), count(|i| i.level2.is_none())),
+        ];
+        let classes = classes
+            .into_iter()
+            .filter(|(field, _)| self.cap.has_indicator_column(field));
+        let values = self.cap.periods.iter().map(|p| {
             let missing = source
                 .indicators
                 .iter()
-                .filter(|i| {
-                    if field == "level1" {
-                        i.level1.is_none()
-                    } else {
-                        i.level2.is_none()
-                    }
-                })
+                .filter(|i| i.values.get(*p).is_none())
                 .count();
-            if has_column && missing > 0 {
-                blanks.push(Blank {
-                    project: source.name.clone(),
-                    field: field.into(),
-                    indicators: Some(missing),
-                });
-            }
-        }
-        for period in &cap.periods {
-            let missing = source
-                .indicators
-                .iter()
-                .filter(|i| i.values.get(*period).is_none())
-                .count();
+            (format!("values.{}", p.key()), missing)
+        });
+        let blanks: Vec<(String, usize)> = classes.chain(values).collect();
+        for (field, missing) in blanks {
             if missing > 0 {
-                blanks.push(Blank {
+                self.blank.push(Blank {
                     project: source.name.clone(),
-                    field: format!("values.{}", period.key()),
+                    field,
                     indicators: Some(missing),
                 });
             }
         }
     }
-    // The form groups indicators by class: what it gives back comes in that order.
-    if let Some(spec) = &target.indicators {
-        for project in &mut carried.projects {
-            let order = crate::template::order::printed_order(project, spec);
-            let mut by_index: Vec<Option<crate::model::Indicator>> =
-                project.indicators.drain(..).map(Some).collect();
-            project.indicators = order
-                .into_iter()
-                .filter_map(|i| by_index[i].take())
-                .collect();
-        }
-    }
-    report.dropped = dropped;
-    report.blank = blanks;
+}
+
+/// The form groups indicators by class: what reading it gives back comes in that order.
+fn in_printed_order(project: &mut Project, spec: &IndicatorSpec) {
+    let order = crate::template::order::printed_order(project, spec);
+    let mut by_index: Vec<Option<Indicator>> = project.indicators.drain(..).map(Some).collect();
+    project.indicators = order
+        .into_iter()
+        .filter_map(|i| by_index[i].take())
+        .collect();
+}
+
+/// The kind of what a form carries: projects, department text or duties, or both.
+fn kind_of(carried: &Document) -> Kind {
     let has_overall = carried
         .overall
         .as_ref()
         .is_some_and(|o| !o.sections.is_empty() || !o.duties.is_empty());
-    carried.kind = match (carried.projects.is_empty(), has_overall) {
+    match (carried.projects.is_empty(), has_overall) {
         (false, true) => Kind::Mixed,
         (true, true) => Kind::Department,
         _ => Kind::Project,
-    };
-    (to_write, carried, report)
+    }
 }
