@@ -1,8 +1,198 @@
 //! Inference of fields a target layout needs but the source lacks (SPEC §5).
 //!
-//! Only classes are inferred, from the indicator's name and value. Numbers never are.
+//! Classes are inferred from the indicator's name and value; a list form's 合计 and
+//! unit subtotals are added up from the projects' own amounts; a duties table becomes
+//! text for a form that prints department text only. No number is ever invented.
 
-use crate::model::{Indicator, Value};
+use serde::Serialize;
+
+use crate::loss::Capacity;
+use crate::model::{Amounts, Document, Duty, Fund, Indicator, Project, Section, Unit, Value};
+use crate::template::{IndicatorField, Template};
+
+/// A value the converter inferred because the target requires it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Inferred {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
+    pub field: String,
+    pub value: String,
+    pub rule: String,
+}
+
+impl Inferred {
+    /// An inferred value of the document as a whole.
+    fn document(field: &str, value: String, rule: &str) -> Inferred {
+        Inferred {
+            project: None,
+            indicator: None,
+            field: field.into(),
+            value,
+            rule: rule.into(),
+        }
+    }
+}
+
+/// Fills in what the target layout prints but the document lacks; returns what was
+/// inferred, in the order the loss report lists it.
+pub fn for_layout(doc: &mut Document, target: &Template) -> Vec<Inferred> {
+    let cap = Capacity::of(target);
+    let mut inferred = Vec::new();
+    classes(doc, &cap, &mut inferred);
+    if cap.has_list_total() && !doc.projects.is_empty() {
+        list_totals(doc, cap.list_funds(), &mut inferred);
+    }
+    if let Some(spec) = target.sections.as_ref().filter(|_| !cap.has_duties_table()) {
+        duties_to_sections(doc, &spec.begin, &mut inferred);
+    }
+    inferred
+}
+
+/// Infers 二级指标, then 一级指标 from it, where the form has a column for them. The
+/// inferred indicators are flagged, so the embedded copy says what the source lacked.
+fn classes(doc: &mut Document, cap: &Capacity, out: &mut Vec<Inferred>) {
+    if cap.has_indicator_column(IndicatorField::Level2) {
+        infer_class(doc, "level2", level2, |i| &mut i.level2, out);
+    }
+    // A list's numbered column also prints 一级 classes, but only from the source.
+    if cap.has_indicator_column(IndicatorField::Level1) && cap.has_indicator_table() {
+        infer_class(doc, "level1", level1, |i| &mut i.level1, out);
+    }
+}
+
+/// A class rule: the class and why, or nothing to say.
+type ClassRule = fn(&Indicator) -> Option<(&'static str, &'static str)>;
+
+/// Fills one class field of every indicator that lacks it, flags it and reports it.
+fn infer_class(
+    doc: &mut Document,
+    field: &str,
+    rule: ClassRule,
+    slot: fn(&mut Indicator) -> &mut Option<String>,
+    report: &mut Vec<Inferred>,
+) {
+    for project in &mut doc.projects {
+        for ind in &mut project.indicators {
+            if slot(ind).is_some() {
+                continue;
+            }
+            let Some((class, why)) = rule(ind) else {
+                continue;
+            };
+            *slot(ind) = Some(class.to_string());
+            ind.inferred.push(field.into());
+            report.push(Inferred {
+                project: Some(project.name.clone()),
+                indicator: Some(ind.name.clone()),
+                field: field.into(),
+                value: class.into(),
+                rule: why.into(),
+            });
+        }
+    }
+}
+
+/// A list form prints 合计 and unit subtotals: each is added up from the projects
+/// where the source states none. Only the funds the list has columns for count.
+fn list_totals(doc: &mut Document, funds: &[Fund], out: &mut Vec<Inferred>) {
+    let annual = |p: &Project| {
+        p.funding.annual.as_ref().map(|a| {
+            let mut kept = Amounts::default();
+            for f in funds {
+                kept.set(*f, a.get(*f));
+            }
+            kept
+        })
+    };
+    if doc.total.is_none() {
+        let parts: Vec<Amounts> = doc.projects.iter().filter_map(annual).collect();
+        let total = Amounts::sum(&parts);
+        out.push(Inferred::document(
+            "total",
+            total.total.map(|m| m.to_string()).unwrap_or_default(),
+            "the sum of the projects (the source states no 合计)",
+        ));
+        doc.total = Some(total);
+    }
+    let mut named: Vec<String> = Vec::new();
+    for p in &doc.projects {
+        if let Some(u) = &p.unit
+            && !named.contains(u)
+            && !doc.units.iter().any(|x| &x.name == u)
+        {
+            named.push(u.clone());
+        }
+    }
+    for name in named {
+        let members: Vec<Amounts> = doc
+            .projects
+            .iter()
+            .filter(|p| p.unit.as_ref() == Some(&name))
+            .filter_map(annual)
+            .collect();
+        let amounts = Amounts::sum(&members);
+        out.push(Inferred::document(
+            "units",
+            format!(
+                "{name} {}",
+                amounts.total.map(|m| m.to_string()).unwrap_or_default()
+            ),
+            "the sum of the unit's projects (the source states no subtotal)",
+        ));
+        doc.units.push(Unit { name, amounts });
+    }
+}
+
+/// A form with department text but no duties table prints the duties as text, after
+/// the part's own heading lines (`begin`) when the document has no text of its own.
+fn duties_to_sections(doc: &mut Document, begin: &[String], out: &mut Vec<Inferred>) {
+    let Some(overall) = doc.overall.as_mut().filter(|o| !o.duties.is_empty()) else {
+        return;
+    };
+    let mut text = duties_as_sections(&overall.duties);
+    if overall.sections.is_empty() {
+        let headings = begin.iter().map(|h| Section {
+            heading: h.clone(),
+            text: String::new(),
+        });
+        text.splice(0..0, headings);
+    }
+    out.push(Inferred::document(
+        "overall.sections",
+        format!("{} section(s)", text.len()),
+        "the duties table written out as text, one section per duty",
+    ));
+    overall.sections.extend(text);
+}
+
+/// Duties as department text: a heading per duty, a line per indicator.
+fn duties_as_sections(duties: &[Duty]) -> Vec<Section> {
+    duties
+        .iter()
+        .map(|d| {
+            let mut lines = Vec::new();
+            for o in &d.objectives {
+                for i in &o.indicators {
+                    let value = i
+                        .values
+                        .annual
+                        .as_ref()
+                        .map_or(String::new(), |v| format!("，年度指标值：{}", v.text));
+                    lines.push(format!(
+                        "职责目标：{}；绩效指标：{}{value}。",
+                        o.name, i.name
+                    ));
+                }
+            }
+            Section {
+                heading: format!("{}、{}", d.seq, d.name),
+                text: lines.join("\n"),
+            }
+        })
+        .collect()
+}
 
 /// The 二级指标 an indicator most likely belongs to, with the rule that decided it.
 pub fn level2(indicator: &Indicator) -> Option<(&'static str, &'static str)> {

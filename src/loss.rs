@@ -7,9 +7,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::model::{Amounts, Document, Duty, Indicator, Kind, Period, Section};
+pub use crate::infer::Inferred;
+use crate::model::{Document, Fund, Indicator, Kind, Overall, Period, Project};
 use crate::template::field::{FieldKind, Scope};
-use crate::template::{Field, Template};
+use crate::template::names::Named;
+use crate::template::{Codec, Field, IndicatorField, IndicatorSpec, ListField, Template};
 
 /// Everything a conversion to one layout did to a document.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -32,17 +34,6 @@ pub struct Dropped {
     pub indicator: Option<String>,
     pub field: String,
     pub value: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Inferred {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub project: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub indicator: Option<String>,
-    pub field: String,
-    pub value: String,
-    pub rule: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -113,11 +104,15 @@ impl LossReport {
     }
 }
 
-/// What a layout can hold.
-struct Capacity {
+/// What a layout can hold. The one place that reads the target's fields and indicator
+/// columns, for the inference and the pruning alike.
+pub(crate) struct Capacity {
     fields: Vec<Field>,
-    indicator_fields: Vec<String>,
+    indicator_fields: Vec<IndicatorField>,
     periods: Vec<Period>,
+    /// The funds a list has amount columns for.
+    list_funds: Vec<Fund>,
+    indicator_table: bool,
     sections: bool,
     /// A 合计 row and unit subtotal rows.
     list: bool,
@@ -126,46 +121,18 @@ struct Capacity {
 }
 
 impl Capacity {
-    fn of(t: &Template) -> Capacity {
-        let mut fields = t.fields();
-        let (indicator_fields, periods) = match &t.indicators {
-            Some(spec) => (
-                spec.columns
-                    .iter()
-                    .map(|c| crate::template::names::Named::name(c.field).to_string())
-                    .collect(),
-                spec.columns
-                    .iter()
-                    .filter(|c| c.field == crate::template::IndicatorField::Value)
-                    .filter_map(|c| c.value_period())
-                    .collect(),
-            ),
-            None => (Vec::new(), Vec::new()),
-        };
-        let mut indicator_fields: Vec<String> = indicator_fields;
-        let mut periods: Vec<Period> = periods;
-        if let Some(list) = &t.list {
-            fields.extend(list.columns.iter().filter_map(|c| match c.field {
-                crate::template::ListField::Field(f) => Some(f),
-                crate::template::ListField::Indicators => None,
-            }));
-            fields.push(Field::parse("unit").expect("a field path"));
-            if list
-                .columns
-                .iter()
-                .any(|c| c.codec == Some(crate::template::Codec::Numbered))
-            {
-                indicator_fields.extend([
-                    "level1".to_string(),
-                    "name".to_string(),
-                    "value".to_string(),
-                ]);
-                periods.push(Period::Annual);
-            }
-        }
-        if t.title.text.names(Field::DEPARTMENT_NAME) {
-            fields.push(Field::DEPARTMENT_NAME);
-        }
+    pub(crate) fn of(t: &Template) -> Capacity {
+        let (indicator_fields, periods) = Capacity::indicator_columns(t);
+        let list_funds = t
+            .list
+            .iter()
+            .flat_map(|l| &l.columns)
+            .filter_map(|c| match c.field {
+                ListField::Field(f) if f.kind() == FieldKind::Money => f.fund(),
+                _ => None,
+            })
+            .collect();
+        let fields = Capacity::form_fields(t);
         let fiscal_year = std::iter::once(&t.title.text)
             .chain(&t.title.subtitle)
             .any(|p| p.names(Field::FISCAL_YEAR))
@@ -174,6 +141,8 @@ impl Capacity {
             fields,
             indicator_fields,
             periods,
+            list_funds,
+            indicator_table: t.indicators.is_some(),
             sections: t.sections.is_some(),
             list: t.list.as_ref().is_some_and(|l| l.total.is_some()),
             duties: t.duties.is_some(),
@@ -181,13 +150,101 @@ impl Capacity {
         }
     }
 
-    fn holds(&self, field: Field) -> bool {
-        match field {
-            f if matches!(f.scope(), Scope::Line(_)) => {
-                self.fields.iter().any(|x| x.scope() == f.scope())
-            }
-            f => self.fields.contains(&f),
+    /// The fields of the form (pattern cells hold each of their parts), the list and
+    /// the title.
+    fn form_fields(t: &Template) -> Vec<Field> {
+        let mut fields = t.fields();
+        if let Some(list) = &t.list {
+            fields.extend(list.columns.iter().filter_map(|c| match c.field {
+                ListField::Field(f) => Some(f),
+                ListField::Indicators => None,
+            }));
+            fields.push(Field::parse("unit").expect("a field of the table"));
         }
+        if t.title.text.names(Field::DEPARTMENT_NAME) {
+            fields.push(Field::DEPARTMENT_NAME);
+        }
+        fields
+    }
+
+    /// The indicator table's columns and value periods, then those of a list's
+    /// numbered column (一级 class, name and annual value in one cell).
+    fn indicator_columns(t: &Template) -> (Vec<IndicatorField>, Vec<Period>) {
+        let (mut fields, mut periods): (Vec<IndicatorField>, Vec<Period>) = match &t.indicators {
+            Some(spec) => (
+                spec.columns.iter().map(|c| c.field).collect(),
+                spec.columns
+                    .iter()
+                    .filter(|c| c.field == IndicatorField::Value)
+                    .filter_map(|c| c.value_period())
+                    .collect(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        let mut list_columns = t.list.iter().flat_map(|l| &l.columns);
+        if list_columns.any(|c| c.codec == Some(Codec::Numbered)) {
+            fields.extend([
+                IndicatorField::Level1,
+                IndicatorField::Name,
+                IndicatorField::Value,
+            ]);
+            periods.push(Period::Annual);
+        }
+        (fields, periods)
+    }
+
+    /// Whether the form holds a field; a line field stands for its whole list.
+    fn holds(&self, field: Field) -> bool {
+        match field.scope() {
+            Scope::Line(_) => self.fields.iter().any(|f| f.scope() == field.scope()),
+            _ => self.fields.contains(&field),
+        }
+    }
+
+    /// Whether the form prints a column for an indicator field.
+    pub(crate) fn has_indicator_column(&self, field: IndicatorField) -> bool {
+        self.indicator_fields.contains(&field)
+    }
+
+    /// Whether the form has an indicator table (not only a list's numbered column).
+    pub(crate) fn has_indicator_table(&self) -> bool {
+        self.indicator_table
+    }
+
+    /// Whether the form prints a list with a 合计 row and unit subtotals.
+    pub(crate) fn has_list_total(&self) -> bool {
+        self.list
+    }
+
+    /// The funds the form's list has amount columns for.
+    pub(crate) fn list_funds(&self) -> &[Fund] {
+        &self.list_funds
+    }
+
+    /// Whether the form has a department duties table.
+    pub(crate) fn has_duties_table(&self) -> bool {
+        self.duties
+    }
+
+    /// The document-level fields the form has no place for, in report order.
+    fn unheld_document_fields(&self) -> impl Iterator<Item = Field> + '_ {
+        [Field::DEPARTMENT_NAME, Field::DEPARTMENT_CODE]
+            .into_iter()
+            .filter(|f| !self.holds(*f))
+    }
+
+    /// Every project field, whether the form holds it, and whether an empty slot is
+    /// worth reporting (a goal's period is printed in the label, not filled in).
+    fn project_fields(&self) -> impl Iterator<Item = (Field, bool, bool)> + '_ {
+        Field::all_project_fields().into_iter().map(|f| {
+            let held = self.holds(f);
+            (f, held, held && !f.path().ends_with(".period"))
+        })
+    }
+
+    /// Whether the form has rows for the 支出 lines.
+    fn holds_expenses(&self) -> bool {
+        self.holds(Field::parse("expenses.name").expect("a field of the table"))
     }
 }
 
@@ -202,386 +259,270 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
 /// [`prepare`] for a document that is no longer needed: it becomes the one to write,
 /// with no copy made.
 pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, LossReport) {
-    let cap = Capacity::of(target);
-    let mut report = LossReport {
-        source: doc.source.layout.clone(),
-        target: target.id.clone(),
-        ..Default::default()
-    };
     let mut to_write = doc;
     to_write.source.cells = Default::default();
+    let inferred = crate::infer::for_layout(&mut to_write, target);
+    let cap = Capacity::of(target);
+    let mut prune = Pruning {
+        cap: &cap,
+        dropped: Vec::new(),
+        blank: Vec::new(),
+    };
+    let carried = prune.document(&to_write, target);
+    let report = LossReport {
+        source: to_write.source.layout.clone(),
+        target: target.id.clone(),
+        dropped: prune.dropped,
+        inferred,
+        blank: prune.blank,
+    };
+    (to_write, carried, report)
+}
 
-    // Infer 二级指标, then 一级指标 from it, where the form has a column for them.
-    if cap.indicator_fields.iter().any(|f| f == "level2") {
-        infer_class(
-            &mut to_write,
-            "level2",
-            crate::infer::level2,
-            |i| &mut i.level2,
-            &mut report.inferred,
-        );
-    }
-    if cap.indicator_fields.iter().any(|f| f == "level1") && target.indicators.is_some() {
-        infer_class(
-            &mut to_write,
-            "level1",
-            crate::infer::level1,
-            |i| &mut i.level1,
-            &mut report.inferred,
-        );
+/// Works out the part of a document a form carries, noting what is dropped on the way
+/// and which printed slots stay blank, in the order the report lists them.
+struct Pruning<'a> {
+    cap: &'a Capacity,
+    dropped: Vec<Dropped>,
+    blank: Vec<Blank>,
+}
+
+impl Pruning<'_> {
+    /// Notes a value the form has no place for.
+    fn record_drop(
+        &mut self,
+        project: Option<&str>,
+        indicator: Option<&str>,
+        field: String,
+        value: String,
+    ) {
+        self.dropped.push(Dropped {
+            project: project.map(str::to_string),
+            indicator: indicator.map(str::to_string),
+            field,
+            value,
+        });
     }
 
-    // A list form prints 合计 and unit subtotals: computed where the source states none.
-    if let Some(list) = target.list.as_ref().filter(|l| l.total.is_some())
-        && !to_write.projects.is_empty()
-    {
-        // Only the funds the list has columns for are added up.
-        let funds: Vec<crate::model::Fund> = list
-            .columns
-            .iter()
-            .filter_map(|c| match c.field {
-                crate::template::ListField::Field(f) if f.kind() == FieldKind::Money => f.fund(),
-                _ => None,
-            })
-            .collect();
-        let annual = |p: &crate::model::Project| {
-            p.funding.annual.as_ref().map(|a| {
-                let mut kept = Amounts::default();
-                for f in &funds {
-                    kept.set(*f, a.get(*f));
-                }
-                kept
-            })
-        };
-        if to_write.total.is_none() {
-            let parts: Vec<Amounts> = to_write.projects.iter().filter_map(annual).collect();
-            let total = Amounts::sum(&parts);
-            report.inferred.push(Inferred {
-                project: None,
-                indicator: None,
-                field: "total".into(),
-                value: total.total.map(|m| m.to_string()).unwrap_or_default(),
-                rule: "the sum of the projects (the source states no 合计)".into(),
-            });
-            to_write.total = Some(total);
+    /// The whole document, part by part; the kind follows what is left.
+    fn document(&mut self, source: &Document, target: &Template) -> Document {
+        let mut carried = source.clone();
+        self.document_fields(source, &mut carried);
+        self.list_sums(source, &mut carried);
+        if let Some(overall) = &source.overall {
+            carried.overall = self.overall(overall);
         }
-        let mut named: Vec<String> = Vec::new();
-        for p in &to_write.projects {
-            if let Some(u) = &p.unit
-                && !named.contains(u)
-                && !to_write.units.iter().any(|x| &x.name == u)
-            {
-                named.push(u.clone());
+        for (project, kept) in source.projects.iter().zip(carried.projects.iter_mut()) {
+            self.project(source, project, kept);
+        }
+        if let Some(spec) = &target.indicators {
+            for project in &mut carried.projects {
+                in_printed_order(project, spec);
             }
         }
-        for name in named {
-            let members: Vec<Amounts> = to_write
-                .projects
-                .iter()
-                .filter(|p| p.unit.as_ref() == Some(&name))
-                .filter_map(annual)
-                .collect();
-            let amounts = Amounts::sum(&members);
-            report.inferred.push(Inferred {
-                project: None,
-                indicator: None,
-                field: "units".into(),
-                value: format!(
-                    "{name} {}",
-                    amounts.total.map(|m| m.to_string()).unwrap_or_default()
-                ),
-                rule: "the sum of the unit's projects (the source states no subtotal)".into(),
-            });
-            to_write.units.push(crate::model::Unit { name, amounts });
+        carried.kind = kind_of(&carried);
+        carried
+    }
+
+    /// Document-level values: extras live only in the embedded copy; the fiscal year
+    /// and the department need a place in the title or the form.
+    fn document_fields(&mut self, source: &Document, carried: &mut Document) {
+        carried.extras.clear();
+        for (k, v) in &source.extras {
+            self.record_drop(None, None, format!("extras.{k}"), v.clone());
+        }
+        if !self.cap.fiscal_year
+            && let Some(y) = source.fiscal_year
+        {
+            self.record_drop(None, None, "fiscal_year".into(), y.to_string());
+            carried.fiscal_year = None;
+        }
+        let empty = Project::default();
+        let unheld: Vec<Field> = self.cap.unheld_document_fields().collect();
+        for field in unheld {
+            if let Some(v) = field.get(source, &empty).filter(|v| !v.is_empty()) {
+                self.record_drop(None, None, field.path(), v);
+                field.clear(carried, &mut empty.clone());
+            }
+        }
+        // A department with neither name nor code left is no department.
+        if carried
+            .department
+            .as_ref()
+            .is_some_and(|d| d.name.is_empty() && d.code.is_none())
+        {
+            carried.department = None;
         }
     }
 
-    // A form with department text but no duties table prints duties as text.
-    if target.sections.is_some()
-        && target.duties.is_none()
-        && let Some(overall) = to_write.overall.as_mut()
-        && !overall.duties.is_empty()
-    {
-        let mut text = duties_as_sections(&overall.duties);
-        // The part's own heading lines come first, as the form prints them.
-        if overall.sections.is_empty()
-            && let Some(spec) = &target.sections
-        {
-            let headings = spec.begin.iter().map(|h| Section {
-                heading: h.clone(),
-                text: String::new(),
-            });
-            text.splice(0..0, headings);
+    /// 合计 and unit subtotals: only a list form prints them.
+    fn list_sums(&mut self, source: &Document, carried: &mut Document) {
+        if self.cap.list {
+            return;
         }
-        report.inferred.push(Inferred {
-            project: None,
-            indicator: None,
-            field: "overall.sections".into(),
-            value: format!("{} section(s)", text.len()),
-            rule: "the duties table written out as text, one section per duty".into(),
-        });
-        overall.sections.extend(text);
-    }
-
-    let mut carried = to_write.clone();
-    carried.extras.clear();
-    let mut dropped: Vec<Dropped> = Vec::new();
-    let mut blanks: Vec<Blank> = Vec::new();
-    let mut drop =
-        |project: Option<&str>, indicator: Option<&str>, field: String, value: String| {
-            dropped.push(Dropped {
-                project: project.map(str::to_string),
-                indicator: indicator.map(str::to_string),
-                field,
-                value,
-            });
-        };
-    for (k, v) in &to_write.extras {
-        drop(None, None, format!("extras.{k}"), v.clone());
-    }
-    if !cap.fiscal_year
-        && let Some(y) = to_write.fiscal_year
-    {
-        drop(None, None, "fiscal_year".into(), y.to_string());
-        carried.fiscal_year = None;
-    }
-    let empty = crate::model::Project::default();
-    for field in [Field::DEPARTMENT_NAME, Field::DEPARTMENT_CODE] {
-        if !cap.holds(field)
-            && let Some(v) = field.get(&to_write, &empty).filter(|v| !v.is_empty())
-        {
-            drop(None, None, field.path(), v);
-            let mut scratch = empty.clone();
-            field.clear(&mut carried, &mut scratch);
+        if let Some(total) = &source.total {
+            self.record_drop(None, None, "total".into(), format!("{total:?}"));
+            carried.total = None;
         }
-    }
-    if carried
-        .department
-        .as_ref()
-        .is_some_and(|d| d.name.is_empty() && d.code.is_none())
-    {
-        carried.department = None;
-    }
-    if let Some(total) = to_write.total.as_ref().filter(|_| !cap.list) {
-        drop(None, None, "total".into(), format!("{total:?}"));
-        carried.total = None;
-    }
-    if !cap.list {
-        for unit in &to_write.units {
-            drop(None, None, "units".into(), unit.name.clone());
+        for unit in &source.units {
+            self.record_drop(None, None, "units".into(), unit.name.clone());
         }
         carried.units.clear();
     }
-    if let Some(overall) = &to_write.overall {
+
+    /// Department text and duties: each needs its own part of the form. Nothing is
+    /// left when the form holds neither.
+    fn overall(&mut self, overall: &Overall) -> Option<Overall> {
+        let cap = self.cap;
         if !cap.sections && !overall.sections.is_empty() {
-            drop(
+            let n = overall.sections.len();
+            self.record_drop(
                 None,
                 None,
                 "overall.sections".into(),
-                format!("{} section(s)", overall.sections.len()),
+                format!("{n} section(s)"),
             );
         }
         if !cap.duties && !overall.duties.is_empty() {
-            drop(
+            let n = overall.duties.len();
+            self.record_drop(
                 None,
                 None,
                 "overall.duties".into(),
-                format!("{} duty(ies)", overall.duties.len()),
+                format!("{n} duty(ies)"),
             );
         }
-        let kept = crate::model::Overall {
-            sections: if cap.sections {
-                overall.sections.clone()
-            } else {
-                Vec::new()
-            },
-            duties: if cap.duties {
-                overall.duties.clone()
-            } else {
-                Vec::new()
-            },
-        };
-        carried.overall = (!kept.sections.is_empty() || !kept.duties.is_empty()).then_some(kept);
+        let mut kept = overall.clone();
+        if !cap.sections {
+            kept.sections.clear();
+        }
+        if !cap.duties {
+            kept.duties.clear();
+        }
+        (!kept.sections.is_empty() || !kept.duties.is_empty()).then_some(kept)
     }
 
-    for (source, kept) in to_write.projects.iter().zip(carried.projects.iter_mut()) {
+    /// One project: its form fields, expense lines and extras, then each indicator, then
+    /// the indicator columns the form prints that the project leaves empty.
+    fn project(&mut self, doc: &Document, source: &Project, kept: &mut Project) {
+        self.project_fields(doc, source, kept);
         let name = Some(source.name.as_str());
-        for field in Field::all_project_fields() {
-            if let Some(v) = field.get(&to_write, source) {
-                if !cap.holds(field) {
-                    drop(name, None, field.path(), v);
+        if !self.cap.holds_expenses() {
+            for e in &source.funding.expenses {
+                self.record_drop(name, None, "funding.expenses".into(), e.name.clone());
+            }
+            kept.funding.expenses.clear();
+        }
+        for (k, v) in &source.extras {
+            self.record_drop(name, None, format!("extras.{k}"), v.clone());
+        }
+        kept.extras.clear();
+        for (ind, kept_ind) in source.indicators.iter().zip(kept.indicators.iter_mut()) {
+            self.indicator(&source.name, ind, kept_ind);
+        }
+        self.indicator_blanks(source);
+    }
+
+    /// The form's project fields: a value with no place is dropped, a place with no
+    /// value is reported blank.
+    fn project_fields(&mut self, doc: &Document, source: &Project, kept: &mut Project) {
+        let fields: Vec<(Field, bool, bool)> = self.cap.project_fields().collect();
+        for (field, held, report_blank) in fields {
+            if let Some(v) = field.get(doc, source) {
+                if !held {
+                    self.record_drop(Some(&source.name), None, field.path(), v);
                     field.clear(&mut Document::new(Kind::Project), kept);
                 }
-            } else if cap.holds(field) && !field.path().ends_with(".period") {
-                blanks.push(Blank {
+            } else if report_blank {
+                self.blank.push(Blank {
                     project: source.name.clone(),
                     field: field.path(),
                     indicators: None,
                 });
             }
         }
-        if !cap.holds(Field::parse("expenses.name").expect("a field path")) {
-            for e in &source.funding.expenses {
-                drop(name, None, "funding.expenses".into(), e.name.clone());
+    }
+
+    /// One indicator: the text fields and periods the form has no column for are
+    /// dropped; a reference and the `inferred` flags live only in the embedded copy.
+    fn indicator(&mut self, project: &str, source: &Indicator, kept: &mut Indicator) {
+        let (name, iname) = (Some(project), Some(source.name.as_str()));
+        // The text columns, in the report's order (not name and value: read below).
+        for &(key, field) in IndicatorField::all() {
+            if !self.cap.has_indicator_column(field)
+                && let Some(v) = field.text_slot(kept).and_then(Option::take)
+            {
+                self.record_drop(name, iname, key.to_string(), v);
             }
-            kept.funding.expenses.clear();
         }
-        for (k, v) in &source.extras {
-            drop(name, None, format!("extras.{k}"), v.clone());
+        if let Some(r) = kept.reference.take() {
+            self.record_drop(name, iname, "reference".into(), format!("{r:?}"));
         }
-        kept.extras.clear();
-        for (ind, kept_ind) in source.indicators.iter().zip(kept.indicators.iter_mut()) {
-            let iname = Some(ind.name.as_str());
-            let has = |f: &str| cap.indicator_fields.iter().any(|c| c == f);
-            let mut check = |field: &str, value: &mut Option<String>| {
-                if !has(field)
-                    && let Some(v) = value.take()
-                {
-                    drop(name, iname, field.to_string(), v);
-                }
-            };
-            check("level1", &mut kept_ind.level1);
-            check("level2", &mut kept_ind.level2);
-            check("description", &mut kept_ind.description);
-            check("explanation", &mut kept_ind.explanation);
-            check("basis", &mut kept_ind.basis);
-            check("activity", &mut kept_ind.activity);
-            if let Some(r) = kept_ind.reference.take() {
-                drop(name, iname, "reference".into(), format!("{r:?}"));
+        for period in Period::ALL {
+            if !self.cap.periods.contains(&period)
+                && let Some(v) = source.values.get(period)
+            {
+                let field = format!("values.{}", period.key());
+                self.record_drop(name, iname, field, v.text.clone());
+                kept.values.set(period, None);
             }
-            for period in Period::ALL {
-                if !cap.periods.contains(&period)
-                    && let Some(v) = ind.values.get(period)
-                {
-                    drop(
-                        name,
-                        iname,
-                        format!("values.{}", period.key()),
-                        v.text.clone(),
-                    );
-                    kept_ind.values.set(period, None);
-                }
-            }
-            // The `inferred` flags live only in the embedded copy.
-            kept_ind.inferred.clear();
         }
-        for field in ["level1", "level2"] {
-            let has_column = cap.indicator_fields.iter().any(|f| f == field);
+        kept.inferred.clear();
+    }
+
+    /// The class and value columns the form prints, with how many indicators leave
+    /// each empty.
+    fn indicator_blanks(&mut self, source: &Project) {
+        let count =
+            |empty: fn(&Indicator) -> bool| source.indicators.iter().filter(|i| empty(i)).count();
+        let classes = [
+            (IndicatorField::Level1, count(|i| i.level1.is_none())),
+            (IndicatorField::Level2, count(|i| i.level2.is_none())),
+        ];
+        let classes = classes
+            .into_iter()
+            .filter(|(field, _)| self.cap.has_indicator_column(*field))
+            .map(|(field, n)| (field.name().to_string(), n));
+        let values = self.cap.periods.iter().map(|p| {
             let missing = source
                 .indicators
                 .iter()
-                .filter(|i| {
-                    if field == "level1" {
-                        i.level1.is_none()
-                    } else {
-                        i.level2.is_none()
-                    }
-                })
+                .filter(|i| i.values.get(*p).is_none())
                 .count();
-            if has_column && missing > 0 {
-                blanks.push(Blank {
-                    project: source.name.clone(),
-                    field: field.into(),
-                    indicators: Some(missing),
-                });
-            }
-        }
-        for period in &cap.periods {
-            let missing = source
-                .indicators
-                .iter()
-                .filter(|i| i.values.get(*period).is_none())
-                .count();
+            (format!("values.{}", p.key()), missing)
+        });
+        let blanks: Vec<(String, usize)> = classes.chain(values).collect();
+        for (field, missing) in blanks {
             if missing > 0 {
-                blanks.push(Blank {
+                self.blank.push(Blank {
                     project: source.name.clone(),
-                    field: format!("values.{}", period.key()),
+                    field,
                     indicators: Some(missing),
                 });
             }
         }
     }
-    // The form groups indicators by class: what it gives back comes in that order.
-    if let Some(spec) = &target.indicators {
-        for project in &mut carried.projects {
-            let order = crate::template::write::printed_order(project, spec);
-            let mut by_index: Vec<Option<crate::model::Indicator>> =
-                project.indicators.drain(..).map(Some).collect();
-            project.indicators = order
-                .into_iter()
-                .filter_map(|i| by_index[i].take())
-                .collect();
-        }
-    }
-    report.dropped = dropped;
-    report.blank = blanks;
+}
+
+/// The form groups indicators by class: what reading it gives back comes in that order.
+fn in_printed_order(project: &mut Project, spec: &IndicatorSpec) {
+    let order = crate::template::order::printed_order(project, spec);
+    let mut by_index: Vec<Option<Indicator>> = project.indicators.drain(..).map(Some).collect();
+    project.indicators = order
+        .into_iter()
+        .filter_map(|i| by_index[i].take())
+        .collect();
+}
+
+/// The kind of what a form carries: projects, department text or duties, or both.
+fn kind_of(carried: &Document) -> Kind {
     let has_overall = carried
         .overall
         .as_ref()
         .is_some_and(|o| !o.sections.is_empty() || !o.duties.is_empty());
-    carried.kind = match (carried.projects.is_empty(), has_overall) {
+    match (carried.projects.is_empty(), has_overall) {
         (false, true) => Kind::Mixed,
         (true, true) => Kind::Department,
         _ => Kind::Project,
-    };
-    (to_write, carried, report)
-}
-
-/// Duties as department text: a heading per duty, a line per indicator.
-fn duties_as_sections(duties: &[Duty]) -> Vec<Section> {
-    duties
-        .iter()
-        .map(|d| {
-            let mut lines = Vec::new();
-            for o in &d.objectives {
-                for i in &o.indicators {
-                    let value = i
-                        .values
-                        .annual
-                        .as_ref()
-                        .map_or(String::new(), |v| format!("，年度指标值：{}", v.text));
-                    lines.push(format!(
-                        "职责目标：{}；绩效指标：{}{value}。",
-                        o.name, i.name
-                    ));
-                }
-            }
-            Section {
-                heading: format!("{}、{}", d.seq, d.name),
-                text: lines.join("\n"),
-            }
-        })
-        .collect()
-}
-
-/// A class rule: the class and why, or nothing to say.
-type ClassRule = fn(&Indicator) -> Option<(&'static str, &'static str)>;
-
-/// Fills one class field of every indicator that lacks it, flags it and reports it.
-fn infer_class(
-    doc: &mut Document,
-    field: &str,
-    rule: ClassRule,
-    slot: fn(&mut Indicator) -> &mut Option<String>,
-    report: &mut Vec<Inferred>,
-) {
-    for project in &mut doc.projects {
-        for ind in &mut project.indicators {
-            if slot(ind).is_some() {
-                continue;
-            }
-            let Some((class, why)) = rule(ind) else {
-                continue;
-            };
-            *slot(ind) = Some(class.to_string());
-            ind.inferred.push(field.into());
-            report.push(Inferred {
-                project: Some(project.name.clone()),
-                indicator: Some(ind.name.clone()),
-                field: field.into(),
-                value: class.into(),
-                rule: why.into(),
-            });
-        }
     }
 }

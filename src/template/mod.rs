@@ -12,6 +12,7 @@ pub mod field;
 mod indicators;
 mod list;
 pub mod names;
+pub(crate) mod order;
 pub mod pattern;
 pub mod read;
 pub mod title;

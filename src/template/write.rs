@@ -1,10 +1,11 @@
 //! Model → rendered form: lays a document out on a template's grid.
 
 use crate::error::{Error, Result};
-use crate::model::{Document, Indicator, Project};
+use crate::model::{Document, Project};
 use crate::render::{Content, RenderedSheet, RenderedWorkbook, Style};
 
 use super::field::FieldKind;
+use super::order::{IndicatorRow, indicator_rows};
 use super::pattern::{Pattern, Slot};
 use super::{Arrangement, IndicatorField, IndicatorSpec, Template};
 
@@ -245,87 +246,6 @@ fn render_project(
         Some(spec) => render_indicators(sheet, next, project, spec),
         None => next.saturating_sub(1),
     }
-}
-
-/// One printed row of the indicator table: an indicator, or an unused class.
-struct IndicatorRow<'a> {
-    level1: Option<&'a str>,
-    level2: Option<&'a str>,
-    indicator: Option<&'a Indicator>,
-    /// The indicator's place in the project's list.
-    index: Option<usize>,
-}
-
-/// The order the form prints a project's indicators in (indices into its list):
-/// grouped by class, as the merged class cells require.
-pub fn printed_order(project: &Project, spec: &IndicatorSpec) -> Vec<usize> {
-    indicator_rows(project, spec)
-        .iter()
-        .filter_map(|r| r.index)
-        .collect()
-}
-
-/// Orders indicators by class (first appearance), adding the template's unused classes.
-fn indicator_rows<'a>(project: &'a Project, spec: &'a IndicatorSpec) -> Vec<IndicatorRow<'a>> {
-    let mut level1s: Vec<Option<&str>> = Vec::new();
-    for ind in &project.indicators {
-        if !level1s.contains(&ind.level1.as_deref()) {
-            level1s.push(ind.level1.as_deref());
-        }
-    }
-    let mut rows = Vec::new();
-    for l1 in level1s {
-        let members: Vec<(usize, &Indicator)> = project
-            .indicators
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| i.level1.as_deref() == l1)
-            .collect();
-        let mut level2s: Vec<Option<&str>> = Vec::new();
-        for (_, ind) in &members {
-            if !level2s.contains(&ind.level2.as_deref()) {
-                level2s.push(ind.level2.as_deref());
-            }
-        }
-        // The form prints its unused classes as empty rows: each goes right after the
-        // class that precedes it in the form's order. Used classes keep their order.
-        if let Some(standard) = l1.and_then(|l| spec.classes.get(l)) {
-            for (i, class) in standard.iter().enumerate() {
-                if level2s.contains(&Some(class.as_str())) {
-                    continue;
-                }
-                let after = standard[..i]
-                    .iter()
-                    .rev()
-                    .find_map(|prev| level2s.iter().position(|l| *l == Some(prev.as_str())));
-                let at = after.map_or(0, |p| p + 1);
-                level2s.insert(at, Some(class.as_str()));
-            }
-        }
-        for l2 in level2s {
-            let in_class: Vec<&(usize, &Indicator)> = members
-                .iter()
-                .filter(|(_, i)| i.level2.as_deref() == l2)
-                .collect();
-            if in_class.is_empty() {
-                rows.push(IndicatorRow {
-                    level1: l1,
-                    level2: l2,
-                    indicator: None,
-                    index: None,
-                });
-            }
-            for (index, ind) in in_class {
-                rows.push(IndicatorRow {
-                    level1: l1,
-                    level2: l2,
-                    indicator: Some(ind),
-                    index: Some(*index),
-                });
-            }
-        }
-    }
-    rows
 }
 
 fn render_indicators(
