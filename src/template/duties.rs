@@ -1,6 +1,8 @@
 //! The department duties table (linyi): one row per indicator, under its duty
 //! (职责序号 + 部门职责) and objective (detailed duty + 职责目标), with reference values.
 
+use serde::Deserialize;
+
 use crate::grid::Sheet;
 use crate::model::{
     Document, Duty, History, Indicator, Objective, Overall, Reference, Sourced, Value,
@@ -8,10 +10,32 @@ use crate::model::{
 use crate::render::{Content, RenderedSheet, Style};
 use crate::text::label_key;
 
-use super::DutiesSpec;
 use super::field::FieldKind;
 use super::names::{Named, deserialize_named};
 use super::read::Reader;
+
+/// A department's duties table: one row per indicator under its duty and objective
+/// (linyi). The header is the template's form; columns are found by their labels.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DutiesSpec {
+    /// The data columns, left to right.
+    pub columns: Vec<DutyColumn>,
+}
+
+/// A column of the duties table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DutyColumn {
+    /// The lowest header label over the column.
+    pub label: String,
+    /// A label higher up in the header that tells two same-named columns apart
+    /// ("来源" under "标准值" or under "历史值").
+    #[serde(default)]
+    pub under: Option<String>,
+    /// What the column holds.
+    pub field: DutyField,
+}
 
 /// What a duties table column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,9 +1,114 @@
-//! The indicator table: its column vocabulary.
+//! The indicator table: its column vocabulary, the reader (header row found by its
+//! labels, one indicator per row, sides matched by class and name) and the renderer
+//! (class cells merged down over their rows).
 
-use crate::model::{Indicator, Period, Value};
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use indexmap::IndexMap;
+
+use crate::grid::{Cell, Sheet};
+use crate::model::{Indicator, Period, Project, Value};
+use crate::render::{Content, RenderedSheet, Style};
+use crate::text::label_key;
+
+use super::locate::{Header, Region, find_header_row};
+use super::names;
+use super::order::{IndicatorRow, indicator_rows};
+use super::read::Reader;
 
 use super::field::FieldKind;
 use super::names::{Named, deserialize_named};
+
+/// The indicator table: a header row of column labels, then one row per indicator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorSpec {
+    /// A label in the column before the table, merged down over it ("绩效指标").
+    #[serde(default)]
+    pub caption: Option<String>,
+    /// Periods shown side by side, each with its own 二级/三级/value columns (luan).
+    #[serde(default, deserialize_with = "periods")]
+    pub sides: Vec<Period>,
+    /// The header labels in order.
+    pub columns: Vec<IndicatorColumn>,
+    /// Every 二级 class of each 一级 class, printed as empty rows when unused.
+    #[serde(default)]
+    pub classes: IndexMap<String, Vec<String>>,
+}
+
+/// A column of the indicator table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorColumn {
+    /// The header label.
+    pub label: String,
+    /// Other spellings of the label that the reader accepts.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// What the column holds.
+    pub field: IndicatorField,
+    /// The side (period) this column belongs to, when the table has sides.
+    #[serde(default, deserialize_with = "side")]
+    pub side: Option<Period>,
+    /// For a value column outside sides: its period ("annual", "half_year").
+    #[serde(default, deserialize_with = "period")]
+    pub period: Option<Period>,
+    /// Columns the column spans.
+    #[serde(default = "super::form::one")]
+    pub cols: u32,
+}
+
+impl IndicatorColumn {
+    /// The period of a value column.
+    pub fn value_period(&self) -> Option<Period> {
+        self.period.or(self.side)
+    }
+
+    /// The match keys of the column: its label and aliases.
+    pub fn keys(&self) -> Vec<String> {
+        std::iter::once(&self.label)
+            .chain(&self.aliases)
+            .map(|l| label_key(l))
+            .collect()
+    }
+}
+
+/// A period named under `key`, with a suggestion when it is not one.
+fn period_named(key: &str, name: &str) -> std::result::Result<Period, String> {
+    Period::from_key(name).ok_or_else(|| {
+        names::unknown(
+            key,
+            name,
+            "period",
+            Period::ALL.iter().map(|p| p.key().to_string()),
+        )
+    })
+}
+
+fn side<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Period>, D::Error> {
+    let name = String::deserialize(d)?;
+    period_named("side", &name)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+fn period<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Period>, D::Error> {
+    let name = String::deserialize(d)?;
+    period_named("period", &name)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+fn periods<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<Period>, D::Error> {
+    let names = Vec::<String>::deserialize(d)?;
+    names
+        .iter()
+        .map(|n| period_named("sides", n))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(serde::de::Error::custom)
+}
 
 /// What an indicator table column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -173,4 +278,305 @@ impl IndicatorField {
     pub fn text_slot(self, indicator: &mut Indicator) -> Option<&mut Option<String>> {
         self.def().slot.map(|slot| slot(indicator))
     }
+}
+
+impl Reader<'_> {
+    /// Reads the indicator rows under the header; returns the last row read.
+    pub(super) fn read_indicators<'s>(
+        &mut self,
+        sheet: &'s Sheet,
+        region: Region,
+        spec: &IndicatorSpec,
+        header: &Header,
+        project: &mut Project,
+        index: usize,
+    ) -> usize {
+        let sides: Vec<Option<Period>> = if spec.sides.is_empty() {
+            vec![None]
+        } else {
+            spec.sides.iter().copied().map(Some).collect()
+        };
+        let mut lists: Vec<Vec<(Indicator, usize)>> = vec![Vec::new(); sides.len()];
+        let mut level1: Option<String> = None;
+        let mut level2: Vec<Option<String>> = vec![None; sides.len()];
+        let mut last_row = header.row;
+        // A blank class cell means "as above" where the table does not merge its class
+        // cells (a CSV, or a clerk who never merges); where it does, blank is blank.
+        let class_columns: Vec<usize> = spec
+            .columns
+            .iter()
+            .zip(&header.columns)
+            .filter(|(c, _)| c.field.is_class())
+            .filter_map(|(_, at)| *at)
+            .collect();
+        // Only the merges that start in this table's rows, found through the sheet's
+        // cell index rather than by scanning every merge of the sheet (quadratic when
+        // thousands of projects are stacked on one sheet).
+        let merges_classes = (header.row + 1..region.end_row).any(|r| {
+            class_columns.iter().any(|&c| {
+                sheet.merge_at(r, c).is_some_and(|m| {
+                    m.first_row as usize == r
+                        && m.first_col as usize == c
+                        && m.last_row > m.first_row
+                })
+            })
+        });
+        let carries = |_col: usize| !merges_classes;
+        // Value provenance by sheet row, in the order first read (re-keyed by indicator
+        // index below, without touching the document's growing map for every value).
+        let mut pending: IndexMap<(usize, Period), String> = IndexMap::new();
+        // Each template column's side (中期/年度), parsed once per table.
+        let column_sides: Vec<Option<Period>> = spec.columns.iter().map(|c| c.side).collect();
+        // The trimmed text of each table column, read once per row (borrowed from the
+        // sheet: a province's table has hundreds of thousands of cells).
+        let trimmed = |cell: &'s Cell| match cell.shown() {
+            Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
+            Cow::Owned(t) => Cow::Owned(t.trim().to_string()),
+        };
+        let mut row_texts: Vec<(usize, Cow<'s, str>)> = Vec::new();
+        for row in header.row + 1..region.end_row {
+            row_texts.clear();
+            for &c in header.columns.iter().flatten() {
+                if !row_texts.iter().any(|(k, _)| *k == c) {
+                    row_texts.push((c, trimmed(sheet.value(row, c))));
+                }
+            }
+            let text_at = |col: usize| match row_texts.iter().find(|(k, _)| *k == col) {
+                Some((_, t)) => t.clone(),
+                None => trimmed(sheet.value(row, col)),
+            };
+            let in_table = row_texts.iter().any(|(_, t)| !t.is_empty());
+            if self.is_heading_row(sheet, row) {
+                break;
+            }
+            if !in_table {
+                let anything = (0..sheet.rows.get(row).map_or(0, Vec::len))
+                    .any(|c| !sheet.raw(row, c).is_empty());
+                if anything {
+                    break;
+                }
+                continue;
+            }
+            last_row = row;
+            let column = |field: IndicatorField, side: Option<Period>| -> Option<usize> {
+                spec.columns
+                    .iter()
+                    .zip(&header.columns)
+                    .zip(&column_sides)
+                    .find_map(|((col, at), col_side)| {
+                        let same_side = spec.sides.is_empty() || *col_side == side;
+                        (col.field == field && same_side).then_some(*at).flatten()
+                    })
+            };
+            if let Some(c) = column(IndicatorField::Level1, None)
+                .or_else(|| column(IndicatorField::Level1, sides[0]))
+            {
+                let t = text_at(c);
+                if t.is_empty() && !carries(c) {
+                    level1 = None;
+                    level2.iter_mut().for_each(|l| *l = None);
+                } else if !t.is_empty() && Some(t.as_ref()) != level1.as_deref() {
+                    level1 = Some(t.into_owned());
+                    level2.iter_mut().for_each(|l| *l = None);
+                }
+            }
+            for (s, side) in sides.iter().enumerate() {
+                if let Some(c) = column(IndicatorField::Level2, *side) {
+                    let t = text_at(c);
+                    if !t.is_empty() {
+                        level2[s] = Some(t.into_owned());
+                    } else if !carries(c) {
+                        level2[s] = None;
+                    }
+                }
+                let Some(name_col) = column(IndicatorField::Name, *side) else {
+                    continue;
+                };
+                let name = text_at(name_col);
+                if name.is_empty() {
+                    continue;
+                }
+                let mut ind = Indicator {
+                    level1: level1.clone(),
+                    level2: level2[s].clone(),
+                    name: self.clean(sheet, row, name_col, &name),
+                    ..Indicator::default()
+                };
+                for ((col, at), own_side) in
+                    spec.columns.iter().zip(&header.columns).zip(&column_sides)
+                {
+                    let Some(c) = *at else { continue };
+                    if !spec.sides.is_empty() && col.side.is_some() && *own_side != *side {
+                        continue;
+                    }
+                    if !spec.sides.is_empty() && col.side.is_none() && s > 0 {
+                        continue;
+                    }
+                    // The classes and the name are read above.
+                    if col.field.is_class() || col.field == IndicatorField::Name {
+                        continue;
+                    }
+                    let raw = text_at(c);
+                    if raw.is_empty() {
+                        continue;
+                    }
+                    let text = self.clean(sheet, row, c, &raw);
+                    let period = col.value_period();
+                    if col.field == IndicatorField::Value {
+                        let Some(period) = period else { continue };
+                        pending.insert((row, period), sheet.origin(row, c));
+                    }
+                    col.field.set(&mut ind, period, text);
+                }
+                lists[s].push((ind, row));
+            }
+        }
+        // Sides list the same indicators: match by (level1, level2, name).
+        let mut merged: Vec<(Indicator, usize)> = Vec::new();
+        for list in lists {
+            let mut taken = vec![false; merged.len()];
+            for (ind, row) in list {
+                let existing = merged.iter().enumerate().position(|(i, (m, _))| {
+                    !taken[i]
+                        && m.level1 == ind.level1
+                        && m.level2 == ind.level2
+                        && m.name == ind.name
+                });
+                match existing {
+                    Some(i) => {
+                        taken[i] = true;
+                        for period in Period::ALL {
+                            if let Some(v) = ind.values.get(period) {
+                                merged[i].0.values.set(period, Some(v.clone()));
+                            }
+                        }
+                    }
+                    None => {
+                        merged.push((ind, row));
+                        taken.push(true);
+                    }
+                }
+            }
+        }
+        // Provenance was keyed by sheet row; re-key it by indicator index. A value whose
+        // row is not its indicator's (a side matched to another row) keeps its row key,
+        // ahead of the re-keyed ones.
+        let mut rekeyed = Vec::new();
+        for (j, (_, row)) in merged.iter().enumerate() {
+            for period in Period::ALL {
+                if let Some(cell) = pending.shift_remove(&(*row, period)) {
+                    rekeyed.push((
+                        format!("projects[{index}].indicators[{j}].values.{}", period.key()),
+                        cell,
+                    ));
+                }
+            }
+        }
+        let cells = &mut self.doc.source.cells;
+        for ((row, period), cell) in pending {
+            cells.insert(
+                format!(
+                    "projects[{index}].indicators[@{row}].values.{}",
+                    period.key()
+                ),
+                cell,
+            );
+        }
+        cells.extend(rekeyed);
+        project.indicators = merged.into_iter().map(|(i, _)| i).collect();
+        last_row
+    }
+}
+
+/// Finds the row holding the indicator column labels, and maps each column in order.
+pub(super) fn find_header(sheet: &Sheet, region: Region, spec: &IndicatorSpec) -> Option<Header> {
+    let wanted: Vec<Vec<String>> = spec.columns.iter().map(|c| c.keys()).collect();
+    find_header_row(sheet, region, &wanted)
+}
+
+pub(super) fn render_indicators(
+    sheet: &mut RenderedSheet,
+    header_row: u32,
+    project: &Project,
+    spec: &IndicatorSpec,
+) -> u32 {
+    let rows = indicator_rows(project, spec);
+    let n = rows.len() as u32;
+    let mut col = 0;
+    if let Some(caption) = &spec.caption {
+        sheet.put(
+            header_row,
+            0,
+            n + 1,
+            1,
+            Content::text(&caption.clone()),
+            Style::Label,
+        );
+        col = 1;
+    }
+    let first = header_row + 1;
+    for column in &spec.columns {
+        sheet.put(
+            header_row,
+            col,
+            1,
+            column.cols,
+            Content::text(&column.label.clone()),
+            Style::Label,
+        );
+        match column.field {
+            // Class columns merge vertically over each run of equal classes.
+            IndicatorField::Level1 | IndicatorField::Level2 => {
+                let by_level1 = column.field == IndicatorField::Level1;
+                let key = |r: &IndicatorRow<'_>| -> (Option<String>, Option<String>) {
+                    let l2 = if by_level1 {
+                        None
+                    } else {
+                        r.level2.map(str::to_string)
+                    };
+                    (r.level1.map(str::to_string), l2)
+                };
+                let mut i = 0;
+                while i < rows.len() {
+                    let k = key(&rows[i]);
+                    let mut j = i + 1;
+                    while j < rows.len() && key(&rows[j]) == k && k.0.is_some() {
+                        j += 1;
+                    }
+                    let shown = if by_level1 { k.0 } else { k.1 };
+                    sheet.put(
+                        first + i as u32,
+                        col,
+                        (j - i) as u32,
+                        column.cols,
+                        Content::text(&shown.unwrap_or_default()),
+                        Style::Label,
+                    );
+                    i = j;
+                }
+            }
+            field => {
+                for (i, r) in rows.iter().enumerate() {
+                    let content = r
+                        .indicator
+                        .and_then(|ind| field.get(ind, column.value_period()));
+                    let style = if field == IndicatorField::Value {
+                        Style::Value
+                    } else {
+                        Style::Text
+                    };
+                    sheet.put(
+                        first + i as u32,
+                        col,
+                        1,
+                        column.cols,
+                        Content::text(&content.unwrap_or_default()),
+                        style,
+                    );
+                }
+            }
+        }
+        col += column.cols;
+    }
+    header_row + n
 }

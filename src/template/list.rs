@@ -1,6 +1,8 @@
 //! The flat project list (guangzhou): a 合计 row, each unit's subtotal row followed by
 //! its projects, indicators as numbered text in one cell.
 
+use serde::Deserialize;
+
 use crate::grid::Sheet;
 use crate::model::{Amounts, Document, Indicator, Period, Project, Unit, Value};
 use crate::parse::numbered::{NumberedIndicator, format_numbered, parse_numbered};
@@ -9,8 +11,96 @@ use crate::text::label_key;
 use crate::warning::Warning;
 
 use super::field::FieldKind;
-use super::read::{Reader, Region, cell_money, find_header_row};
-use super::{Field, ListField, ListSpec};
+use super::locate::{Region, cell_money, find_header_row};
+use super::read::Reader;
+use super::{Field, field, names};
+
+/// A flat list of projects grouped under unit subtotal rows (guangzhou).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListSpec {
+    /// The columns, left to right.
+    pub columns: Vec<ListColumn>,
+    /// The label of the grand-total row ("合计").
+    #[serde(default)]
+    pub total: Option<String>,
+}
+
+/// A column of a flat list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListColumn {
+    /// The header label.
+    pub label: String,
+    /// Other spellings of the label that the reader accepts.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// What the column holds.
+    pub field: ListField,
+    /// How an `indicators` column encodes its indicators.
+    #[serde(default)]
+    pub codec: Option<Codec>,
+}
+
+/// What a list column holds: a project field, or the project's indicators as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListField {
+    /// A project field path (`name`, `funding.annual.total` …).
+    Field(Field),
+    /// The indicators, encoded by the column's `codec`.
+    Indicators,
+}
+
+impl<'de> Deserialize<'de> for ListField {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let path = String::deserialize(d)?;
+        if path == "indicators" {
+            return Ok(ListField::Indicators);
+        }
+        match Field::parse(&path).filter(|f| f.scope() == field::Scope::Project) {
+            Some(f) => Ok(ListField::Field(f)),
+            None => {
+                let valid = Field::all()
+                    .filter(|f| f.scope() == field::Scope::Project)
+                    .map(|f| f.path())
+                    .chain(["indicators".to_string()]);
+                Err(serde::de::Error::custom(names::unknown(
+                    "field",
+                    &path,
+                    "list field",
+                    valid,
+                )))
+            }
+        }
+    }
+}
+
+/// The special encodings a template can name for a column of indicator text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    /// guangzhou's "1、产出指标：X，年度指标值：Y。2、…".
+    Numbered,
+}
+
+impl names::Named for Codec {
+    const KEY: &'static str = "codec";
+    const WHAT: &'static str = "codec";
+    fn all() -> &'static [(&'static str, Self)] {
+        &[("numbered", Codec::Numbered)]
+    }
+}
+
+names::deserialize_named!(Codec);
+
+impl ListColumn {
+    /// The match keys of the column: its label and aliases.
+    pub fn keys(&self) -> Vec<String> {
+        std::iter::once(&self.label)
+            .chain(&self.aliases)
+            .map(|l| label_key(l))
+            .collect()
+    }
+}
 
 /// The kind of a list row.
 enum Row {

@@ -4,10 +4,10 @@ use crate::error::{Error, Result};
 use crate::model::{Document, Project};
 use crate::render::{Content, RenderedSheet, RenderedWorkbook, Style};
 
-use super::field::FieldKind;
-use super::order::{IndicatorRow, indicator_rows};
+use super::form::render_form;
+use super::indicators::render_indicators;
 use super::pattern::{Pattern, Slot};
-use super::{Arrangement, IndicatorField, IndicatorSpec, Template};
+use super::{Arrangement, Template};
 
 /// Renders a document in a template's layout. The caller decides about embedding.
 pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
@@ -158,81 +158,6 @@ fn render_title(sheet: &mut RenderedSheet, doc: &Document, t: &Template) -> u32 
     }
 }
 
-/// A template cell's `style`, or the default for its kind.
-fn cell_style(style: Option<super::CellStyle>, default: Style) -> Style {
-    style.map_or(default, super::CellStyle::style)
-}
-
-/// Lays out the form from `row`; returns the row after it.
-fn render_form(
-    sheet: &mut RenderedSheet,
-    row: u32,
-    doc: &Document,
-    project: &Project,
-    t: &Template,
-) -> u32 {
-    let repeats = project.funding.expenses.len().max(1) as u32;
-    let form = t.layout_form(repeats);
-    for placed in &form {
-        let (r, c) = (row + placed.row, placed.col);
-        let cell = placed.cell;
-        if let Some(label) = &cell.label {
-            let shown = match cell.capture_field().and_then(|f| f.get(doc, project)) {
-                Some(v) => cell.formatted(&v),
-                None => label.clone(),
-            };
-            let style = cell_style(cell.style, Style::Label);
-            sheet.put(r, c, placed.rows, cell.cols, Content::text(&shown), style);
-            continue;
-        }
-        let line = placed.repeat.unwrap_or(0) as usize;
-        let (content, style) = match cell.field() {
-            Some(field) if field.kind() == FieldKind::Money => (
-                field
-                    .money(doc, project, line)
-                    .map_or(Content::Empty, Content::Money),
-                Style::Money,
-            ),
-            Some(field) if field.kind() == FieldKind::Percent => (
-                field
-                    .get_line(doc, project, line)
-                    .map_or(Content::Empty, Content::Percent),
-                Style::Percent,
-            ),
-            Some(field) => {
-                let v = field
-                    .get_line(doc, project, line)
-                    .map(|v| cell.formatted(&v))
-                    .unwrap_or_default();
-                let default = if placed.repeat.is_some() {
-                    Style::Value
-                } else {
-                    cell_style(cell.style, Style::Value)
-                };
-                (Content::text(&v), default)
-            }
-            None => {
-                let pattern = cell
-                    .format
-                    .as_ref()
-                    .expect("a value cell has a field or a format");
-                let text = pattern.fill_cell(|slot| match slot {
-                    Slot::Field(f) => f.get_line(doc, project, line),
-                    _ => None,
-                });
-                (Content::text(&text), cell_style(cell.style, Style::Value))
-            }
-        };
-        let rows = if placed.repeat.is_some() {
-            1
-        } else {
-            placed.rows
-        };
-        sheet.put(r, c, rows, cell.cols, content, style);
-    }
-    row + form.iter().map(|p| p.row + p.rows).max().unwrap_or(0)
-}
-
 /// Lays out one project's form and indicators from `row`; returns the last row used.
 fn render_project(
     sheet: &mut RenderedSheet,
@@ -246,93 +171,6 @@ fn render_project(
         Some(spec) => render_indicators(sheet, next, project, spec),
         None => next.saturating_sub(1),
     }
-}
-
-fn render_indicators(
-    sheet: &mut RenderedSheet,
-    header_row: u32,
-    project: &Project,
-    spec: &IndicatorSpec,
-) -> u32 {
-    let rows = indicator_rows(project, spec);
-    let n = rows.len() as u32;
-    let mut col = 0;
-    if let Some(caption) = &spec.caption {
-        sheet.put(
-            header_row,
-            0,
-            n + 1,
-            1,
-            Content::text(&caption.clone()),
-            Style::Label,
-        );
-        col = 1;
-    }
-    let first = header_row + 1;
-    for column in &spec.columns {
-        sheet.put(
-            header_row,
-            col,
-            1,
-            column.cols,
-            Content::text(&column.label.clone()),
-            Style::Label,
-        );
-        match column.field {
-            // Class columns merge vertically over each run of equal classes.
-            IndicatorField::Level1 | IndicatorField::Level2 => {
-                let by_level1 = column.field == IndicatorField::Level1;
-                let key = |r: &IndicatorRow<'_>| -> (Option<String>, Option<String>) {
-                    let l2 = if by_level1 {
-                        None
-                    } else {
-                        r.level2.map(str::to_string)
-                    };
-                    (r.level1.map(str::to_string), l2)
-                };
-                let mut i = 0;
-                while i < rows.len() {
-                    let k = key(&rows[i]);
-                    let mut j = i + 1;
-                    while j < rows.len() && key(&rows[j]) == k && k.0.is_some() {
-                        j += 1;
-                    }
-                    let shown = if by_level1 { k.0 } else { k.1 };
-                    sheet.put(
-                        first + i as u32,
-                        col,
-                        (j - i) as u32,
-                        column.cols,
-                        Content::text(&shown.unwrap_or_default()),
-                        Style::Label,
-                    );
-                    i = j;
-                }
-            }
-            field => {
-                for (i, r) in rows.iter().enumerate() {
-                    let content = r
-                        .indicator
-                        .and_then(|ind| field.get(ind, column.value_period()));
-                    let style = if field == IndicatorField::Value {
-                        Style::Value
-                    } else {
-                        Style::Text
-                    };
-                    sheet.put(
-                        first + i as u32,
-                        col,
-                        1,
-                        column.cols,
-                        Content::text(&content.unwrap_or_default()),
-                        style,
-                    );
-                }
-            }
-        }
-        col += column.cols;
-    }
-    header_row + n
 }
 
 /// Refuses a document that has nothing the layout can hold, naming the layouts that can.
