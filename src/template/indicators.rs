@@ -282,74 +282,34 @@ impl IndicatorField {
 
 impl Reader<'_> {
     /// Reads the indicator rows under the header; returns the last row read.
-    pub(super) fn read_indicators<'s>(
+    /// Reads the indicator rows under the header; returns the last row read.
+    pub(super) fn read_indicators(
         &mut self,
-        sheet: &'s Sheet,
+        sheet: &Sheet,
         region: Region,
         spec: &IndicatorSpec,
         header: &Header,
         project: &mut Project,
         index: usize,
     ) -> usize {
-        let sides: Vec<Option<Period>> = if spec.sides.is_empty() {
-            vec![None]
-        } else {
-            spec.sides.iter().copied().map(Some).collect()
+        let table = Table::new(sheet, region, spec, header);
+        let mut classes = Classes {
+            level1: None,
+            level2: vec![None; table.sides.len()],
         };
-        let mut lists: Vec<Vec<(Indicator, usize)>> = vec![Vec::new(); sides.len()];
-        let mut level1: Option<String> = None;
-        let mut level2: Vec<Option<String>> = vec![None; sides.len()];
-        let mut last_row = header.row;
-        // A blank class cell means "as above" where the table does not merge its class
-        // cells (a CSV, or a clerk who never merges); where it does, blank is blank.
-        let class_columns: Vec<usize> = spec
-            .columns
-            .iter()
-            .zip(&header.columns)
-            .filter(|(c, _)| c.field.is_class())
-            .filter_map(|(_, at)| *at)
-            .collect();
-        // Only the merges that start in this table's rows, found through the sheet's
-        // cell index rather than by scanning every merge of the sheet (quadratic when
-        // thousands of projects are stacked on one sheet).
-        let merges_classes = (header.row + 1..region.end_row).any(|r| {
-            class_columns.iter().any(|&c| {
-                sheet.merge_at(r, c).is_some_and(|m| {
-                    m.first_row as usize == r
-                        && m.first_col as usize == c
-                        && m.last_row > m.first_row
-                })
-            })
-        });
-        let carries = |_col: usize| !merges_classes;
+        let mut lists: Vec<Vec<(Indicator, usize)>> = vec![Vec::new(); table.sides.len()];
         // Value provenance by sheet row, in the order first read (re-keyed by indicator
         // index below, without touching the document's growing map for every value).
         let mut pending: IndexMap<(usize, Period), String> = IndexMap::new();
-        // Each template column's side (中期/年度), parsed once per table.
-        let column_sides: Vec<Option<Period>> = spec.columns.iter().map(|c| c.side).collect();
-        // The trimmed text of each table column, read once per row (borrowed from the
-        // sheet: a province's table has hundreds of thousands of cells).
-        let trimmed = |cell: &'s Cell| match cell.shown() {
-            Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
-            Cow::Owned(t) => Cow::Owned(t.trim().to_string()),
-        };
-        let mut row_texts: Vec<(usize, Cow<'s, str>)> = Vec::new();
+        let mut texts = RowTexts::default();
+        let mut last_row = header.row;
         for row in header.row + 1..region.end_row {
-            row_texts.clear();
-            for &c in header.columns.iter().flatten() {
-                if !row_texts.iter().any(|(k, _)| *k == c) {
-                    row_texts.push((c, trimmed(sheet.value(row, c))));
-                }
-            }
-            let text_at = |col: usize| match row_texts.iter().find(|(k, _)| *k == col) {
-                Some((_, t)) => t.clone(),
-                None => trimmed(sheet.value(row, col)),
-            };
-            let in_table = row_texts.iter().any(|(_, t)| !t.is_empty());
+            texts.read(sheet, header, row);
             if self.is_heading_row(sheet, row) {
                 break;
             }
-            if !in_table {
+            if texts.all_empty() {
+                // A blank row inside the table is skipped; text elsewhere ends it.
                 let anything = (0..sheet.rows.get(row).map_or(0, Vec::len))
                     .any(|c| !sheet.raw(row, c).is_empty());
                 if anything {
@@ -358,109 +318,83 @@ impl Reader<'_> {
                 continue;
             }
             last_row = row;
-            let column = |field: IndicatorField, side: Option<Period>| -> Option<usize> {
-                spec.columns
-                    .iter()
-                    .zip(&header.columns)
-                    .zip(&column_sides)
-                    .find_map(|((col, at), col_side)| {
-                        let same_side = spec.sides.is_empty() || *col_side == side;
-                        (col.field == field && same_side).then_some(*at).flatten()
-                    })
-            };
-            if let Some(c) = column(IndicatorField::Level1, None)
-                .or_else(|| column(IndicatorField::Level1, sides[0]))
-            {
-                let t = text_at(c);
-                if t.is_empty() && !carries(c) {
-                    level1 = None;
-                    level2.iter_mut().for_each(|l| *l = None);
-                } else if !t.is_empty() && Some(t.as_ref()) != level1.as_deref() {
-                    level1 = Some(t.into_owned());
-                    level2.iter_mut().for_each(|l| *l = None);
-                }
-            }
-            for (s, side) in sides.iter().enumerate() {
-                if let Some(c) = column(IndicatorField::Level2, *side) {
-                    let t = text_at(c);
-                    if !t.is_empty() {
-                        level2[s] = Some(t.into_owned());
-                    } else if !carries(c) {
-                        level2[s] = None;
-                    }
-                }
-                let Some(name_col) = column(IndicatorField::Name, *side) else {
-                    continue;
-                };
-                let name = text_at(name_col);
-                if name.is_empty() {
-                    continue;
-                }
-                let mut ind = Indicator {
-                    level1: level1.clone(),
-                    level2: level2[s].clone(),
-                    name: self.clean(sheet, row, name_col, &name),
-                    ..Indicator::default()
-                };
-                for ((col, at), own_side) in
-                    spec.columns.iter().zip(&header.columns).zip(&column_sides)
+            table.read_level1(&texts, sheet, row, &mut classes);
+            for (s, list) in lists.iter_mut().enumerate() {
+                table.read_level2(s, &texts, sheet, row, &mut classes);
+                if let Some(ind) =
+                    self.read_indicator(&table, s, &texts, row, &classes, &mut pending)
                 {
-                    let Some(c) = *at else { continue };
-                    if !spec.sides.is_empty() && col.side.is_some() && *own_side != *side {
-                        continue;
-                    }
-                    if !spec.sides.is_empty() && col.side.is_none() && s > 0 {
-                        continue;
-                    }
-                    // The classes and the name are read above.
-                    if col.field.is_class() || col.field == IndicatorField::Name {
-                        continue;
-                    }
-                    let raw = text_at(c);
-                    if raw.is_empty() {
-                        continue;
-                    }
-                    let text = self.clean(sheet, row, c, &raw);
-                    let period = col.value_period();
-                    if col.field == IndicatorField::Value {
-                        let Some(period) = period else { continue };
-                        pending.insert((row, period), sheet.origin(row, c));
-                    }
-                    col.field.set(&mut ind, period, text);
-                }
-                lists[s].push((ind, row));
-            }
-        }
-        // Sides list the same indicators: match by (level1, level2, name).
-        let mut merged: Vec<(Indicator, usize)> = Vec::new();
-        for list in lists {
-            let mut taken = vec![false; merged.len()];
-            for (ind, row) in list {
-                let existing = merged.iter().enumerate().position(|(i, (m, _))| {
-                    !taken[i]
-                        && m.level1 == ind.level1
-                        && m.level2 == ind.level2
-                        && m.name == ind.name
-                });
-                match existing {
-                    Some(i) => {
-                        taken[i] = true;
-                        for period in Period::ALL {
-                            if let Some(v) = ind.values.get(period) {
-                                merged[i].0.values.set(period, Some(v.clone()));
-                            }
-                        }
-                    }
-                    None => {
-                        merged.push((ind, row));
-                        taken.push(true);
-                    }
+                    list.push((ind, row));
                 }
             }
         }
-        // Provenance was keyed by sheet row; re-key it by indicator index. A value whose
-        // row is not its indicator's (a side matched to another row) keeps its row key,
-        // ahead of the re-keyed ones.
+        let merged = merge_sides(lists);
+        self.rekey_values(pending, &merged, index);
+        project.indicators = merged.into_iter().map(|(i, _)| i).collect();
+        last_row
+    }
+
+    /// One side's indicator on a row: its name, classes and the other columns of
+    /// that side; none when the side's name cell is blank.
+    fn read_indicator<'s>(
+        &mut self,
+        table: &Table<'s, '_>,
+        s: usize,
+        texts: &RowTexts<'s>,
+        row: usize,
+        classes: &Classes,
+        pending: &mut IndexMap<(usize, Period), String>,
+    ) -> Option<Indicator> {
+        let (sheet, spec, side) = (table.sheet, table.spec, table.sides[s]);
+        let name_col = table.column(IndicatorField::Name, side)?;
+        let name = texts.at(sheet, row, name_col);
+        if name.is_empty() {
+            return None;
+        }
+        let mut ind = Indicator {
+            level1: classes.level1.clone(),
+            level2: classes.level2[s].clone(),
+            name: self.clean(sheet, row, name_col, &name),
+            ..Indicator::default()
+        };
+        for (col, at) in spec.columns.iter().zip(&table.header.columns) {
+            let Some(c) = *at else { continue };
+            // With sides, a column of another side is not this one's, and a column
+            // of no side is read with the first.
+            if !spec.sides.is_empty() && col.side.is_some() && col.side != side {
+                continue;
+            }
+            if !spec.sides.is_empty() && col.side.is_none() && s > 0 {
+                continue;
+            }
+            // The classes and the name are read above.
+            if col.field.is_class() || col.field == IndicatorField::Name {
+                continue;
+            }
+            let raw = texts.at(sheet, row, c);
+            if raw.is_empty() {
+                continue;
+            }
+            let text = self.clean(sheet, row, c, &raw);
+            let period = col.value_period();
+            if col.field == IndicatorField::Value {
+                let Some(period) = period else { continue };
+                pending.insert((row, period), sheet.origin(row, c));
+            }
+            col.field.set(&mut ind, period, text);
+        }
+        Some(ind)
+    }
+
+    /// Records where each value came from. Provenance was keyed by sheet row; it is
+    /// re-keyed by indicator index. A value whose row is not its indicator's (a side
+    /// matched to another row) keeps its row key, ahead of the re-keyed ones.
+    fn rekey_values(
+        &mut self,
+        mut pending: IndexMap<(usize, Period), String>,
+        merged: &[(Indicator, usize)],
+        index: usize,
+    ) {
         let mut rekeyed = Vec::new();
         for (j, (_, row)) in merged.iter().enumerate() {
             for period in Period::ALL {
@@ -483,9 +417,180 @@ impl Reader<'_> {
             );
         }
         cells.extend(rekeyed);
-        project.indicators = merged.into_iter().map(|(i, _)| i).collect();
-        last_row
     }
+}
+
+/// An indicator table found on a sheet: its columns and how its class cells behave.
+struct Table<'s, 't> {
+    sheet: &'s Sheet,
+    spec: &'t IndicatorSpec,
+    header: &'t Header,
+    /// The periods read side by side (one `None` when the table has no sides).
+    sides: Vec<Option<Period>>,
+    /// A blank class cell means "as above" where the table does not merge its class
+    /// cells (a CSV, or a clerk who never merges); where it does, blank is blank.
+    carries: bool,
+}
+
+impl<'s, 't> Table<'s, 't> {
+    fn new(sheet: &'s Sheet, region: Region, spec: &'t IndicatorSpec, header: &'t Header) -> Self {
+        let sides = if spec.sides.is_empty() {
+            vec![None]
+        } else {
+            spec.sides.iter().copied().map(Some).collect()
+        };
+        let class_columns: Vec<usize> = spec
+            .columns
+            .iter()
+            .zip(&header.columns)
+            .filter(|(c, _)| c.field.is_class())
+            .filter_map(|(_, at)| *at)
+            .collect();
+        // Only the merges that start in this table's rows, found through the sheet's
+        // cell index rather than by scanning every merge of the sheet (quadratic when
+        // thousands of projects are stacked on one sheet).
+        let merges_classes = (header.row + 1..region.end_row).any(|r| {
+            class_columns.iter().any(|&c| {
+                sheet.merge_at(r, c).is_some_and(|m| {
+                    m.first_row as usize == r
+                        && m.first_col as usize == c
+                        && m.last_row > m.first_row
+                })
+            })
+        });
+        Table {
+            sheet,
+            spec,
+            header,
+            sides,
+            carries: !merges_classes,
+        }
+    }
+
+    /// The sheet column of a field on a side.
+    fn column(&self, field: IndicatorField, side: Option<Period>) -> Option<usize> {
+        self.spec
+            .columns
+            .iter()
+            .zip(&self.header.columns)
+            .find_map(|(col, at)| {
+                let same_side = self.spec.sides.is_empty() || col.side == side;
+                (col.field == field && same_side).then_some(*at).flatten()
+            })
+    }
+
+    /// A new 一级 class starts its 二级 classes afresh.
+    fn read_level1(
+        &self,
+        texts: &RowTexts<'s>,
+        sheet: &'s Sheet,
+        row: usize,
+        classes: &mut Classes,
+    ) {
+        let Some(c) = self
+            .column(IndicatorField::Level1, None)
+            .or_else(|| self.column(IndicatorField::Level1, self.sides[0]))
+        else {
+            return;
+        };
+        let t = texts.at(sheet, row, c);
+        if t.is_empty() && !self.carries {
+            classes.level1 = None;
+            classes.level2.iter_mut().for_each(|l| *l = None);
+        } else if !t.is_empty() && Some(t.as_ref()) != classes.level1.as_deref() {
+            classes.level1 = Some(t.into_owned());
+            classes.level2.iter_mut().for_each(|l| *l = None);
+        }
+    }
+
+    fn read_level2(
+        &self,
+        s: usize,
+        texts: &RowTexts<'s>,
+        sheet: &'s Sheet,
+        row: usize,
+        classes: &mut Classes,
+    ) {
+        if let Some(c) = self.column(IndicatorField::Level2, self.sides[s]) {
+            let t = texts.at(sheet, row, c);
+            if !t.is_empty() {
+                classes.level2[s] = Some(t.into_owned());
+            } else if !self.carries {
+                classes.level2[s] = None;
+            }
+        }
+    }
+}
+
+/// The classes in force on a row: 一级 for the table, 二级 per side.
+struct Classes {
+    level1: Option<String>,
+    level2: Vec<Option<String>>,
+}
+
+/// The trimmed text of each table column on one row, read once per row and borrowed
+/// from the sheet (a province's table has hundreds of thousands of cells).
+#[derive(Default)]
+struct RowTexts<'s> {
+    texts: Vec<(usize, Cow<'s, str>)>,
+}
+
+impl<'s> RowTexts<'s> {
+    fn read(&mut self, sheet: &'s Sheet, header: &Header, row: usize) {
+        self.texts.clear();
+        for &c in header.columns.iter().flatten() {
+            if !self.texts.iter().any(|(k, _)| *k == c) {
+                self.texts.push((c, trimmed(sheet.value(row, c))));
+            }
+        }
+    }
+
+    fn all_empty(&self) -> bool {
+        self.texts.iter().all(|(_, t)| t.is_empty())
+    }
+
+    fn at(&self, sheet: &'s Sheet, row: usize, col: usize) -> Cow<'s, str> {
+        match self.texts.iter().find(|(k, _)| *k == col) {
+            Some((_, t)) => t.clone(),
+            None => trimmed(sheet.value(row, col)),
+        }
+    }
+}
+
+fn trimmed(cell: &Cell) -> Cow<'_, str> {
+    match cell.shown() {
+        Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
+        Cow::Owned(t) => Cow::Owned(t.trim().to_string()),
+    }
+}
+
+/// Sides list the same indicators: rows are matched by (level1, level2, name), so each
+/// indicator carries every period it has.
+fn merge_sides(lists: Vec<Vec<(Indicator, usize)>>) -> Vec<(Indicator, usize)> {
+    let mut merged: Vec<(Indicator, usize)> = Vec::new();
+    for list in lists {
+        let mut taken = vec![false; merged.len()];
+        for (ind, row) in list {
+            let existing = merged.iter().enumerate().position(|(i, (m, _))| {
+                !taken[i] && m.level1 == ind.level1 && m.level2 == ind.level2 && m.name == ind.name
+            });
+            match existing {
+                Some(i) => {
+                    taken[i] = true;
+                    for period in Period::ALL {
+                        if let Some(v) = ind.values.get(period) {
+                            merged[i].0.values.set(period, Some(v.clone()));
+                        }
+                    }
+                }
+                None => {
+                    merged.push((ind, row));
+                    taken.push(true);
+                }
+            }
+        }
+    }
+    merged
 }
 
 /// Finds the row holding the indicator column labels, and maps each column in order.
