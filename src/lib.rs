@@ -20,7 +20,6 @@ pub use template::Template;
 pub use warning::Warning;
 pub mod batch;
 pub mod check;
-pub mod cli;
 pub mod convert;
 pub mod infer;
 pub mod loss;

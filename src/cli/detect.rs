@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
-use crate::template::Template;
-use crate::template::detect::detect;
+use jixiao::error::Result;
+use jixiao::template::Template;
+use jixiao::template::detect::detect;
 
 /// Name the layout of each file, with a confidence and the runner-up.
 ///
@@ -23,7 +23,7 @@ pub fn run(args: Args) -> Result<i32> {
     let mut code = 0;
     let mut out = String::new();
     for input in &args.inputs {
-        let book = match crate::read::read_path(input) {
+        let book = match jixiao::read::read_path(input) {
             Ok(book) => book,
             Err(e) => {
                 eprintln!("jixiao: error: {e}");
@@ -34,7 +34,7 @@ pub fn run(args: Args) -> Result<i32> {
         let scores = detect(&book, &templates);
         let best = &scores[0];
         let runner = scores.get(1);
-        let verdict = if best.confidence >= crate::convert::MIN_CONFIDENCE {
+        let verdict = if best.confidence >= jixiao::convert::MIN_CONFIDENCE {
             best.layout.as_str()
         } else {
             "unknown"

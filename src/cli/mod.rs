@@ -10,8 +10,8 @@ use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::Error;
-use crate::warning::Warning;
+use jixiao::error::Error;
+use jixiao::warning::Warning;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,7 +57,7 @@ pub fn main() -> i32 {
         Command::Detect(args) => detect::run(args),
         Command::Layouts(args) => layouts::run(args),
         Command::Schema => print_stdout(
-            &(serde_json::to_string_pretty(&crate::model::json_schema()).expect("schema") + "\n"),
+            &(serde_json::to_string_pretty(&jixiao::model::json_schema()).expect("schema") + "\n"),
         ),
     });
     match outcome {
