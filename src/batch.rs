@@ -364,10 +364,8 @@ fn convert_job(
     } else {
         doc.source.layout.clone()
     });
-    row.confidence = loaded
-        .scores
-        .first()
-        .map(|s| (s.confidence * 100.0).round() / 100.0);
+    row.confidence =
+        convert::best_layout(&loaded.scores).map(|s| (s.confidence * 100.0).round() / 100.0);
     row.projects = doc.projects.len();
     row.indicators = doc.indicator_count();
     row.warnings = loaded.warnings.len();

@@ -23,6 +23,21 @@ pub enum Error {
     /// No sheet carries the labels of a known layout.
     #[error("{file}: no performance target table found: {reason}")]
     NoTable { file: String, reason: String },
+    /// The labels match none of the layouts the file was compared with well enough
+    /// (see [`crate::convert::MIN_CONFIDENCE`]); `closest` is the best of them.
+    #[error(
+        "{file}: no performance target table found: the labels match no known layout (closest: {closest} with {found} of its {wanted} labels)"
+    )]
+    NoLayout {
+        /// The file (or files, joined with " + ") that was read.
+        file: String,
+        /// The id of the layout that came closest.
+        closest: String,
+        /// How many of that layout's labels were found.
+        found: usize,
+        /// How many labels that layout has.
+        wanted: usize,
+    },
     /// A value is not what its label requires.
     #[error("{file}: {cell}: {message}")]
     BadCell {
@@ -55,6 +70,7 @@ impl Error {
             | Error::Unreadable { .. }
             | Error::Empty { .. }
             | Error::NoTable { .. }
+            | Error::NoLayout { .. }
             | Error::BadCell { .. }
             | Error::TooLarge { .. } => 2,
             _ => 1,

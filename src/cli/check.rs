@@ -84,7 +84,7 @@ pub fn run(args: Args) -> Result<i32> {
                 checked.push((name, findings));
             }
             Err(e) => {
-                eprintln!("jixiao: error: {e}");
+                eprintln!("jixiao: error: {}", super::error_text(&e));
                 unreadable += 1;
             }
         }

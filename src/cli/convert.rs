@@ -79,10 +79,7 @@ pub fn run(args: Args) -> Result<i32> {
         .as_deref()
         .map(Template::from_file)
         .transpose()?;
-    let from = match (&args.from, &user_template) {
-        (Some(name), _) => Some(template::resolve(name)?),
-        (None, _) => None,
-    };
+    let from = args.from.as_deref().map(template::resolve).transpose()?;
     let target = match (&args.to, &user_template) {
         (Some(name), _) => Some(template::resolve(name)?),
         (None, Some(t)) => Some(t.clone()),
@@ -115,26 +112,12 @@ pub fn run(args: Args) -> Result<i32> {
         });
     }
 
-    let mut read = ReadOptions {
+    let read = ReadOptions {
         from,
         ignore_embedded: args.ignore_embedded,
-    };
-    if read.from.is_none()
-        && let Some(user) = &user_template
-    {
         // A user's own layout competes with the built-ins when detecting.
-        let book = jixiao::read::read_path(&args.inputs[0])?;
-        let mut candidates = Template::builtins();
-        candidates.push(user.clone());
-        let scores = jixiao::template::detect::detect(&book, &candidates);
-        if let Some(best) = scores
-            .first()
-            .filter(|s| s.layout == user.id && s.confidence >= convert::MIN_CONFIDENCE)
-        {
-            let _ = best;
-            read.from = Some(user.clone());
-        }
-    }
+        extra_templates: user_template.into_iter().collect(),
+    };
     let mut loaded = convert::load_many(&args.inputs, &read)?;
     let changes = match args.roll_forward {
         Some(year) => jixiao::rollforward::roll_forward(&mut loaded.document, year),

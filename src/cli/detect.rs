@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use jixiao::convert::best_layout;
 use jixiao::error::Result;
 use jixiao::template::Template;
 use jixiao::template::detect::detect;
@@ -26,7 +27,7 @@ pub fn run(args: Args) -> Result<i32> {
         let book = match jixiao::read::read_path(input) {
             Ok(book) => book,
             Err(e) => {
-                eprintln!("jixiao: error: {e}");
+                eprintln!("jixiao: error: {}", super::error_text(&e));
                 code = e.exit_code().max(code);
                 continue;
             }
@@ -34,11 +35,7 @@ pub fn run(args: Args) -> Result<i32> {
         let scores = detect(&book, &templates);
         let best = &scores[0];
         let runner = scores.get(1);
-        let verdict = if best.confidence >= jixiao::convert::MIN_CONFIDENCE {
-            best.layout.as_str()
-        } else {
-            "unknown"
-        };
+        let verdict = best_layout(&scores).map_or("unknown", |s| s.layout.as_str());
         out.push_str(&format!(
             "{}\t{}\t{:.0}%\t{} of {} labels",
             input.display(),

@@ -63,10 +63,19 @@ pub fn main() -> i32 {
     match outcome {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
-            eprintln!("jixiao: error: {e}");
+            eprintln!("jixiao: error: {}", error_text(&e));
             e.exit_code()
         }
         Err(_) => 3,
+    }
+}
+
+/// An error as the command line prints it: the library's message, and the flags that
+/// would help where there are some.
+fn error_text(e: &Error) -> String {
+    match e {
+        Error::NoLayout { .. } => format!("{e}; pass --from LAYOUT or --template FILE"),
+        _ => e.to_string(),
     }
 }
 
