@@ -58,10 +58,3 @@ pub struct DateParts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<u32>,
 }
-
-impl Value {
-    /// Parses a published value. The text is kept exactly as given.
-    pub fn parse(text: &str) -> Value {
-        crate::parse::value::parse_value(text)
-    }
-}

@@ -116,6 +116,14 @@ const PROSE_PUNCTUATION: &[char] = &[
     ',', ';', ':', '!', '?', '。', '、', '《', '》', '“', '”', '"', '…', '\t', '\n', '\r',
 ];
 
+// Defined here, with the parser, so that the model does not depend on it.
+impl Value {
+    /// Parses a published value (see [`parse_value`]). The text is kept exactly as given.
+    pub fn parse(text: &str) -> Value {
+        parse_value(text)
+    }
+}
+
 /// Parses a published value. `Value.text` is always exactly `text`; op, number, unit and
 /// date are set only where they can be read with confidence (see the module docs).
 ///
