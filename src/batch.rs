@@ -17,7 +17,7 @@ use crate::template::Template;
 use crate::write::csv::CsvEncoding;
 
 /// File endings the batch reads; anything else is listed as skipped.
-pub const TABLE_EXTENSIONS: [&str; 9] = [
+pub(crate) const TABLE_EXTENSIONS: [&str; 9] = [
     "xlsx", "xlsm", "xls", "ods", "csv", "tsv", "json", "htm", "html",
 ];
 

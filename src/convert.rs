@@ -347,7 +347,7 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
 }
 
 /// Where each output goes: the first to `path`, the rest to `<stem>__<sheet>.csv`.
-pub fn output_paths(path: &Path, outputs: &[Output]) -> Vec<PathBuf> {
+pub(crate) fn output_paths(path: &Path, outputs: &[Output]) -> Vec<PathBuf> {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("out");
     let ext = path.extension().and_then(|s| s.to_str()).unwrap_or("csv");
     outputs

@@ -32,7 +32,11 @@ pub fn roll_forward(doc: &mut Document, year: i32) -> Vec<Change> {
 /// As `roll_forward`, with earlier years' tables at hand: a linyi 前三年均值 is then
 /// recomputed from the same indicator's 年度指标值 in the three years before `year`
 /// (this table's year and the two before it, same department).
-pub fn roll_forward_with(doc: &mut Document, year: i32, history: &[&Document]) -> Vec<Change> {
+pub(crate) fn roll_forward_with(
+    doc: &mut Document,
+    year: i32,
+    history: &[&Document],
+) -> Vec<Change> {
     let older = |back: i32| {
         history.iter().copied().find(|h| {
             h.fiscal_year == doc.fiscal_year.map(|y| y - back)

@@ -48,10 +48,10 @@ use crate::model::{DateParts, Op, Value};
 use crate::text::fold_width;
 
 /// The longest text, in characters, that is still read as a unit ("元/人*天", "万元/管理部").
-pub const MAX_UNIT_CHARS: usize = 8;
+pub(crate) const MAX_UNIT_CHARS: usize = 8;
 
 /// The longest text, in characters, before a number embedded in prose ("员工满意度").
-pub const MAX_PREFIX_CHARS: usize = 12;
+pub(crate) const MAX_PREFIX_CHARS: usize = 12;
 
 /// Comparison words and symbols, longest first so that "不超过" wins over "超过" and
 /// ">=" over ">". Matched against width-folded text.
@@ -189,7 +189,7 @@ pub fn parse_percent(text: &str) -> Option<String> {
 /// from zero, as Excel displays it, and padded to exactly that many decimals. `None`
 /// gives the shortest exact form. A value too large for an exact decimal falls back to
 /// float formatting; NaN and infinities print as Rust prints them ("NaN", "inf").
-pub fn format_percent_from_fraction(value: f64, decimals: Option<u32>) -> String {
+pub(crate) fn format_percent_from_fraction(value: f64, decimals: Option<u32>) -> String {
     let decimals = decimals.map(|d| d.min(Decimal::MAX_SCALE));
     let exact = if value.is_finite() {
         Decimal::from_str(&value.to_string())

@@ -61,9 +61,9 @@ pub const MAX_MERGES: usize = 500_000;
 pub const MAX_SHEETS: usize = 10_000;
 
 /// The name of the hidden sheet that carries the embedded canonical JSON.
-pub const EMBEDDED_SHEET: &str = "_jixiao";
+pub(crate) const EMBEDDED_SHEET: &str = "_jixiao";
 /// The text cell A1 of the embedded sheet starts with.
-pub const EMBEDDED_MARKER: &str = "jixiao/1";
+pub(crate) const EMBEDDED_MARKER: &str = "jixiao/1";
 
 /// Reads a spreadsheet file (xlsx, xls, ods, HTML, CSV or TSV, told apart by content).
 pub fn read_path(path: &Path) -> Result<Workbook> {
