@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 /// A value with neither number nor date is qualitative text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Value {
+    /// The published text, e.g. "≥6次" (after clear extraction artifacts are mended).
     pub text: String,
+    /// The comparison before the number, e.g. `">="` for "≥6次".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<Op>,
     /// A decimal string, e.g. "6", "1.146".
@@ -18,26 +20,33 @@ pub struct Value {
     /// "次", "%", "万元", "元/人*天" …
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The date, for values such as "2025年12月15日".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<DateParts>,
 }
 
-/// A comparison written before a number.
+/// A comparison written before a number. JSON: `">="`, `"<="`, `"="`, `">"` or `"<"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum Op {
+    /// At least: "≥", "＞＝", ">=" (JSON `">="`).
     #[serde(rename = ">=")]
     Ge,
+    /// At most: "≤", "<=" (JSON `"<="`).
     #[serde(rename = "<=")]
     Le,
+    /// Exactly: "=" (JSON `"="`).
     #[serde(rename = "=")]
     Eq,
+    /// More than: ">", "＞" (JSON `">"`).
     #[serde(rename = ">")]
     Gt,
+    /// Less than: "<", "＜" (JSON `"<"`).
     #[serde(rename = "<")]
     Lt,
 }
 
 impl Op {
+    /// The JSON form: ">=", "<=", "=", ">" or "<".
     pub fn as_str(self) -> &'static str {
         match self {
             Op::Ge => ">=",
@@ -52,9 +61,12 @@ impl Op {
 /// A calendar date as far as it was written ("2025年12月" has no day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DateParts {
+    /// The year, e.g. `2025`.
     pub year: i32,
+    /// The month, 1 to 12, where written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<u32>,
+    /// The day of the month, where written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<u32>,
 }
