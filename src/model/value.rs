@@ -28,19 +28,19 @@ pub struct Value {
 /// A comparison written before a number. JSON: `">="`, `"<="`, `"="`, `">"` or `"<"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum Op {
-    /// At least: "≥", "＞＝", ">=" (JSON `">="`).
+    /// At least: "≥" or ">=" (JSON `">="`).
     #[serde(rename = ">=")]
     Ge,
-    /// At most: "≤", "<=" (JSON `"<="`).
+    /// At most: "≤" or "<=" (JSON `"<="`).
     #[serde(rename = "<=")]
     Le,
     /// Exactly: "=" (JSON `"="`).
     #[serde(rename = "=")]
     Eq,
-    /// More than: ">", "＞" (JSON `">"`).
+    /// More than: ">" (JSON `">"`).
     #[serde(rename = ">")]
     Gt,
-    /// Less than: "<", "＜" (JSON `"<"`).
+    /// Less than: "<" (JSON `"<"`).
     #[serde(rename = "<")]
     Lt,
 }
