@@ -44,7 +44,9 @@ pub fn best_layout(scores: &[Score]) -> Option<&Score> {
 /// A document loaded from a file.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The document read.
     pub document: Document,
+    /// What the reader noticed that did not stop it.
     pub warnings: Vec<Warning>,
     /// Layout scores, best first: of the built-ins, or of the built-ins and the
     /// [`ReadOptions::extra_templates`] when one of those was chosen. Empty for JSON input
@@ -228,8 +230,11 @@ pub fn parse_json(file: &str, bytes: &[u8]) -> Result<Document> {
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// An xlsx workbook in the target layout.
     Xlsx,
+    /// CSV in the target layout: one file per sheet.
     Csv,
+    /// Canonical JSON (no layout needed).
     Json,
 }
 
@@ -248,11 +253,13 @@ impl Format {
 /// How to write a document.
 #[derive(Debug, Clone)]
 pub struct WriteOptions {
+    /// The output format.
     pub format: Format,
     /// Required for xlsx and csv.
     pub template: Option<Template>,
     /// Embed the canonical JSON in a hidden sheet (xlsx).
     pub embed: bool,
+    /// The encoding of CSV output.
     pub csv_encoding: CsvEncoding,
 }
 
@@ -261,6 +268,7 @@ pub struct WriteOptions {
 pub struct Output {
     /// `None` for the first (or only) file, else the sheet it holds.
     pub sheet: Option<String>,
+    /// The file's content.
     pub bytes: Vec<u8>,
 }
 
@@ -272,6 +280,7 @@ pub fn to_json(doc: &Document) -> String {
 /// A conversion rendered in memory: the files, and what the target layout could not hold.
 #[derive(Debug, Clone)]
 pub struct Rendered {
+    /// The files, the main one first.
     pub outputs: Vec<Output>,
     /// `None` for canonical JSON, which holds everything.
     pub report: Option<LossReport>,

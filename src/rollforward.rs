@@ -12,12 +12,17 @@ use crate::model::{Document, Indicator, Period, Value};
 /// One change (or notice) made by rolling a document forward.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
+    /// The project's name, unless the change is to the document itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+    /// The indicator's name, for a change to an indicator.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indicator: Option<String>,
+    /// What changed, e.g. "fiscal_year" or "values.annual".
     pub field: String,
+    /// The value before (empty for a notice).
     pub from: String,
+    /// The value after (empty for a notice).
     pub to: String,
     /// For notices that change nothing: why it needs a person's look.
     #[serde(skip_serializing_if = "Option::is_none")]

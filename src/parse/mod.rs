@@ -1,5 +1,5 @@
 //! Parsers for the text inside cells: indicator values and extraction artifacts.
 
-pub(crate) mod clean;
+pub mod clean;
 pub mod numbered;
 pub mod value;

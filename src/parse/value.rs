@@ -48,10 +48,10 @@ use crate::model::{DateParts, Op, Value};
 use crate::text::fold_width;
 
 /// The longest text, in characters, that is still read as a unit ("元/人*天", "万元/管理部").
-pub(crate) const MAX_UNIT_CHARS: usize = 8;
+pub const MAX_UNIT_CHARS: usize = 8;
 
 /// The longest text, in characters, before a number embedded in prose ("员工满意度").
-pub(crate) const MAX_PREFIX_CHARS: usize = 12;
+pub const MAX_PREFIX_CHARS: usize = 12;
 
 /// Comparison words and symbols, longest first so that "不超过" wins over "超过" and
 /// ">=" over ">". Matched against width-folded text.
