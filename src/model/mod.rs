@@ -129,14 +129,23 @@ impl Document {
 }
 
 /// What a document holds. JSON: `"project"`, `"department"` or `"mixed"`.
+// The variants' docs are for rustdoc only (`cfg_attr(doc, …)`): a documented variant
+// would turn this type's JSON Schema from `"enum": [...]` into `"oneOf": [...]`.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
-    /// Project tables (项目支出绩效目标表): `projects` only.
+    #[cfg_attr(doc, doc = "Project tables (项目支出绩效目标表): `projects` only.")]
     Project,
-    /// Department-level targets (部门整体绩效目标表): `overall` only.
+    #[cfg_attr(
+        doc,
+        doc = "Department-level targets (部门整体绩效目标表): `overall` only."
+    )]
     Department,
-    /// Both, e.g. tangshan's department part and project part in one workbook.
+    #[cfg_attr(
+        doc,
+        doc = "Both, e.g. tangshan's department part and project part in one workbook."
+    )]
     Mixed,
 }
 

@@ -26,21 +26,24 @@ pub struct Value {
 }
 
 /// A comparison written before a number. JSON: `">="`, `"<="`, `"="`, `">"` or `"<"`.
+// The variants' docs are for rustdoc only (`cfg_attr(doc, …)`): a documented variant
+// would turn this type's JSON Schema from `"enum": [...]` into `"oneOf": [...]`.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum Op {
-    /// At least: "≥" or ">=" (JSON `">="`).
+    #[cfg_attr(doc, doc = r#"At least: "≥" or ">=" (JSON `">="`)."#)]
     #[serde(rename = ">=")]
     Ge,
-    /// At most: "≤" or "<=" (JSON `"<="`).
+    #[cfg_attr(doc, doc = r#"At most: "≤" or "<=" (JSON `"<="`)."#)]
     #[serde(rename = "<=")]
     Le,
-    /// Exactly: "=" (JSON `"="`).
+    #[cfg_attr(doc, doc = r#"Exactly: "=" (JSON `"="`)."#)]
     #[serde(rename = "=")]
     Eq,
-    /// More than: ">" (JSON `">"`).
+    #[cfg_attr(doc, doc = r#"More than: ">" (JSON `">"`)."#)]
     #[serde(rename = ">")]
     Gt,
-    /// Less than: "<" (JSON `"<"`).
+    #[cfg_attr(doc, doc = r#"Less than: "<" (JSON `"<"`)."#)]
     #[serde(rename = "<")]
     Lt,
 }
