@@ -86,7 +86,7 @@ pub struct Row {
     pub check_errors: usize,
     /// Warnings that `jixiao check` finds in the input.
     pub check_warnings: usize,
-    /// Values the target layout could not hold (see `convert --report`).
+    /// Values the target layout could not hold ([`crate::loss::LossReport::dropped`]).
     pub dropped: usize,
     /// The files written, joined with " + ".
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,7 +94,7 @@ pub struct Row {
     /// Why a file failed or was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// What `--roll-forward` moved.
+    /// What rolling forward ([`BatchOptions::roll_forward`]) moved.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
 }
