@@ -17,64 +17,84 @@ use crate::template::Template;
 use crate::write::csv::CsvEncoding;
 
 /// File endings the batch reads; anything else is listed as skipped.
-pub const TABLE_EXTENSIONS: [&str; 9] = [
+pub(crate) const TABLE_EXTENSIONS: [&str; 9] = [
     "xlsx", "xlsm", "xls", "ods", "csv", "tsv", "json", "htm", "html",
 ];
 
 /// How to run a batch.
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
+    /// The target layout; required unless `format` is JSON.
     pub to: Option<Template>,
+    /// The output format of every file.
     pub format: Format,
     /// Worker threads; 0 = one per core.
     pub jobs: usize,
     /// Overwrite outputs that exist.
     pub force: bool,
+    /// Move every table to this budget year (see [`crate::rollforward`]).
     pub roll_forward: Option<i32>,
+    /// Embed the canonical JSON in a hidden sheet of each xlsx output.
     pub embed: bool,
+    /// The encoding of CSV outputs.
     pub csv_encoding: CsvEncoding,
 }
 
 /// One unit of work: the file (or the per-sheet CSVs of one workbook) and its output.
 #[derive(Debug, Clone)]
 pub struct Job {
+    /// The file, or the per-sheet CSVs of one workbook, read as one.
     pub inputs: Vec<PathBuf>,
     /// The input as shown in reports, relative to the input folder.
     pub name: String,
+    /// Where the output goes (the first file, for CSV of several sheets).
     pub output: PathBuf,
 }
 
+/// What became of one input. In the report: "converted", "skipped" or "failed".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Read and written.
     Converted,
+    /// Not tried: not a table file, the output exists, or the batch was interrupted.
     Skipped,
+    /// Tried, and it could not be read or written; the row says why.
     Failed,
 }
 
 /// One row of the batch report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
+    /// The input, relative to the input folder ([`Job::name`]).
     pub input: String,
+    /// What became of it.
     pub status: Status,
+    /// The layout it was read in ("json" for canonical JSON).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<String>,
+    /// How sure the detection was, 0 to 1 (absent when the layout was not detected).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
+    /// Projects read.
     pub projects: usize,
+    /// Indicators read.
     pub indicators: usize,
+    /// Warnings met while reading.
     pub warnings: usize,
     /// What `jixiao check` finds in the input: errors and warnings.
     pub check_errors: usize,
+    /// Warnings that `jixiao check` finds in the input.
     pub check_warnings: usize,
-    /// Values the target layout could not hold (see `convert --report`).
+    /// Values the target layout could not hold ([`crate::loss::LossReport::dropped`]).
     pub dropped: usize,
+    /// The files written, joined with " + ".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
     /// Why a file failed or was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// What `--roll-forward` moved.
+    /// What rolling forward ([`BatchOptions::roll_forward`]) moved.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
 }
@@ -253,7 +273,9 @@ pub fn clean_stale_temporaries(out_dir: &Path) {
 /// What a worker reports as it goes.
 #[derive(Debug, Clone)]
 pub enum Progress<'a> {
+    /// A job has started.
     Started(&'a Job),
+    /// A job has ended (or was skipped) with this row.
     Finished(&'a Row),
 }
 
@@ -364,10 +386,8 @@ fn convert_job(
     } else {
         doc.source.layout.clone()
     });
-    row.confidence = loaded
-        .scores
-        .first()
-        .map(|s| (s.confidence * 100.0).round() / 100.0);
+    row.confidence =
+        convert::best_layout(&loaded.scores).map(|s| (s.confidence * 100.0).round() / 100.0);
     row.projects = doc.projects.len();
     row.indicators = doc.indicator_count();
     row.warnings = loaded.warnings.len();
@@ -405,12 +425,17 @@ fn convert_job(
 /// Counts for the closing summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// Inputs converted.
     pub converted: usize,
+    /// Of those, how many had warnings.
     pub with_warnings: usize,
+    /// Inputs skipped.
     pub skipped: usize,
+    /// Inputs that failed.
     pub failed: usize,
 }
 
+/// Adds up the rows of a batch by status.
 pub fn summarize(rows: &[Row]) -> Summary {
     let mut s = Summary::default();
     for r in rows {

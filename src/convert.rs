@@ -27,14 +27,30 @@ pub struct ReadOptions {
     pub from: Option<Template>,
     /// Ignore the canonical copy that jixiao embeds in the workbooks it writes.
     pub ignore_embedded: bool,
+    /// Layouts of the user's own (template files) that compete with the built-ins when
+    /// the layout is detected. One of them is read with only when it scores best and at
+    /// least [`MIN_CONFIDENCE`]; otherwise detection is among the built-ins alone, as if
+    /// none were given. Not used when `from` is set.
+    pub extra_templates: Vec<Template>,
+}
+
+/// The score to read a workbook by, from layout scores sorted best first (as
+/// [`detect`] returns them): the best, when its confidence reaches [`MIN_CONFIDENCE`].
+/// `None` means the file is in no known layout.
+pub fn best_layout(scores: &[Score]) -> Option<&Score> {
+    scores.first().filter(|s| s.confidence >= MIN_CONFIDENCE)
 }
 
 /// A document loaded from a file.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The document read.
     pub document: Document,
+    /// What the reader noticed that did not stop it.
     pub warnings: Vec<Warning>,
-    /// Layout scores, best first (empty for JSON input or `--from`).
+    /// Layout scores, best first: of the built-ins, or of the built-ins and the
+    /// [`ReadOptions::extra_templates`] when one of those was chosen. Empty for JSON input
+    /// and when [`ReadOptions::from`] named the layout.
     pub scores: Vec<Score>,
 }
 
@@ -79,25 +95,7 @@ pub fn load_many(paths: &[PathBuf], options: &ReadOptions) -> Result<Loaded> {
 pub fn load_workbook(book: &Workbook, options: &ReadOptions) -> Result<Loaded> {
     let (template, scores) = match &options.from {
         Some(t) => (t.clone(), Vec::new()),
-        None => {
-            let templates = Template::builtins();
-            let scores = detect(book, &templates);
-            let best = scores.first().filter(|s| s.confidence >= MIN_CONFIDENCE).ok_or_else(|| Error::NoTable {
-                file: book.file.clone(),
-                reason: match scores.first() {
-                    Some(s) => format!(
-                        "the labels match no known layout (closest: {} with {} of its {} labels); pass --from LAYOUT or --template FILE",
-                        s.layout, s.found, s.wanted
-                    ),
-                    None => "no layouts to compare with".into(),
-                },
-            })?;
-            let t = templates
-                .into_iter()
-                .find(|t| t.id == best.layout)
-                .expect("scored layouts exist");
-            (t, scores)
-        }
+        None => detect_layout(book, &options.extra_templates)?,
     };
     let read = read_workbook(book, &template)?;
     let mut warnings = read.warnings;
@@ -124,6 +122,44 @@ pub fn load_workbook(book: &Workbook, options: &ReadOptions) -> Result<Loaded> {
         warnings,
         scores,
     })
+}
+
+/// The layout a workbook is in, and the scores it was chosen by. A user's template wins
+/// only when it scores best among the built-ins and the user's templates together;
+/// otherwise the built-ins are scored alone (another template's labels could change
+/// their scores), exactly as without user templates.
+fn detect_layout(book: &Workbook, extra: &[Template]) -> Result<(Template, Vec<Score>)> {
+    let builtins = Template::builtins();
+    if !extra.is_empty() {
+        let mut candidates = builtins.clone();
+        candidates.extend(extra.iter().cloned());
+        let scores = detect(book, &candidates);
+        if let Some(user) =
+            best_layout(&scores).and_then(|best| extra.iter().find(|t| t.id == best.layout))
+        {
+            return Ok((user.clone(), scores));
+        }
+    }
+    let scores = detect(book, &builtins);
+    let Some(best) = best_layout(&scores) else {
+        return Err(match scores.first() {
+            Some(closest) => Error::NoLayout {
+                file: book.file.clone(),
+                closest: closest.layout.clone(),
+                found: closest.found,
+                wanted: closest.wanted,
+            },
+            None => Error::NoTable {
+                file: book.file.clone(),
+                reason: "no layouts to compare with".into(),
+            },
+        });
+    };
+    let template = builtins
+        .into_iter()
+        .find(|t| t.id == best.layout)
+        .expect("scored layouts exist");
+    Ok((template, scores))
 }
 
 /// The embedded document, if the form still shows exactly what it says.
@@ -194,8 +230,11 @@ pub fn parse_json(file: &str, bytes: &[u8]) -> Result<Document> {
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// An xlsx workbook in the target layout.
     Xlsx,
+    /// CSV in the target layout: one file per sheet.
     Csv,
+    /// Canonical JSON (no layout needed).
     Json,
 }
 
@@ -214,11 +253,13 @@ impl Format {
 /// How to write a document.
 #[derive(Debug, Clone)]
 pub struct WriteOptions {
+    /// The output format.
     pub format: Format,
     /// Required for xlsx and csv.
     pub template: Option<Template>,
     /// Embed the canonical JSON in a hidden sheet (xlsx).
     pub embed: bool,
+    /// The encoding of CSV output.
     pub csv_encoding: CsvEncoding,
 }
 
@@ -227,6 +268,7 @@ pub struct WriteOptions {
 pub struct Output {
     /// `None` for the first (or only) file, else the sheet it holds.
     pub sheet: Option<String>,
+    /// The file's content.
     pub bytes: Vec<u8>,
 }
 
@@ -238,6 +280,7 @@ pub fn to_json(doc: &Document) -> String {
 /// A conversion rendered in memory: the files, and what the target layout could not hold.
 #[derive(Debug, Clone)]
 pub struct Rendered {
+    /// The files, the main one first.
     pub outputs: Vec<Output>,
     /// `None` for canonical JSON, which holds everything.
     pub report: Option<LossReport>,
@@ -272,7 +315,7 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
         (_, Some(t)) => t,
         (_, None) => {
             return Err(Error::Unsupported {
-                message: "--to LAYOUT is required for xlsx and csv output".into(),
+                message: "no target layout given: xlsx and csv output need one".into(),
             });
         }
     };
@@ -313,7 +356,7 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
 }
 
 /// Where each output goes: the first to `path`, the rest to `<stem>__<sheet>.csv`.
-pub fn output_paths(path: &Path, outputs: &[Output]) -> Vec<PathBuf> {
+pub(crate) fn output_paths(path: &Path, outputs: &[Output]) -> Vec<PathBuf> {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("out");
     let ext = path.extension().and_then(|s| s.to_str()).unwrap_or("csv");
     outputs

@@ -8,6 +8,7 @@
 pub struct Workbook {
     /// The file as the user named it, for messages.
     pub file: String,
+    /// The sheets in workbook order, hidden ones included.
     pub sheets: Vec<Sheet>,
     /// Canonical JSON found in a hidden `jixiao` sheet written by this tool.
     pub embedded: Option<String>,
@@ -18,22 +19,29 @@ pub struct Workbook {
 /// One cell's content as the reader found it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Cell {
+    /// No value (or only a covered cell of a merge).
     #[default]
     Empty,
+    /// Text as stored, e.g. "项目名称".
     Text(String),
     /// A numeric cell. `decimals` comes from the number format ("0.00" → 2);
     /// `percent` is set when the format shows the number as a percentage.
     Number {
+        /// The stored number (0.5 for a cell showing "50%").
         value: f64,
+        /// The decimals of the number format; `None` for General.
         decimals: Option<u32>,
+        /// Whether the number format is a percentage.
         percent: bool,
     },
+    /// A boolean cell.
     Bool(bool),
     /// An error cell such as `#REF!`.
     Error(String),
 }
 
 impl Cell {
+    /// Whether the cell shows nothing: empty, or text of only whitespace.
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
@@ -82,13 +90,18 @@ impl Cell {
 /// A merged area, 0-based and inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Merge {
+    /// The top row.
     pub first_row: u32,
+    /// The left column.
     pub first_col: u32,
+    /// The bottom row.
     pub last_row: u32,
+    /// The right column.
     pub last_col: u32,
 }
 
 impl Merge {
+    /// Whether the area covers a cell.
     pub fn contains(&self, row: u32, col: u32) -> bool {
         (self.first_row..=self.last_row).contains(&row)
             && (self.first_col..=self.last_col).contains(&col)
@@ -98,7 +111,9 @@ impl Merge {
 /// A sheet: dense rows of cells from A1 plus its merged areas.
 #[derive(Debug, Clone, Default)]
 pub struct Sheet {
+    /// The sheet's name (for CSV, the file name without its extension).
     pub name: String,
+    /// Whether the sheet is hidden in the workbook.
     pub hidden: bool,
     /// Row-major from A1; rows may be ragged (missing cells are empty).
     pub rows: Vec<Vec<Cell>>,
@@ -176,6 +191,7 @@ impl CoverIndex {
 static EMPTY: Cell = Cell::Empty;
 
 impl Sheet {
+    /// A sheet of these rows with no merges (and `merges_known` false).
     pub fn new(name: impl Into<String>, rows: Vec<Vec<Cell>>) -> Sheet {
         Sheet {
             name: name.into(),
@@ -233,14 +249,17 @@ impl Sheet {
         notes
     }
 
+    /// The merged areas, as kept by [`Sheet::set_merges`].
     pub fn merges(&self) -> &[Merge] {
         &self.merges
     }
 
+    /// The number of rows.
     pub fn height(&self) -> usize {
         self.rows.len()
     }
 
+    /// The number of columns of the longest row.
     pub fn width(&self) -> usize {
         self.rows.iter().map(Vec::len).max().unwrap_or(0)
     }

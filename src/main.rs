@@ -1,5 +1,7 @@
-//! The `jixiao` command: a thin wrapper around the library's `cli` module.
+//! The `jixiao` command: the command line around the `jixiao` library.
+
+mod cli;
 
 fn main() {
-    std::process::exit(jixiao::cli::main());
+    std::process::exit(cli::main());
 }

@@ -7,6 +7,7 @@ use crate::model::Money;
 /// The sheets of one output workbook, plus the canonical JSON to embed (if any).
 #[derive(Debug, Clone, Default)]
 pub struct RenderedWorkbook {
+    /// The sheets, in order.
     pub sheets: Vec<RenderedSheet>,
     /// Canonical JSON stored in a hidden sheet so that reading the file back loses nothing.
     pub embedded_json: Option<String>,
@@ -17,6 +18,7 @@ pub struct RenderedWorkbook {
 pub struct RenderedSheet {
     /// At most 31 characters, none of `[]:*?/\` (the writer enforces this).
     pub name: String,
+    /// The cells, each placed once (a merged area is one cell).
     pub cells: Vec<RenderedCell>,
     /// Width of the grid in columns.
     pub columns: u32,
@@ -24,6 +26,7 @@ pub struct RenderedSheet {
     pub column_widths: Vec<Option<f64>>,
     /// Rows (0-based, inclusive) repeated at the top of every printed page.
     pub repeat_rows: Option<(u32, u32)>,
+    /// Whether the sheet prints in landscape.
     pub landscape: bool,
 }
 
@@ -57,20 +60,26 @@ impl RenderedSheet {
 /// A cell (or a merged area when `rows`/`cols` > 1) with its content and role.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenderedCell {
+    /// The top row, 0-based.
     pub row: u32,
+    /// The left column, 0-based.
     pub col: u32,
     /// Rows spanned, at least 1.
     pub rows: u32,
     /// Columns spanned, at least 1.
     pub cols: u32,
+    /// What the cell holds.
     pub content: Content,
+    /// Its role on the form, which decides its format.
     pub style: Style,
 }
 
 /// What a cell holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Content {
+    /// Nothing.
     Empty,
+    /// Text, written as a string cell.
     Text(String),
     /// Written as a number with two decimals (`#,##0.00`), shown as published.
     Money(Money),

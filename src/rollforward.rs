@@ -12,12 +12,17 @@ use crate::model::{Document, Indicator, Period, Value};
 /// One change (or notice) made by rolling a document forward.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
+    /// The project's name, unless the change is to the document itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+    /// The indicator's name, for a change to an indicator.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indicator: Option<String>,
+    /// What changed, e.g. "fiscal_year" or "values.annual".
     pub field: String,
+    /// The value before (empty for a notice).
     pub from: String,
+    /// The value after (empty for a notice).
     pub to: String,
     /// For notices that change nothing: why it needs a person's look.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,7 +37,11 @@ pub fn roll_forward(doc: &mut Document, year: i32) -> Vec<Change> {
 /// As `roll_forward`, with earlier years' tables at hand: a linyi 前三年均值 is then
 /// recomputed from the same indicator's 年度指标值 in the three years before `year`
 /// (this table's year and the two before it, same department).
-pub fn roll_forward_with(doc: &mut Document, year: i32, history: &[&Document]) -> Vec<Change> {
+pub(crate) fn roll_forward_with(
+    doc: &mut Document,
+    year: i32,
+    history: &[&Document],
+) -> Vec<Change> {
     let older = |back: i32| {
         history.iter().copied().find(|h| {
             h.fiscal_year == doc.fiscal_year.map(|y| y - back)

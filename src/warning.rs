@@ -10,10 +10,12 @@ pub struct Warning {
     /// `Sheet!A1` (or a range) where the thing was seen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
+    /// What was noticed.
     pub message: String,
 }
 
 impl Warning {
+    /// A warning about the file as a whole.
     pub fn new(message: impl Into<String>) -> Warning {
         Warning {
             cell: None,
@@ -21,6 +23,7 @@ impl Warning {
         }
     }
 
+    /// A warning about a cell (`Sheet!A1`) or range.
     pub fn at(cell: impl Into<String>, message: impl Into<String>) -> Warning {
         Warning {
             cell: Some(cell.into()),

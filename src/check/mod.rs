@@ -39,6 +39,7 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The lowercase name: "error", "warning" or "note".
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -59,6 +60,7 @@ impl fmt::Display for Severity {
 pub struct Finding {
     /// The rule's stable code, e.g. "J101".
     pub code: &'static str,
+    /// How serious it is.
     pub severity: Severity,
     /// One line in Chinese domain terms, with the numbers involved.
     pub message: String,
@@ -84,7 +86,9 @@ impl fmt::Display for Finding {
 /// A rule of the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Rule {
+    /// The stable code, e.g. "J101".
     pub code: &'static str,
+    /// The severity of its findings.
     pub severity: Severity,
     /// What it checks, in a few words.
     pub title: &'static str,
@@ -326,12 +330,16 @@ pub fn check(doc: &Document) -> Vec<Finding> {
 /// Counts of findings by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
+    /// Findings of [`Severity::Error`].
     pub errors: usize,
+    /// Findings of [`Severity::Warning`].
     pub warnings: usize,
+    /// Findings of [`Severity::Note`].
     pub notes: usize,
 }
 
 impl Counts {
+    /// Counts a list of findings.
     pub fn of(findings: &[Finding]) -> Counts {
         let mut c = Counts::default();
         for f in findings {
@@ -340,6 +348,7 @@ impl Counts {
         c
     }
 
+    /// Counts one more finding of this severity.
     pub fn add(&mut self, severity: Severity) {
         match severity {
             Severity::Error => self.errors += 1,
@@ -348,6 +357,7 @@ impl Counts {
         }
     }
 
+    /// Adds another count to this one.
     pub fn merge(&mut self, other: Counts) {
         self.errors += other.errors;
         self.warnings += other.warnings;

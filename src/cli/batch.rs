@@ -7,11 +7,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::batch::{self, BatchOptions, Progress, Status};
-use crate::convert::Format;
-use crate::error::{Error, Result};
-use crate::template;
-use crate::write::csv::CsvEncoding;
+use jixiao::batch::{self, BatchOptions, Progress, Status};
+use jixiao::convert::Format;
+use jixiao::error::{Error, Result};
+use jixiao::template;
+use jixiao::write::csv::CsvEncoding;
 
 /// Set by Ctrl-C or SIGTERM: running files finish whole, no new ones start.
 static STOP: AtomicBool = AtomicBool::new(false);
@@ -200,7 +200,7 @@ pub fn run(args: Args) -> Result<i32> {
         } else {
             batch::report_json(&rows)
         };
-        crate::write::write_atomically(path, &bytes)?;
+        jixiao::write::write_atomically(path, &bytes)?;
         eprintln!("report: {}", path.display());
     }
     if STOP.load(Ordering::SeqCst) {

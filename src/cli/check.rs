@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use crate::check::{self, Counts, Finding, RULES, Severity};
-use crate::convert::{self, ReadOptions};
-use crate::error::Result;
-use crate::template;
+use jixiao::check::{self, Counts, Finding, RULES, Severity};
+use jixiao::convert::{self, ReadOptions};
+use jixiao::error::Result;
+use jixiao::template;
 
 /// Check tables: sums, 资金支出计划, dates, indicator values and classes.
 ///
@@ -84,7 +84,7 @@ pub fn run(args: Args) -> Result<i32> {
                 checked.push((name, findings));
             }
             Err(e) => {
-                eprintln!("jixiao: error: {e}");
+                eprintln!("jixiao: error: {}", super::error_text(&e));
                 unreadable += 1;
             }
         }
@@ -192,7 +192,7 @@ fn list_rules(colour: bool) -> String {
 /// `--check` the errors themselves. Returns false when `deny_errors` is set and there
 /// are errors (then nothing may be written).
 pub(super) fn convert_summary(
-    doc: &crate::model::Document,
+    doc: &jixiao::model::Document,
     input: &str,
     deny_errors: bool,
 ) -> bool {

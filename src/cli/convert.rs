@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use crate::convert::{self, Format, ReadOptions, WriteOptions};
-use crate::error::{Error, Result};
-use crate::template::{self, Template};
-use crate::write::csv::CsvEncoding;
+use jixiao::convert::{self, Format, ReadOptions, WriteOptions};
+use jixiao::error::{Error, Result};
+use jixiao::template::{self, Template};
+use jixiao::write::csv::CsvEncoding;
 
 /// Convert a table to another layout (xlsx, csv) or to canonical JSON.
 ///
@@ -79,10 +79,7 @@ pub fn run(args: Args) -> Result<i32> {
         .as_deref()
         .map(Template::from_file)
         .transpose()?;
-    let from = match (&args.from, &user_template) {
-        (Some(name), _) => Some(template::resolve(name)?),
-        (None, _) => None,
-    };
+    let from = args.from.as_deref().map(template::resolve).transpose()?;
     let target = match (&args.to, &user_template) {
         (Some(name), _) => Some(template::resolve(name)?),
         (None, Some(t)) => Some(t.clone()),
@@ -115,29 +112,15 @@ pub fn run(args: Args) -> Result<i32> {
         });
     }
 
-    let mut read = ReadOptions {
+    let read = ReadOptions {
         from,
         ignore_embedded: args.ignore_embedded,
-    };
-    if read.from.is_none()
-        && let Some(user) = &user_template
-    {
         // A user's own layout competes with the built-ins when detecting.
-        let book = crate::read::read_path(&args.inputs[0])?;
-        let mut candidates = Template::builtins();
-        candidates.push(user.clone());
-        let scores = crate::template::detect::detect(&book, &candidates);
-        if let Some(best) = scores
-            .first()
-            .filter(|s| s.layout == user.id && s.confidence >= convert::MIN_CONFIDENCE)
-        {
-            let _ = best;
-            read.from = Some(user.clone());
-        }
-    }
+        extra_templates: user_template.into_iter().collect(),
+    };
     let mut loaded = convert::load_many(&args.inputs, &read)?;
     let changes = match args.roll_forward {
-        Some(year) => crate::rollforward::roll_forward(&mut loaded.document, year),
+        Some(year) => jixiao::rollforward::roll_forward(&mut loaded.document, year),
         None => Vec::new(),
     };
     for c in &changes {
@@ -198,7 +181,7 @@ pub fn run(args: Args) -> Result<i32> {
             value["roll_forward"] = serde_json::to_value(&changes).expect("changes serialize");
         }
         let json = serde_json::to_string_pretty(&value).expect("reports serialize") + "\n";
-        crate::write::write_atomically(path, json.as_bytes())?;
+        jixiao::write::write_atomically(path, json.as_bytes())?;
     }
     let outputs = rendered.outputs;
     if stdout {

@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
-use crate::template::Template;
-use crate::template::detect::detect;
+use jixiao::convert::best_layout;
+use jixiao::error::Result;
+use jixiao::template::Template;
+use jixiao::template::detect::detect;
 
 /// Name the layout of each file, with a confidence and the runner-up.
 ///
@@ -23,10 +24,10 @@ pub fn run(args: Args) -> Result<i32> {
     let mut code = 0;
     let mut out = String::new();
     for input in &args.inputs {
-        let book = match crate::read::read_path(input) {
+        let book = match jixiao::read::read_path(input) {
             Ok(book) => book,
             Err(e) => {
-                eprintln!("jixiao: error: {e}");
+                eprintln!("jixiao: error: {}", super::error_text(&e));
                 code = e.exit_code().max(code);
                 continue;
             }
@@ -34,11 +35,7 @@ pub fn run(args: Args) -> Result<i32> {
         let scores = detect(&book, &templates);
         let best = &scores[0];
         let runner = scores.get(1);
-        let verdict = if best.confidence >= crate::convert::MIN_CONFIDENCE {
-            best.layout.as_str()
-        } else {
-            "unknown"
-        };
+        let verdict = best_layout(&scores).map_or("unknown", |s| s.layout.as_str());
         out.push_str(&format!(
             "{}\t{}\t{:.0}%\t{} of {} labels",
             input.display(),

@@ -1,7 +1,7 @@
 //! `jixiao layouts`: the built-in layouts and what each carries.
 
-use crate::error::Result;
-use crate::template::Template;
+use jixiao::error::Result;
+use jixiao::template::Template;
 
 /// List the built-in layouts and what each carries.
 #[derive(Debug, clap::Args)]

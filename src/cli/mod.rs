@@ -10,8 +10,8 @@ use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::Error;
-use crate::warning::Warning;
+use jixiao::error::Error;
+use jixiao::warning::Warning;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,16 +57,25 @@ pub fn main() -> i32 {
         Command::Detect(args) => detect::run(args),
         Command::Layouts(args) => layouts::run(args),
         Command::Schema => print_stdout(
-            &(serde_json::to_string_pretty(&crate::model::json_schema()).expect("schema") + "\n"),
+            &(serde_json::to_string_pretty(&jixiao::model::json_schema()).expect("schema") + "\n"),
         ),
     });
     match outcome {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
-            eprintln!("jixiao: error: {e}");
+            eprintln!("jixiao: error: {}", error_text(&e));
             e.exit_code()
         }
         Err(_) => 3,
+    }
+}
+
+/// An error as the command line prints it: the library's message, and the flags that
+/// would help where there are some.
+fn error_text(e: &Error) -> String {
+    match e {
+        Error::NoLayout { .. } => format!("{e}; pass --from LAYOUT or --template FILE"),
+        _ => e.to_string(),
     }
 }
 

@@ -22,6 +22,7 @@ pub type Extras = IndexMap<String, String>;
 pub struct Document {
     /// Always "jixiao/1".
     pub schema: String,
+    /// What the table holds: projects, department-level targets, or both.
     pub kind: Kind,
     /// Where the document was read from.
     #[serde(default)]
@@ -29,8 +30,10 @@ pub struct Document {
     /// The title as published, e.g. "表十四、2023年项目支出绩效目标表".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The budget year the table is for, e.g. `2023`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fiscal_year: Option<i32>,
+    /// The department (主管部门 / 预算单位) the table belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<Department>,
     /// Amounts are kept in this unit, normally "万元".
@@ -44,8 +47,11 @@ pub struct Document {
     /// Department-level targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overall: Option<Overall>,
+    /// The projects, in the order of the table.
     #[serde(default)]
     pub projects: Vec<Project>,
+    /// Labelled fields of the table that have no slot in the model, by label, e.g.
+    /// `{"填报单位": "…"}`: nothing read is lost.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub extras: Extras,
 }
@@ -122,11 +128,24 @@ impl Document {
     }
 }
 
+/// What a document holds. JSON: `"project"`, `"department"` or `"mixed"`.
+// The variants' docs are for rustdoc only (`cfg_attr(doc, …)`): a documented variant
+// would turn this type's JSON Schema from `"enum": [...]` into `"oneOf": [...]`.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    #[cfg_attr(doc, doc = "Project tables (项目支出绩效目标表): `projects` only.")]
     Project,
+    #[cfg_attr(
+        doc,
+        doc = "Department-level targets (部门整体绩效目标表): `overall` only."
+    )]
     Department,
+    #[cfg_attr(
+        doc,
+        doc = "Both, e.g. tangshan's department part and project part in one workbook."
+    )]
     Mixed,
 }
 
@@ -134,33 +153,46 @@ pub enum Kind {
 /// `projects[0].funding.annual.total` to the cell it came from (`luan!H6`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Source {
+    /// The id of the layout it was read with, e.g. "luan"; empty for a document that was
+    /// not read from a form.
     #[serde(default)]
     pub layout: String,
+    /// The file it was read from, as named to the reader.
     #[serde(default)]
     pub file: String,
+    /// The sheet, when the table was read from one sheet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
+    /// The cell each value was read from, by model path, e.g.
+    /// `{"projects[0].funding.annual.total": "luan!H6"}`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub cells: IndexMap<String, String>,
 }
 
+/// A department, e.g. code "079", name "六安市住房公积金中心".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Department {
+    /// The budget code where one is printed, e.g. "603001".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// The name as published.
     pub name: String,
 }
 
 /// A budget unit's stated subtotal (guangzhou's bold unit rows).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Unit {
+    /// The unit's name.
     pub name: String,
+    /// Its stated subtotal.
     pub amounts: Amounts,
 }
 
-/// Amounts by fund source, all in the document's money unit.
+/// Amounts by fund source, all in the document's money unit, each exactly as published
+/// (a decimal string in JSON, e.g. "231.09"); a fund the table does not state is absent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Amounts {
+    /// The total (合计 / 资金总额).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<Money>,
     /// 财政拨款
@@ -192,18 +224,28 @@ pub struct Amounts {
 /// The fund sources of `Amounts`, for code that walks them by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Fund {
+    /// [`Amounts::total`].
     Total,
+    /// [`Amounts::fiscal`] (财政拨款).
     Fiscal,
+    /// [`Amounts::general_budget`] (一般公共预算资金).
     GeneralBudget,
+    /// [`Amounts::government_fund`] (政府性基金预算资金).
     GovernmentFund,
+    /// [`Amounts::special_account`] (财政专户管理资金).
     SpecialAccount,
+    /// [`Amounts::state_capital`] (国有资本经营预算资金).
     StateCapital,
+    /// [`Amounts::social_insurance`] (社会保险基金预算资金).
     SocialInsurance,
+    /// [`Amounts::carry_over`] (上年结转).
     CarryOver,
+    /// [`Amounts::other`] (其他资金).
     Other,
 }
 
 impl Fund {
+    /// Every fund, in the order of [`Amounts`]' fields.
     pub const ALL: [Fund; 9] = [
         Fund::Total,
         Fund::Fiscal,
@@ -231,20 +273,24 @@ impl Fund {
         }
     }
 
+    /// The fund whose JSON field name is `key` ("general_budget").
     pub fn from_key(key: &str) -> Option<Fund> {
         Fund::ALL.into_iter().find(|f| f.key() == key)
     }
 }
 
 impl Amounts {
+    /// The amount of one fund.
     pub fn get(&self, fund: Fund) -> Option<Money> {
         *self.slot(fund)
     }
 
+    /// Sets (or, with `None`, clears) the amount of one fund.
     pub fn set(&mut self, fund: Fund, value: Option<Money>) {
         *self.slot_mut(fund) = value;
     }
 
+    /// Whether no fund is stated.
     pub fn is_empty(&self) -> bool {
         Fund::ALL.iter().all(|f| self.get(*f).is_none())
     }
@@ -300,14 +346,19 @@ impl Amounts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
+    /// 中期: the multi-year window (JSON `mid_term`).
     MidTerm,
+    /// 年度: the budget year (JSON `annual`).
     Annual,
+    /// 半年: the first half of the year (JSON `half_year`).
     HalfYear,
 }
 
 impl Period {
+    /// Every period, longest first.
     pub const ALL: [Period; 3] = [Period::MidTerm, Period::Annual, Period::HalfYear];
 
+    /// The JSON field name: "mid_term", "annual" or "half_year".
     pub fn key(self) -> &'static str {
         match self {
             Period::MidTerm => "mid_term",
@@ -316,6 +367,7 @@ impl Period {
         }
     }
 
+    /// The period whose JSON field name is `key`.
     pub fn from_key(key: &str) -> Option<Period> {
         Period::ALL.into_iter().find(|p| p.key() == key)
     }
@@ -330,9 +382,12 @@ impl Period {
     }
 }
 
+/// One project of a project table: its particulars, funding, goals and indicators.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Project {
+    /// 项目名称, e.g. "公积金中心运转维护经费".
     pub name: String,
+    /// 项目编码, where printed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The owning unit's name (guangzhou).
@@ -350,10 +405,13 @@ pub struct Project {
     /// 项目级次
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
+    /// 开始/完成时间 and 项目期.
     #[serde(default, skip_serializing_if = "ProjectPeriod::is_empty")]
     pub period: ProjectPeriod,
+    /// 项目负责人
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager: Option<String>,
+    /// 联系电话
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// 立项必要性
@@ -368,12 +426,16 @@ pub struct Project {
     /// 资金用途
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fund_use: Option<String>,
+    /// The money: amounts per period, expense lines, the spending schedule.
     #[serde(default)]
     pub funding: Funding,
+    /// The goal texts (绩效目标) per period.
     #[serde(default)]
     pub goals: Goals,
+    /// The performance indicators, in the order of the table.
     #[serde(default)]
     pub indicators: Vec<Indicator>,
+    /// Labelled fields of the project that have no slot in the model, by label.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub extras: Extras,
 }
@@ -381,8 +443,10 @@ pub struct Project {
 /// 开始/完成时间 and 项目期.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ProjectPeriod {
+    /// 开始时间 (the year), e.g. `2023`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_year: Option<i32>,
+    /// 完成时间 (the year), e.g. `2025`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_year: Option<i32>,
     /// 项目期 in years.
@@ -391,17 +455,22 @@ pub struct ProjectPeriod {
 }
 
 impl ProjectPeriod {
+    /// Whether nothing is known of the period.
     pub fn is_empty(&self) -> bool {
         self.start_year.is_none() && self.end_year.is_none() && self.years.is_none()
     }
 }
 
+/// A project's money (项目资金).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Funding {
+    /// The amounts of the mid-term window (中期资金).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mid_term: Option<Amounts>,
+    /// The amounts of the budget year (年度资金).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual: Option<Amounts>,
+    /// The amounts of the first half-year (半年资金).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub half_year: Option<Amounts>,
     /// yancheng 支出 lines.
@@ -413,6 +482,7 @@ pub struct Funding {
 }
 
 impl Funding {
+    /// The amounts of one period, if stated.
     pub fn amounts(&self, period: Period) -> Option<&Amounts> {
         match period {
             Period::MidTerm => self.mid_term.as_ref(),
@@ -421,6 +491,7 @@ impl Funding {
         }
     }
 
+    /// The amounts of one period, created empty if absent.
     pub fn amounts_mut(&mut self, period: Period) -> &mut Amounts {
         let slot = match period {
             Period::MidTerm => &mut self.mid_term,
@@ -434,9 +505,12 @@ impl Funding {
 /// One 支出 line: an expense with its half-year plan and annual budget.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Expense {
+    /// The expense line's name as published.
     pub name: String,
+    /// The half-year plan, in the document's money unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub half_year: Option<Money>,
+    /// The annual budget, in the document's money unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual: Option<Money>,
 }
@@ -446,23 +520,29 @@ pub struct Expense {
 pub struct ScheduleEntry {
     /// As published, e.g. "3月底".
     pub label: String,
+    /// The month the label names, 1 to 12 (`3` for "3月底").
     pub month: u32,
     /// A decimal string without "%" ("50"); absent where the cell is blank.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<String>,
 }
 
+/// A project's goal texts (绩效目标) per period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Goals {
+    /// 中期目标, with its window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mid_term: Option<Goal>,
+    /// 年度目标.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual: Option<Goal>,
+    /// 半年目标.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub half_year: Option<Goal>,
 }
 
 impl Goals {
+    /// The goal of one period, if stated.
     pub fn get(&self, period: Period) -> Option<&Goal> {
         match period {
             Period::MidTerm => self.mid_term.as_ref(),
@@ -471,6 +551,7 @@ impl Goals {
         }
     }
 
+    /// The goal of one period, created empty if absent.
     pub fn get_mut(&mut self, period: Period) -> &mut Goal {
         let slot = match period {
             Period::MidTerm => &mut self.mid_term,
@@ -484,8 +565,10 @@ impl Goals {
 /// A goal text; `period` is the mid-term window as printed ("2023年—2025年").
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Goal {
+    /// The window as printed with a mid-term goal, e.g. "2023年—2025年".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
+    /// The goal as published.
     #[serde(default)]
     pub text: String,
 }
@@ -507,6 +590,7 @@ pub struct Indicator {
     /// 指标解释 (linyi)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
+    /// The target value (指标值) per period.
     #[serde(default)]
     pub values: Values,
     /// 指标值确定依据 (tangshan)
@@ -526,15 +610,19 @@ pub struct Indicator {
 /// An indicator's target per period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Values {
+    /// 中期指标值, e.g. "≥6次".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mid_term: Option<Value>,
+    /// 年度指标值, e.g. "100%".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual: Option<Value>,
+    /// 半年指标值, e.g. "2025年6月".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub half_year: Option<Value>,
 }
 
 impl Values {
+    /// The value of one period, if stated.
     pub fn get(&self, period: Period) -> Option<&Value> {
         match period {
             Period::MidTerm => self.mid_term.as_ref(),
@@ -543,6 +631,7 @@ impl Values {
         }
     }
 
+    /// Sets (or, with `None`, clears) the value of one period.
     pub fn set(&mut self, period: Period, value: Option<Value>) {
         let slot = match period {
             Period::MidTerm => &mut self.mid_term,
@@ -567,20 +656,27 @@ pub struct Reference {
     pub history: Option<History>,
 }
 
+/// A reference value with where it comes from (linyi 当年标准值 + 标准值来源).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Sourced {
+    /// The value as published.
     #[serde(default)]
     pub value: String,
+    /// Where it comes from (来源), e.g. a standard or a regulation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
+/// Historical reference values (linyi 历史值).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct History {
+    /// 前三年均值: the mean of the three years before, as published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avg_3y: Option<String>,
+    /// 上年值: last year's value, as published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_year: Option<String>,
+    /// Where the history comes from (历史值来源).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -596,9 +692,13 @@ pub struct Overall {
     pub duties: Vec<Duty>,
 }
 
+/// A headed text section of a department table (tangshan part 1), e.g. heading
+/// "部门职责", and its text.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Section {
+    /// The heading as published.
     pub heading: String,
+    /// The section's text.
     #[serde(default)]
     pub text: String,
 }
@@ -606,8 +706,11 @@ pub struct Section {
 /// A department duty (职责序号 + 部门职责).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Duty {
+    /// 职责序号 as published, e.g. "1".
     pub seq: String,
+    /// 部门职责: the duty's short name.
     pub name: String,
+    /// The duty's objectives (职责目标), each with its indicators.
     #[serde(default)]
     pub objectives: Vec<Objective>,
 }
@@ -615,9 +718,13 @@ pub struct Duty {
 /// A duty objective (职责目标) with the detailed duty text it stands under.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Objective {
+    /// The second 部门职责 column: the detailed duty text (it can differ between the
+    /// objectives of one duty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// 职责目标 as published.
     pub name: String,
+    /// The objective's performance indicators.
     #[serde(default)]
     pub indicators: Vec<Indicator>,
 }

@@ -53,10 +53,12 @@ impl Money {
         Some(Money(d))
     }
 
+    /// Whether the amount is zero, whatever its scale ("0", "0.00").
     pub fn is_zero(&self) -> bool {
         self.0.is_zero()
     }
 
+    /// The amount as a float, for a spreadsheet cell (0.0 if it cannot be one).
     pub fn to_f64(&self) -> f64 {
         use rust_decimal::prelude::ToPrimitive;
         self.0.to_f64().unwrap_or(0.0)

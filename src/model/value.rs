@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 /// A value with neither number nor date is qualitative text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Value {
+    /// The published text, e.g. "≥6次" (after clear extraction artifacts are mended).
     pub text: String,
+    /// The comparison before the number, e.g. `">="` for "≥6次".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<Op>,
     /// A decimal string, e.g. "6", "1.146".
@@ -18,26 +20,36 @@ pub struct Value {
     /// "次", "%", "万元", "元/人*天" …
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The date, for values such as "2025年12月15日".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<DateParts>,
 }
 
-/// A comparison written before a number.
+/// A comparison written before a number. JSON: `">="`, `"<="`, `"="`, `">"` or `"<"`.
+// The variants' docs are for rustdoc only (`cfg_attr(doc, …)`): a documented variant
+// would turn this type's JSON Schema from `"enum": [...]` into `"oneOf": [...]`.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum Op {
+    #[cfg_attr(doc, doc = r#"At least: "≥" or ">=" (JSON `">="`)."#)]
     #[serde(rename = ">=")]
     Ge,
+    #[cfg_attr(doc, doc = r#"At most: "≤" or "<=" (JSON `"<="`)."#)]
     #[serde(rename = "<=")]
     Le,
+    #[cfg_attr(doc, doc = r#"Exactly: "=" (JSON `"="`)."#)]
     #[serde(rename = "=")]
     Eq,
+    #[cfg_attr(doc, doc = r#"More than: ">" (JSON `">"`)."#)]
     #[serde(rename = ">")]
     Gt,
+    #[cfg_attr(doc, doc = r#"Less than: "<" (JSON `"<"`)."#)]
     #[serde(rename = "<")]
     Lt,
 }
 
 impl Op {
+    /// The JSON form: ">=", "<=", "=", ">" or "<".
     pub fn as_str(self) -> &'static str {
         match self {
             Op::Ge => ">=",
@@ -52,16 +64,12 @@ impl Op {
 /// A calendar date as far as it was written ("2025年12月" has no day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DateParts {
+    /// The year, e.g. `2025`.
     pub year: i32,
+    /// The month, 1 to 12, where written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<u32>,
+    /// The day of the month, where written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<u32>,
-}
-
-impl Value {
-    /// Parses a published value. The text is kept exactly as given.
-    pub fn parse(text: &str) -> Value {
-        crate::parse::value::parse_value(text)
-    }
 }

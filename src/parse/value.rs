@@ -116,6 +116,14 @@ const PROSE_PUNCTUATION: &[char] = &[
     ',', ';', ':', '!', '?', '。', '、', '《', '》', '“', '”', '"', '…', '\t', '\n', '\r',
 ];
 
+// Defined here, with the parser, so that the model does not depend on it.
+impl Value {
+    /// Parses a published value (see [`parse_value`]). The text is kept exactly as given.
+    pub fn parse(text: &str) -> Value {
+        parse_value(text)
+    }
+}
+
 /// Parses a published value. `Value.text` is always exactly `text`; op, number, unit and
 /// date are set only where they can be read with confidence (see the module docs).
 ///
@@ -181,7 +189,7 @@ pub fn parse_percent(text: &str) -> Option<String> {
 /// from zero, as Excel displays it, and padded to exactly that many decimals. `None`
 /// gives the shortest exact form. A value too large for an exact decimal falls back to
 /// float formatting; NaN and infinities print as Rust prints them ("NaN", "inf").
-pub fn format_percent_from_fraction(value: f64, decimals: Option<u32>) -> String {
+pub(crate) fn format_percent_from_fraction(value: f64, decimals: Option<u32>) -> String {
     let decimals = decimals.map(|d| d.min(Decimal::MAX_SCALE));
     let exact = if value.is_finite() {
         Decimal::from_str(&value.to_string())

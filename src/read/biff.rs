@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use super::xlsx::NumFmt;
+use super::numfmt::NumFmt;
 
 const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
 const MAX_REGULAR_SECTOR: u32 = 0xFFFF_FFFA;
@@ -516,7 +516,12 @@ pub(super) fn number_formats(stream: &[u8]) -> Option<SheetFormats> {
     }
     let xf_fmt: Vec<NumFmt> = xf_formats
         .iter()
-        .map(|&ifmt| custom.get(&ifmt).copied().unwrap_or_else(|| builtin(ifmt)))
+        .map(|&ifmt| {
+            custom
+                .get(&ifmt)
+                .copied()
+                .unwrap_or_else(|| NumFmt::builtin(ifmt))
+        })
         .collect();
     let fmt_of = |ixfe: u16| xf_fmt.get(ixfe as usize).copied().unwrap_or_default();
     let mut out = SheetFormats::new();
@@ -573,25 +578,6 @@ pub(super) fn number_formats(stream: &[u8]) -> Option<SheetFormats> {
         out.insert(name, cells);
     }
     Some(out)
-}
-
-/// Excel's built-in number formats that fix decimals (the others are General, dates,
-/// fractions or scientific).
-fn builtin(ifmt: u16) -> NumFmt {
-    let code = match ifmt {
-        1 => "0",
-        2 => "0.00",
-        3 => "#,##0",
-        4 => "#,##0.00",
-        5 | 6 => "#,##0",
-        7 | 8 => "#,##0.00",
-        9 => "0%",
-        10 => "0.00%",
-        37 | 38 | 41 | 42 => "#,##0",
-        39 | 40 | 43 | 44 => "#,##0.00",
-        _ => "General",
-    };
-    NumFmt::parse(code)
 }
 
 #[cfg(test)]
@@ -679,13 +665,5 @@ mod tests {
             assert!(back[len..].iter().all(|&b| b == 0));
             assert!(back.len() >= 4096);
         }
-    }
-
-    #[test]
-    fn builtins() {
-        assert_eq!(builtin(2).decimals, Some(2));
-        assert!(builtin(9).percent);
-        assert_eq!(builtin(0), NumFmt::default());
-        assert_eq!(builtin(14), NumFmt::default());
     }
 }

@@ -3,24 +3,31 @@
 //! [`read_path`] and [`read_bytes`] turn a spreadsheet file into a [`Workbook`] of
 //! [`Sheet`]s. The format is decided by the file's content, never by its extension:
 //!
-//! * a zip archive holding `xl/workbook.xml` is read as xlsx (calamine for the cells,
-//!   `xlsx_merges.rs` for the merged areas),
+//! * a zip archive holding `xl/workbook.xml` is read as xlsx (`xlsx.rs`: calamine for
+//!   the cells, `xlsx_merges.rs` for the merged areas),
 //! * a zip archive with the OpenDocument spreadsheet mimetype as ODS (`ods.rs`, our
 //!   own `content.xml` reader, for its merges),
-//! * an OLE compound file (`D0 CF 11 E0 …`) as xls (calamine, with number formats from
-//!   our own BIFF pass in `biff.rs`), unless it is an encrypted OOXML package,
+//! * an OLE compound file (`D0 CF 11 E0 …`) as xls (`xls.rs`: calamine, with number
+//!   formats from our own BIFF pass in `biff.rs`), unless it is an encrypted OOXML
+//!   package,
 //! * an HTML page (the ".xls" that web budget systems export) as one sheet per
 //!   `<table>` (`html.rs`), a flat ODS XML file as ODS,
 //! * anything else that is text is read as CSV/TSV, after encoding detection.
+//!
+//! `numfmt.rs` reads Excel number formats (for xlsx, xls and ODS alike); `cells.rs`
+//! holds what the xlsx and xls readers share around calamine.
 //!
 //! Bad input never panics, hangs or allocates without bound: files, zip entries, sheets,
 //! grids and merges all have limits (see the constants below), and calamine runs under
 //! `catch_unwind`.
 
 mod biff;
+mod cells;
 mod csv;
 mod html;
+mod numfmt;
 mod ods;
+mod xls;
 mod xlsx;
 mod xlsx_merges;
 
@@ -54,9 +61,9 @@ pub const MAX_MERGES: usize = 500_000;
 pub const MAX_SHEETS: usize = 10_000;
 
 /// The name of the hidden sheet that carries the embedded canonical JSON.
-pub const EMBEDDED_SHEET: &str = "_jixiao";
+pub(crate) const EMBEDDED_SHEET: &str = "_jixiao";
 /// The text cell A1 of the embedded sheet starts with.
-pub const EMBEDDED_MARKER: &str = "jixiao/1";
+pub(crate) const EMBEDDED_MARKER: &str = "jixiao/1";
 
 /// Reads a spreadsheet file (xlsx, xls, ods, HTML, CSV or TSV, told apart by content).
 pub fn read_path(path: &Path) -> Result<Workbook> {
@@ -86,7 +93,7 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Workbook> {
             xlsx::ZipKind::Ods => finish(ods::read_ods(name, bytes)?),
             xlsx::ZipKind::Other(what) => Err(unreadable(name, what)),
         },
-        Sniffed::Cfb => finish(xlsx::read_xls(name, bytes)?),
+        Sniffed::Cfb => finish(xls::read_xls(name, bytes)?),
         Sniffed::Pdf => Err(unreadable(name, "a PDF document, not a spreadsheet")),
         Sniffed::Binary => Err(unreadable(
             name,

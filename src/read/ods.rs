@@ -15,7 +15,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use super::xlsx::NumFmt;
+use super::numfmt::NumFmt;
 use super::{
     GridBuilder, MAX_COLS, MAX_MERGES, MAX_ROWS, MAX_SHEETS, MAX_UNCOMPRESSED_BYTES,
     extract_embedded, sheet_with_merges, too_large, unreadable,

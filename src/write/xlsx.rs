@@ -21,11 +21,11 @@ use crate::error::{Error, Result};
 use crate::render::{Content, RenderedCell, RenderedSheet, RenderedWorkbook, Style};
 
 /// The name of the hidden sheet holding the canonical JSON.
-pub const EMBED_SHEET: &str = "_jixiao";
+pub(crate) const EMBED_SHEET: &str = "_jixiao";
 /// The text of A1 on the hidden sheet; the JSON follows in A2, A3, ….
-pub const EMBED_MARKER: &str = "jixiao/1 embedded canonical document; do not edit";
+pub(crate) const EMBED_MARKER: &str = "jixiao/1 embedded canonical document; do not edit";
 /// The most UTF-16 units of JSON stored in one cell (Excel allows 32,767).
-pub const EMBED_CHUNK: usize = 30_000;
+pub(crate) const EMBED_CHUNK: usize = 30_000;
 
 const FONT: &str = "宋体";
 /// GB2312 character set, as Excel stores it for 宋体.
