@@ -22,7 +22,7 @@ pub fn run(_: Args) -> Result<i32> {
                 .columns
                 .iter()
                 .map(|c| {
-                    let field = crate::template::names::Named::name(c.field);
+                    let field = jixiao::template::names::Named::name(c.field);
                     match c.value_period() {
                         Some(p) => format!("{field}[{}]", p.key()),
                         None => field.to_string(),
