@@ -291,36 +291,49 @@ impl Reader<'_> {
         project: &mut Project,
         index: usize,
     ) -> usize {
-        // Every occurrence of every form label in the region, in reading order.
-        let mut occurrences: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        let keys = &self.form_keys;
-        for r in region.first_row..region.end_row {
-            for c in 0..sheet.rows.get(r).map_or(0, Vec::len) {
-                let Cell::Text(text) = sheet.raw(r, c) else {
-                    continue;
-                };
-                // Most cells of a region are indicator text, longer than any label.
-                match label_key_within(text, keys.longest) {
-                    Some(key) if keys.labels.contains(&key) => {
-                        occurrences.entry(key).or_default().push((r, c));
-                    }
-                    _ => {
-                        if let Some(prefix) = keys
-                            .captures
-                            .iter()
-                            .find(|p| label_key_starts_with(text, p))
-                        {
-                            occurrences.entry(prefix.clone()).or_default().push((r, c));
-                        }
-                    }
-                }
+        let form = self.form.clone();
+        let (found, mut last_row) = self.read_labels(sheet, region, &form, project, index);
+        let mut line_columns: Vec<(Field, usize, usize)> = Vec::new();
+        for placed in form.iter().filter(|p| p.cell.label.is_none()) {
+            let Some(label) = anchor(&form, placed) else {
+                continue;
+            };
+            let Some(&at) = found.get(&(label.row, label.col)) else {
+                continue;
+            };
+            if let Some(field) = placed.cell.field()
+                && let Scope::Line(_) = field.scope()
+            {
+                line_columns.push((field, sheet.extent_down(at.0, at.1) + 1, at.1));
+                continue;
             }
+            let Some((r, c)) = self.value_cell(sheet, region, placed, label, at) else {
+                continue;
+            };
+            last_row = last_row.max(sheet.extent_down(r, c));
+            self.read_value(sheet, (r, c), placed, label, project, index);
         }
-        // Template labels with the same text take the occurrences in order.
+        if !line_columns.is_empty() {
+            last_row = last_row.max(self.read_lines(sheet, region, &line_columns, project, index));
+        }
+        last_row
+    }
+
+    /// Finds the form's labels in the region (labels with the same text take the
+    /// occurrences in order) and reads what labels carry in themselves. Returns where
+    /// each template label was found and the last row they reach.
+    fn read_labels(
+        &mut self,
+        sheet: &Sheet,
+        region: Region,
+        form: &[Placed],
+        project: &mut Project,
+        index: usize,
+    ) -> (HashMap<(u32, u32), (usize, usize)>, usize) {
+        let occurrences = self.form_keys.occurrences(sheet, region);
         let mut used: HashMap<String, usize> = HashMap::new();
         let mut found: HashMap<(u32, u32), (usize, usize)> = HashMap::new();
         let mut last_row = region.first_row;
-        let form = self.form.clone();
         for placed in form.iter().filter(|p| p.cell.label.is_some()) {
             let hit = placed.cell.keys().into_iter().find_map(|key| {
                 let n = used.get(&key).copied().unwrap_or(0);
@@ -339,97 +352,90 @@ impl Reader<'_> {
                 }
             }
         }
-        let mut line_columns: Vec<(Field, usize, usize)> = Vec::new();
-        for placed in form.iter().filter(|p| p.cell.label.is_none()) {
-            let Some(label) = anchor(&form, placed) else {
-                continue;
-            };
-            let Some(&at) = found.get(&(label.row, label.col)) else {
-                continue;
-            };
-            if let Some(field) = placed.cell.field()
-                && let Scope::Line(_) = field.scope()
-            {
-                line_columns.push((field, sheet.extent_down(at.0, at.1) + 1, at.1));
-                continue;
+        (found, last_row)
+    }
+
+    /// The cell holding a value, from where its label was found.
+    fn value_cell(
+        &self,
+        sheet: &Sheet,
+        region: Region,
+        placed: &Placed,
+        label: &Placed,
+        at: (usize, usize),
+    ) -> Option<(usize, usize)> {
+        match placed.cell.from {
+            // A label spanning rows labels each of them: keep the row offset.
+            FromSide::Left => {
+                self.value_right(sheet, at.0 + (placed.row - label.row) as usize, at.1)
             }
-            let target = match placed.cell.from {
-                // A label spanning rows labels each of them: keep the row offset.
-                FromSide::Left => {
-                    self.value_right(sheet, at.0 + (placed.row - label.row) as usize, at.1)
-                }
-                FromSide::Above => {
-                    let below = sheet.extent_down(at.0, at.1) + 1;
-                    (below < region.end_row && !self.is_label(&sheet.value(below, at.1).display()))
-                        .then_some((below, at.1))
-                }
-                FromSide::Right => (0..at.1)
-                    .rev()
-                    .find(|&c| !sheet.raw(at.0, c).is_empty())
-                    .filter(|&c| !self.is_label(&sheet.raw(at.0, c).display()))
-                    .map(|c| (at.0, c)),
-            };
-            let Some((r, c)) = target else { continue };
-            last_row = last_row.max(sheet.extent_down(r, c));
-            let cell = sheet.value(r, c);
-            if cell.is_empty() {
-                continue;
+            FromSide::Above => {
+                let below = sheet.extent_down(at.0, at.1) + 1;
+                (below < region.end_row && !self.is_label(&sheet.value(below, at.1).display()))
+                    .then_some((below, at.1))
             }
-            let Some(field) = placed.cell.field() else {
-                self.store_pattern(sheet, (r, c), placed.cell, project, index);
-                continue;
-            };
-            match (field.kind(), cell) {
-                (
-                    FieldKind::Money,
-                    Cell::Number {
-                        value, decimals, ..
-                    },
-                ) => match Money::from_f64(*value, *decimals) {
-                    Some(m) => {
-                        field.set(&mut self.doc, project, 0, m.to_string());
-                        self.note_origin(
-                            sheet,
-                            (r, c),
-                            &field.path(),
-                            field.is_document_level(),
-                            index,
-                        );
-                    }
-                    None => self.keep_unplaced(sheet, (r, c), label.cell, cell.display(), project),
+            FromSide::Right => (0..at.1)
+                .rev()
+                .find(|&c| !sheet.raw(at.0, c).is_empty())
+                .filter(|&c| !self.is_label(&sheet.raw(at.0, c).display()))
+                .map(|c| (at.0, c)),
+        }
+    }
+
+    /// Stores a value cell by its field's kind: numbers keep their format's scale,
+    /// text is unformatted and parsed; a pattern cell fills each of its fields.
+    fn read_value(
+        &mut self,
+        sheet: &Sheet,
+        (r, c): (usize, usize),
+        placed: &Placed,
+        label: &Placed,
+        project: &mut Project,
+        index: usize,
+    ) {
+        let cell = sheet.value(r, c);
+        if cell.is_empty() {
+            return;
+        }
+        let Some(field) = placed.cell.field() else {
+            self.store_pattern(sheet, (r, c), placed.cell, project, index);
+            return;
+        };
+        let level = field.is_document_level();
+        match (field.kind(), cell) {
+            (
+                FieldKind::Money,
+                Cell::Number {
+                    value, decimals, ..
                 },
-                (
-                    FieldKind::Percent,
-                    Cell::Number {
-                        value,
-                        decimals,
-                        percent,
-                    },
-                ) => {
-                    let shown = if *percent {
-                        format_percent_from_fraction(*value, *decimals)
-                    } else {
-                        cell.display()
-                    };
-                    field.set(&mut self.doc, project, 0, shown);
-                    self.note_origin(
-                        sheet,
-                        (r, c),
-                        &field.path(),
-                        field.is_document_level(),
-                        index,
-                    );
+            ) => match Money::from_f64(*value, *decimals) {
+                Some(m) => {
+                    field.set(&mut self.doc, project, 0, m.to_string());
+                    self.note_origin(sheet, (r, c), &field.path(), level, index);
                 }
-                _ => {
-                    let text = placed.cell.unformatted(&cell.display());
-                    self.store_text(sheet, (r, c), field, text, project, index);
-                }
+                None => self.keep_unplaced(sheet, (r, c), label.cell, cell.display(), project),
+            },
+            (
+                FieldKind::Percent,
+                Cell::Number {
+                    value,
+                    decimals,
+                    percent,
+                },
+            ) => {
+                let shown = if *percent {
+                    format_percent_from_fraction(*value, *decimals)
+                } else {
+                    cell.display()
+                };
+                field.set(&mut self.doc, project, 0, shown);
+                self.note_origin(sheet, (r, c), &field.path(), level, index);
+            }
+            _ => {
+                let text = placed.cell.unformatted(&cell.display());
+                self.store_text(sheet, (r, c), field, text, project, index);
             }
         }
-        if !line_columns.is_empty() {
-            last_row = last_row.max(self.read_lines(sheet, region, &line_columns, project, index));
-        }
-        last_row
     }
 
     /// Reads the lines of a repeated row (支出 lines) below their column labels until
@@ -599,6 +605,35 @@ pub(super) struct FormKeys {
 }
 
 impl FormKeys {
+    /// Every occurrence of every form label in the region, in reading order; a label
+    /// that carries a value after itself is found by its prefix.
+    fn occurrences(&self, sheet: &Sheet, region: Region) -> HashMap<String, Vec<(usize, usize)>> {
+        let mut occurrences: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for r in region.first_row..region.end_row {
+            for c in 0..sheet.rows.get(r).map_or(0, Vec::len) {
+                let Cell::Text(text) = sheet.raw(r, c) else {
+                    continue;
+                };
+                // Most cells of a region are indicator text, longer than any label.
+                match label_key_within(text, self.longest) {
+                    Some(key) if self.labels.contains(&key) => {
+                        occurrences.entry(key).or_default().push((r, c));
+                    }
+                    _ => {
+                        if let Some(prefix) = self
+                            .captures
+                            .iter()
+                            .find(|p| label_key_starts_with(text, p))
+                        {
+                            occurrences.entry(prefix.clone()).or_default().push((r, c));
+                        }
+                    }
+                }
+            }
+        }
+        occurrences
+    }
+
     pub(super) fn of(form: &[Placed]) -> FormKeys {
         let labels: Vec<String> = form.iter().flat_map(|p| p.cell.keys()).collect();
         let captures = form

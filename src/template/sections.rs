@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use crate::grid::Sheet;
 use crate::model::{Overall, Section};
+use crate::render::{Content, RenderedSheet, Style};
 use crate::text::label_key;
 
 use super::locate::first_text;
@@ -90,4 +91,19 @@ fn is_heading(text: &str) -> bool {
     let t = text.trim();
     let sentence_end = t.ends_with(['。', '；', ';', '.', '：', ':']);
     t.chars().count() <= 30 && !sentence_end && !t.contains('：')
+}
+
+/// Prints the sections one line a row from the top of their sheet: each heading, then
+/// each line of its text.
+pub(super) fn render_sections(sheet: &mut RenderedSheet, sections: &[Section], columns: u32) {
+    let mut row = 0;
+    for section in sections {
+        let lines = std::iter::once(section.heading.as_str())
+            .filter(|h| !h.is_empty())
+            .chain(section.text.split('\n').filter(|l| !l.is_empty()));
+        for line in lines {
+            sheet.put(row, 0, 1, columns, Content::text(line), Style::Note);
+            row += 1;
+        }
+    }
 }

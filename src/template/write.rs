@@ -7,6 +7,7 @@ use crate::render::{Content, RenderedSheet, RenderedWorkbook, Style};
 use super::form::render_form;
 use super::indicators::render_indicators;
 use super::pattern::{Pattern, Slot};
+use super::sections::render_sections;
 use super::{Arrangement, Template};
 
 /// Renders a document in a template's layout. The caller decides about embedding.
@@ -18,23 +19,7 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
     {
         let mut sheet = new_sheet(template, spec.sheet_name.clone());
         sheet.repeat_rows = None;
-        let mut row = 0;
-        for section in &overall.sections {
-            let lines = std::iter::once(section.heading.as_str())
-                .filter(|h| !h.is_empty())
-                .chain(section.text.split('\n').filter(|l| !l.is_empty()));
-            for line in lines {
-                sheet.put(
-                    row,
-                    0,
-                    1,
-                    template.columns,
-                    Content::text(line),
-                    Style::Note,
-                );
-                row += 1;
-            }
-        }
+        render_sections(&mut sheet, &overall.sections, template.columns);
         book.sheets.push(sheet);
     }
     match template.arrangement {
