@@ -282,6 +282,10 @@ impl Template {
     }
 }
 
+/// Where each template label (by its row and column on the form) was found on the
+/// sheet.
+type FoundLabels = HashMap<(u32, u32), (usize, usize)>;
+
 impl Reader<'_> {
     /// Reads the label/value grid; returns the last row that held one of its labels.
     pub(super) fn read_form(
@@ -329,10 +333,10 @@ impl Reader<'_> {
         form: &[Placed],
         project: &mut Project,
         index: usize,
-    ) -> (HashMap<(u32, u32), (usize, usize)>, usize) {
+    ) -> (FoundLabels, usize) {
         let occurrences = self.form_keys.occurrences(sheet, region);
         let mut used: HashMap<String, usize> = HashMap::new();
-        let mut found: HashMap<(u32, u32), (usize, usize)> = HashMap::new();
+        let mut found = FoundLabels::new();
         let mut last_row = region.first_row;
         for placed in form.iter().filter(|p| p.cell.label.is_some()) {
             let hit = placed.cell.keys().into_iter().find_map(|key| {
