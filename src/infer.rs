@@ -13,12 +13,17 @@ use crate::template::{IndicatorField, Template};
 /// A value the converter inferred because the target requires it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Inferred {
+    /// The project's name, for a project's value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+    /// The indicator's name, for an indicator's value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indicator: Option<String>,
+    /// The field inferred ("level2", "total", "units", "overall.sections").
     pub field: String,
+    /// The value given to it.
     pub value: String,
+    /// Why: the rule that decided it.
     pub rule: String,
 }
 

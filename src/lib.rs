@@ -63,17 +63,13 @@ pub mod check;
 pub mod convert;
 pub mod error;
 pub mod grid;
-#[allow(missing_docs)]
 pub mod infer;
-#[allow(missing_docs)]
 pub mod loss;
 pub mod model;
 pub mod parse;
 pub mod read;
 pub mod render;
 pub mod rollforward;
-// Being rewritten: its docs (and their links) are fixed there.
-#[allow(missing_docs, rustdoc::broken_intra_doc_links)]
 pub mod template;
 pub(crate) mod text;
 pub mod warning;

@@ -9,14 +9,16 @@ use serde::Serialize;
 
 pub use crate::infer::Inferred;
 use crate::model::{Document, Fund, Indicator, Kind, Overall, Period, Project};
-use crate::template::field::{FieldKind, Scope};
-use crate::template::names::Named;
+use crate::template::Named;
 use crate::template::{Codec, Field, IndicatorField, IndicatorSpec, ListField, Template};
+use crate::template::{FieldKind, Scope};
 
 /// Everything a conversion to one layout did to a document.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LossReport {
+    /// The layout read from.
     pub source: String,
+    /// The layout written to.
     pub target: String,
     /// Values the target has no place for (kept only in the embedded copy).
     pub dropped: Vec<Dropped>,
@@ -26,19 +28,27 @@ pub struct LossReport {
     pub blank: Vec<Blank>,
 }
 
+/// A value the target layout has no place for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dropped {
+    /// The project's name, for a project's value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+    /// The indicator's name, for an indicator's value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indicator: Option<String>,
+    /// The field's path ("funding.mid_term.total", "values.half_year", "extras.备注").
     pub field: String,
+    /// The value as text.
     pub value: String,
 }
 
+/// A slot the target form prints that the source has no value for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Blank {
+    /// The project's name.
     pub project: String,
+    /// The field's path.
     pub field: String,
     /// How many indicators lack it, for indicator fields.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -46,6 +56,7 @@ pub struct Blank {
 }
 
 impl LossReport {
+    /// Whether nothing was dropped, inferred or left blank.
     pub fn is_empty(&self) -> bool {
         self.dropped.is_empty() && self.inferred.is_empty() && self.blank.is_empty()
     }

@@ -204,3 +204,13 @@ fn unknown_repeat_and_side() {
     );
     assert_says(&m, &["`side = \"anual\"`", "did you mean `annual`?"]);
 }
+
+#[test]
+fn layouts_prints_the_vocabulary_table_of_the_readme() {
+    let out = common::jixiao(&["layouts", "--vocabulary"]);
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.starts_with("| path | kind | accepted in | what it is |"));
+    let readme = include_str!("../templates/README.md");
+    assert!(readme.contains(&table), "the README carries the same table");
+}

@@ -4,10 +4,23 @@ use jixiao::error::Result;
 use jixiao::template::Template;
 
 /// List the built-in layouts and what each carries.
+///
+/// Examples:
+///   jixiao layouts
+///   jixiao layouts --vocabulary     every field a template can name (markdown table)
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Print the template vocabulary instead: every field path, its kind and the
+    /// blocks that accept it (the table in templates/README.md).
+    #[arg(long)]
+    vocabulary: bool,
+}
 
-pub fn run(_: Args) -> Result<i32> {
+pub fn run(args: Args) -> Result<i32> {
+    if args.vocabulary {
+        return super::print_stdout(&jixiao::template::vocabulary::markdown());
+    }
     let mut out = String::new();
     for t in Template::builtins() {
         let kind = format!("{:?}", t.kind).to_lowercase();
@@ -22,7 +35,7 @@ pub fn run(_: Args) -> Result<i32> {
                 .columns
                 .iter()
                 .map(|c| {
-                    let field = jixiao::template::names::Named::name(c.field);
+                    let field = jixiao::template::Named::name(c.field);
                     match c.value_period() {
                         Some(p) => format!("{field}[{}]", p.key()),
                         None => field.to_string(),

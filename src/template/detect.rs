@@ -18,11 +18,13 @@ use super::Template;
 /// How well one layout fits a workbook.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
+    /// The layout's id.
     pub layout: String,
     /// 0.0 to 1.0.
     pub confidence: f64,
     /// The layout's labels that were found, and how many it has.
     pub found: usize,
+    /// How many labels the layout prints.
     pub wanted: usize,
 }
 

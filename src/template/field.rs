@@ -1,6 +1,6 @@
 //! Field paths: how a template names a slot of the model ("funding.annual.total").
 //!
-//! Every path a template may write is one row of [`FIELDS`]: its pattern, the kind of
+//! Every path a template may write is one row of `FIELDS`: its pattern, the kind of
 //! cell it is read from and written to, where it lives (the document, a project, or
 //! one line of a repeated list) and how to get, set and clear it. Parsing, printing,
 //! the loss report and the vocabulary table in `templates/README.md` all come from
@@ -11,7 +11,7 @@ use crate::model::{
 };
 
 /// A slot of the model that a template cell reads from and writes to: a row of
-/// [`FIELDS`] with the period, fund or month its path names.
+/// `FIELDS` with the period, fund or month its path names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Field {
     row: u8,
@@ -138,7 +138,7 @@ impl Repeat {
     }
 
     /// The model path of a field of line `i`, for provenance
-    /// ("funding.expenses[0].annual", "units[1].amounts.fiscal").
+    /// (`funding.expenses[0].annual`, `units[1].amounts.fiscal`).
     pub fn line_path(self, i: usize, field: Field) -> String {
         let path = field.path();
         let leaf = path.rsplit('.').next().unwrap_or_default();
@@ -178,7 +178,7 @@ type Clearer = fn(&mut Document, &mut Project, Arg);
 /// One row of the vocabulary: a path pattern and how to reach its slot.
 pub struct FieldDef {
     /// As written in templates, with `<period>`, `<fund>` or `<month>` for a part
-    /// that names one ("funding.<period>.<fund>").
+    /// that names one (`funding.<period>.<fund>`).
     pub path: &'static str,
     /// The kind of cell it is read from and written to.
     pub kind: FieldKind,

@@ -212,10 +212,13 @@ fn capture_field<'de, D: serde::Deserializer<'de>>(
 /// A cell placed on the form grid: template row, column, rows spanned, and the spec.
 #[derive(Debug, Clone, Copy)]
 pub struct Placed<'a> {
+    /// The row on the form, from 0 at its first row.
     pub row: u32,
+    /// The column, from 0.
     pub col: u32,
     /// Rows spanned once repeated rows are counted.
     pub rows: u32,
+    /// The template's cell.
     pub cell: &'a FormCell,
     /// For a cell of a repeated row: which repetition.
     pub repeat: Option<u32>,

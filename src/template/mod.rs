@@ -8,20 +8,20 @@
 
 pub mod detect;
 mod duties;
-pub mod field;
+mod field;
 mod form;
 mod indicators;
 mod list;
 mod load;
 mod locate;
-pub mod names;
+mod names;
 pub(crate) mod order;
-pub mod pattern;
-pub mod read;
+mod pattern;
+pub(crate) mod read;
 mod sections;
-pub mod title;
+mod title;
 pub mod vocabulary;
-pub mod write;
+pub(crate) mod write;
 
 use serde::Deserialize;
 
@@ -29,12 +29,13 @@ use crate::error::Result;
 use crate::model::Kind;
 use crate::text::label_key;
 pub use duties::{DutiesSpec, DutyColumn, DutyField};
-pub use field::{Field, Repeat};
+pub use field::{Field, FieldKind, Repeat, Scope};
 pub use form::{CellStyle, FormCell, FormRow, FromSide, Placed};
 pub use indicators::{IndicatorColumn, IndicatorField, IndicatorSpec};
 pub use list::{Codec, ListColumn, ListField, ListSpec};
 pub use load::{builtin_ids, resolve};
-pub use pattern::Pattern;
+pub use names::Named;
+pub use pattern::{Context, Pattern, Slot};
 pub use sections::SectionsSpec;
 
 /// A layout: how its tables look and where each field sits.
@@ -283,8 +284,11 @@ impl Template {
 /// The parts of a document a layout has a place for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Holds {
+    /// Project tables (an indicator table or a flat list).
     pub projects: bool,
+    /// A department duties table.
     pub duties: bool,
+    /// Department text in sections.
     pub sections: bool,
 }
 

@@ -21,7 +21,10 @@ use super::{Placed, Template};
 /// A document read from a workbook, with what the reader noticed on the way.
 #[derive(Debug, Clone)]
 pub struct ReadResult {
+    /// The document read.
     pub document: Document,
+    /// What the reader noticed (normalized text, values kept in extras, …), each
+    /// naming its cell.
     pub warnings: Vec<Warning>,
     /// The form prints no fiscal year; the document's was inferred from its dates.
     pub fiscal_year_inferred: bool,

@@ -9,7 +9,9 @@ use super::pattern::{Pattern, Slot};
 /// What a title names.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TitleParts {
+    /// The year in `{fiscal_year}`.
     pub fiscal_year: Option<i32>,
+    /// The name in `{department}`.
     pub department: Option<String>,
 }
 

@@ -1,5 +1,5 @@
 //! The whole template vocabulary as one table, generated from the descriptor tables
-//! the code uses ([`FIELDS`], [`INDICATOR_FIELDS`], [`DUTY_FIELDS`]), so that
+//! the code uses (`FIELDS`, `INDICATOR_FIELDS`, `DUTY_FIELDS`), so that
 //! `templates/README.md` cannot drift from them (a test compares the two).
 
 use super::duties::DUTY_FIELDS;
