@@ -170,7 +170,7 @@ impl Capacity {
                 ListField::Field(f) => Some(f),
                 ListField::Indicators => None,
             }));
-            fields.push(Field::parse("unit").expect("a field of the table"));
+            fields.push(Field::UNIT);
         }
         if t.title.text.names(Field::DEPARTMENT_NAME) {
             fields.push(Field::DEPARTMENT_NAME);
@@ -249,13 +249,13 @@ impl Capacity {
     fn project_fields(&self) -> impl Iterator<Item = (Field, bool, bool)> + '_ {
         Field::all_project_fields().into_iter().map(|f| {
             let held = self.holds(f);
-            (f, held, held && !f.path().ends_with(".period"))
+            (f, held, held && !f.is_goal_period())
         })
     }
 
     /// Whether the form has rows for the 支出 lines.
     fn holds_expenses(&self) -> bool {
-        self.holds(Field::parse("expenses.name").expect("a field of the table"))
+        self.holds(Field::EXPENSE_NAME)
     }
 }
 

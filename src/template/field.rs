@@ -675,11 +675,29 @@ impl Field {
         row: 3,
         arg: Arg::None,
     };
+    /// `unit`: the project's owning unit.
+    pub const UNIT: Field = Field {
+        row: 5,
+        arg: Arg::None,
+    };
     /// `goals.annual.text`
     pub const ANNUAL_GOAL: Field = Field {
         row: 20,
         arg: Arg::Period(Period::Annual),
     };
+    /// The row of `goals.<period>.period`.
+    const GOAL_PERIOD_ROW: u8 = 21;
+    /// `expenses.name`: a 支出 line's name.
+    pub const EXPENSE_NAME: Field = Field {
+        row: 23,
+        arg: Arg::None,
+    };
+
+    /// Whether this is the years a goal covers (`goals.<period>.period`), which forms
+    /// print inside a label rather than in a cell of its own.
+    pub fn is_goal_period(&self) -> bool {
+        self.row == Field::GOAL_PERIOD_ROW
+    }
 
     fn def(&self) -> &'static FieldDef {
         &FIELDS[self.row as usize]
@@ -936,6 +954,14 @@ mod tests {
         assert_eq!(Field::DEPARTMENT_CODE.path(), "doc.department.code");
         assert_eq!(Field::NAME.path(), "name");
         assert_eq!(Field::ANNUAL_GOAL.path(), "goals.annual.text");
+        assert_eq!(Field::UNIT.path(), "unit");
+        assert_eq!(Field::EXPENSE_NAME.path(), "expenses.name");
+        assert!(
+            Field::parse("goals.mid_term.period")
+                .unwrap()
+                .is_goal_period()
+        );
+        assert!(!Field::ANNUAL_GOAL.is_goal_period());
     }
 
     #[test]
