@@ -212,6 +212,11 @@ impl Capacity {
         }
     }
 
+    /// Whether the form holds this very field (for a line field: this column).
+    fn holds_exactly(&self, field: Field) -> bool {
+        self.fields.contains(&field)
+    }
+
     /// Whether the form prints a column for an indicator field.
     pub(crate) fn has_indicator_column(&self, field: IndicatorField) -> bool {
         self.indicator_fields.contains(&field)
@@ -374,6 +379,24 @@ impl Pruning<'_> {
         if let Some(total) = &source.total {
             self.record_drop(None, None, "total".into(), format!("{total:?}"));
             carried.total = None;
+        }
+        if self.cap.holds(Field::UNIT_NAME) {
+            // A form row repeated over the units prints the funds it has columns for.
+            for (unit, kept) in source.units.iter().zip(&mut carried.units) {
+                for fund in Fund::ALL {
+                    let field = Field::unit_amount(fund);
+                    if let Some(m) = unit
+                        .amounts
+                        .get(fund)
+                        .filter(|_| !self.cap.holds_exactly(field))
+                    {
+                        let value = format!("{} {m}", unit.name);
+                        self.record_drop(None, None, field.path(), value);
+                        kept.amounts.set(fund, None);
+                    }
+                }
+            }
+            return;
         }
         for unit in &source.units {
             self.record_drop(None, None, "units".into(), unit.name.clone());

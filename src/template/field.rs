@@ -128,12 +128,15 @@ impl Repeat {
         self.len(doc, project) - 1
     }
 
-    /// Removes the last line (one the reader found nothing for).
-    pub fn pop(self, doc: &mut Document, project: &mut Project) {
-        match self {
-            Repeat::Expenses => drop(project.funding.expenses.pop()),
-            Repeat::Schedule => drop(project.funding.schedule.pop()),
-            Repeat::Units => drop(doc.units.pop()),
+    /// Settles the line just read: the document's units are one list however many
+    /// forms print them, so a unit read again (each project's form of a stacked
+    /// sheet) is not added twice.
+    pub fn settle(self, doc: &mut Document, _project: &mut Project) {
+        if self == Repeat::Units
+            && let Some((last, before)) = doc.units.split_last()
+            && before.iter().any(|u| u.name == last.name)
+        {
+            doc.units.pop();
         }
     }
 
@@ -685,6 +688,22 @@ impl Field {
         row: 20,
         arg: Arg::Period(Period::Annual),
     };
+    /// `units.name`: a unit subtotal's unit.
+    pub const UNIT_NAME: Field = Field {
+        row: 28,
+        arg: Arg::None,
+    };
+    /// The row of `units.<fund>`.
+    const UNIT_AMOUNT_ROW: u8 = 29;
+
+    /// `units.<fund>`: a unit subtotal's amount of one fund.
+    pub fn unit_amount(fund: Fund) -> Field {
+        Field {
+            row: Field::UNIT_AMOUNT_ROW,
+            arg: Arg::Amount(Period::Annual, fund),
+        }
+    }
+
     /// The row of `goals.<period>.period`.
     const GOAL_PERIOD_ROW: u8 = 21;
     /// `expenses.name`: a 支出 line's name.
@@ -956,6 +975,8 @@ mod tests {
         assert_eq!(Field::ANNUAL_GOAL.path(), "goals.annual.text");
         assert_eq!(Field::UNIT.path(), "unit");
         assert_eq!(Field::EXPENSE_NAME.path(), "expenses.name");
+        assert_eq!(Field::UNIT_NAME.path(), "units.name");
+        assert_eq!(Field::unit_amount(Fund::Fiscal).path(), "units.fiscal");
         assert!(
             Field::parse("goals.mid_term.period")
                 .unwrap()

@@ -446,7 +446,8 @@ impl Reader<'_> {
     }
 
     /// Reads the lines of a repeated row (支出 lines) below their column labels until
-    /// a row whose first column is blank or a label.
+    /// a row whose first column is blank or a label, or that starts a cell of its own
+    /// left of the lines (the form's next row).
     pub(super) fn read_lines(
         &mut self,
         sheet: &Sheet,
@@ -465,6 +466,11 @@ impl Reader<'_> {
         while row < region.end_row {
             let name = sheet.raw(row, name_col).display().trim().to_string();
             if name.is_empty() || self.is_label(&name) {
+                break;
+            }
+            // The labels beside the lines span them; a cell of its own to their left
+            // starts the form's next row.
+            if (0..name_col).any(|c| !sheet.raw(row, c).is_empty()) {
                 break;
             }
             let j = list.push(&mut self.doc, project);
@@ -498,6 +504,7 @@ impl Reader<'_> {
                         .insert(format!("{}[{j}]", list.label()), cell.display());
                 }
             }
+            list.settle(&mut self.doc, project);
             row += 1;
         }
         row.saturating_sub(1)
@@ -742,7 +749,7 @@ pub(super) fn render_form(
     project: &Project,
     t: &Template,
 ) -> u32 {
-    let repeats = project.funding.expenses.len().max(1) as u32;
+    let repeats = t.repeat().map_or(1, |list| list.len(doc, project).max(1)) as u32;
     let form = t.layout_form(repeats);
     for placed in &form {
         let (r, c) = (row + placed.row, placed.col);
