@@ -92,18 +92,16 @@ pub enum Repeat {
     Units,
 }
 
-impl super::names::Named for Repeat {
-    const KEY: &'static str = "repeat";
-    const WHAT: &'static str = "list to repeat over";
-    fn all() -> &'static [(&'static str, Self)] {
-        &[
-            ("expenses", Repeat::Expenses),
-            ("schedule", Repeat::Schedule),
-            ("units", Repeat::Units),
-        ]
-    }
-}
-super::names::deserialize_named!(Repeat);
+super::names::named!(
+    Repeat,
+    key = "repeat",
+    what = "list to repeat over",
+    [
+        ("expenses", Repeat::Expenses),
+        ("schedule", Repeat::Schedule),
+        ("units", Repeat::Units),
+    ]
+);
 
 impl Repeat {
     /// How many lines the list has.
@@ -233,6 +231,38 @@ fn month(arg: Arg) -> u32 {
     }
 }
 
+/// A row for an optional text slot of a project.
+macro_rules! project_text {
+    ($path:literal, $about:literal, $slot:ident) => {
+        FieldDef {
+            path: $path,
+            kind: FieldKind::Text,
+            scope: Scope::Project,
+            about: $about,
+            params: Params::None,
+            get: |_, p, _, _| p.$slot.clone(),
+            set: |_, p, _, _, v| put(&mut p.$slot, v),
+            clear: |_, p, _| p.$slot = None,
+        }
+    };
+}
+
+/// A row for a year of a project's period.
+macro_rules! project_year {
+    ($path:literal, $about:literal, $slot:ident) => {
+        FieldDef {
+            path: $path,
+            kind: FieldKind::Year,
+            scope: Scope::Project,
+            about: $about,
+            params: Params::None,
+            get: |_, p, _, _| p.period.$slot.map(|y| y.to_string()),
+            set: |_, p, _, _, v| put_year(&mut p.period.$slot, &v),
+            clear: |_, p, _| p.period.$slot = None,
+        }
+    };
+}
+
 /// Every field path a template may name, one row each. The order is the order of the
 /// vocabulary table and of the loss report's "blank" list.
 pub static FIELDS: &[FieldDef] = &[
@@ -295,156 +325,21 @@ pub static FIELDS: &[FieldDef] = &[
         },
         clear: |_, p, _| p.name.clear(),
     },
-    FieldDef {
-        path: "code",
-        kind: FieldKind::Text,
-        scope: Scope::Project,
-        about: "项目编码",
-        params: Params::None,
-        get: |_, p, _, _| p.code.clone(),
-        set: |_, p, _, _, v| put(&mut p.code, v),
-        clear: |_, p, _| p.code = None,
-    },
-    FieldDef {
-        path: "unit",
-        kind: FieldKind::Text,
-        scope: Scope::Project,
-        about: "the owning unit (资金使用单位)",
-        params: Params::None,
-        get: |_, p, _, _| p.unit.clone(),
-        set: |_, p, _, _, v| put(&mut p.unit, v),
-        clear: |_, p, _| p.unit = None,
-    },
-    FieldDef {
-        path: "department",
-        kind: FieldKind::Text,
-        scope: Scope::Project,
-        about: "the project's 主管部门 as text",
-        params: Params::None,
-        get: |_, p, _, _| p.department.clone(),
-        set: |_, p, _, _, v| put(&mut p.department, v),
-        clear: |_, p, _| p.department = None,
-    },
-    FieldDef {
-        path: "implementer",
-        kind: FieldKind::Text,
-        scope: Scope::Project,
-        about: "实施单位",
-        params: Params::None,
-        get: |_, p, _, _| p.implementer.clone(),
-        set: |_, p, _, _, v| put(&mut p.implementer, v),
-        clear: |_, p, _| p.implementer = None,
-    },
-    FieldDef {
-        path: "category",
-        kind: FieldKind::Text,
-        scope: Scope::Project,
-        about: "项目属性 / 项目类型",
-        params: Params::None,
-        get: |_, p, _, _| p.category.clone(),
-        set: |_, p, _, _, v| put(&mut p.category, v),
-        clear: |_, p, _| p.category = None,
-    },
-    FieldDef {
-        path: "level",
-        kind: FieldKind::Text,
-        scope: Scope::Project,
-        about: "项目级次",
-        params: Params::None,
-        get: |_, p, _, _| p.level.clone(),
-        set: |_, p, _, _, v| put(&mut p.level, v),
-        clear: |_, p, _| p.level = None,
-    },
-    FieldDef {
-        path: "period.start_year",
-        kind: FieldKind::Year,
-        scope: Scope::Project,
-        about: "开始时间",
-        params: Params::None,
-        get: |_, p, _, _| p.period.start_year.map(|y| y.to_string()),
-        set: |_, p, _, _, v| put_year(&mut p.period.start_year, &v),
-        clear: |_, p, _| p.period.start_year = None,
-    },
-    FieldDef {
-        path: "period.end_year",
-        kind: FieldKind::Year,
-        scope: Scope::Project,
-        about: "完成时间",
-        params: Params::None,
-        get: |_, p, _, _| p.period.end_year.map(|y| y.to_string()),
-        set: |_, p, _, _, v| put_year(&mut p.period.end_year, &v),
-        clear: |_, p, _| p.period.end_year = None,
-    },
-    FieldDef {
-        path: "period.years",
-        kind: FieldKind::Year,
-        scope: Scope::Project,
-        about: "项目期 in years",
-        params: Params::None,
-        get: |_, p, _, _| p.period.years.map(|y| y.to_string()),
-        set: |_, p, _, _, v| put_year(&mut p.period.years, &v),
-        clear: |_, p, _| p.period.years = None,
-    },
-    FieldDef {
-        path: "manager",
-        kind: FieldKind::Text,
-        scope: Scope::Project,
-        about: "项目负责人",
-        params: Params::None,
-        get: |_, p, _, _| p.manager.clone(),
-        set: |_, p, _, _, v| put(&mut p.manager, v),
-        clear: |_, p, _| p.manager = None,
-    },
-    FieldDef {
-        path: "phone",
-        kind: FieldKind::Text,
-        scope: Scope::Project,
-        about: "联系电话",
-        params: Params::None,
-        get: |_, p, _, _| p.phone.clone(),
-        set: |_, p, _, _, v| put(&mut p.phone, v),
-        clear: |_, p, _| p.phone = None,
-    },
-    FieldDef {
-        path: "necessity",
-        kind: FieldKind::Text,
-        scope: Scope::Project,
-        about: "立项必要性",
-        params: Params::None,
-        get: |_, p, _, _| p.necessity.clone(),
-        set: |_, p, _, _, v| put(&mut p.necessity, v),
-        clear: |_, p, _| p.necessity = None,
-    },
-    FieldDef {
-        path: "feasibility",
-        kind: FieldKind::Text,
-        scope: Scope::Project,
-        about: "实施可行性",
-        params: Params::None,
-        get: |_, p, _, _| p.feasibility.clone(),
-        set: |_, p, _, _, v| put(&mut p.feasibility, v),
-        clear: |_, p, _| p.feasibility = None,
-    },
-    FieldDef {
-        path: "content",
-        kind: FieldKind::Text,
-        scope: Scope::Project,
-        about: "项目实施内容",
-        params: Params::None,
-        get: |_, p, _, _| p.content.clone(),
-        set: |_, p, _, _, v| put(&mut p.content, v),
-        clear: |_, p, _| p.content = None,
-    },
-    FieldDef {
-        path: "fund_use",
-        kind: FieldKind::Text,
-        scope: Scope::Project,
-        about: "资金用途",
-        params: Params::None,
-        get: |_, p, _, _| p.fund_use.clone(),
-        set: |_, p, _, _, v| put(&mut p.fund_use, v),
-        clear: |_, p, _| p.fund_use = None,
-    },
+    project_text!("code", "项目编码", code),
+    project_text!("unit", "the owning unit (资金使用单位)", unit),
+    project_text!("department", "the project's 主管部门 as text", department),
+    project_text!("implementer", "实施单位", implementer),
+    project_text!("category", "项目属性 / 项目类型", category),
+    project_text!("level", "项目级次", level),
+    project_year!("period.start_year", "开始时间", start_year),
+    project_year!("period.end_year", "完成时间", end_year),
+    project_year!("period.years", "项目期 in years", years),
+    project_text!("manager", "项目负责人", manager),
+    project_text!("phone", "联系电话", phone),
+    project_text!("necessity", "立项必要性", necessity),
+    project_text!("feasibility", "实施可行性", feasibility),
+    project_text!("content", "项目实施内容", content),
+    project_text!("fund_use", "资金用途", fund_use),
     FieldDef {
         path: "funding.<period>.<fund>",
         kind: FieldKind::Money,

@@ -82,19 +82,16 @@ pub enum FromSide {
     Right,
 }
 
-impl names::Named for FromSide {
-    const KEY: &'static str = "from";
-    const WHAT: &'static str = "side";
-    fn all() -> &'static [(&'static str, Self)] {
-        &[
-            ("left", FromSide::Left),
-            ("above", FromSide::Above),
-            ("right", FromSide::Right),
-        ]
-    }
-}
-
-names::deserialize_named!(FromSide);
+names::named!(
+    FromSide,
+    key = "from",
+    what = "side",
+    [
+        ("left", FromSide::Left),
+        ("above", FromSide::Above),
+        ("right", FromSide::Right),
+    ]
+);
 
 /// The `style` a form cell can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,21 +108,18 @@ pub enum CellStyle {
     NoteRight,
 }
 
-impl names::Named for CellStyle {
-    const KEY: &'static str = "style";
-    const WHAT: &'static str = "style";
-    fn all() -> &'static [(&'static str, Self)] {
-        &[
-            ("text", CellStyle::Text),
-            ("value", CellStyle::Value),
-            ("label", CellStyle::Label),
-            ("note", CellStyle::Note),
-            ("note-right", CellStyle::NoteRight),
-        ]
-    }
-}
-
-names::deserialize_named!(CellStyle);
+names::named!(
+    CellStyle,
+    key = "style",
+    what = "style",
+    [
+        ("text", CellStyle::Text),
+        ("value", CellStyle::Value),
+        ("label", CellStyle::Label),
+        ("note", CellStyle::Note),
+        ("note-right", CellStyle::NoteRight),
+    ]
+);
 
 impl CellStyle {
     /// The rendered style.

@@ -19,7 +19,6 @@ use super::order::{IndicatorRow, indicator_rows};
 use super::read::Reader;
 
 use super::field::FieldKind;
-use super::names::{Named, deserialize_named};
 
 /// The indicator table: a header row of column labels, then one row per indicator.
 #[derive(Debug, Clone, Deserialize)]
@@ -215,23 +214,21 @@ pub static INDICATOR_FIELDS: &[IndicatorFieldDef] = &[
     },
 ];
 
-impl Named for IndicatorField {
-    const KEY: &'static str = "field";
-    const WHAT: &'static str = "indicator column";
-    fn all() -> &'static [(&'static str, Self)] {
-        &[
-            ("level1", IndicatorField::Level1),
-            ("level2", IndicatorField::Level2),
-            ("name", IndicatorField::Name),
-            ("description", IndicatorField::Description),
-            ("explanation", IndicatorField::Explanation),
-            ("basis", IndicatorField::Basis),
-            ("activity", IndicatorField::Activity),
-            ("value", IndicatorField::Value),
-        ]
-    }
-}
-deserialize_named!(IndicatorField);
+super::names::named!(
+    IndicatorField,
+    key = "field",
+    what = "indicator column",
+    [
+        ("level1", IndicatorField::Level1),
+        ("level2", IndicatorField::Level2),
+        ("name", IndicatorField::Name),
+        ("description", IndicatorField::Description),
+        ("explanation", IndicatorField::Explanation),
+        ("basis", IndicatorField::Basis),
+        ("activity", IndicatorField::Activity),
+        ("value", IndicatorField::Value),
+    ]
+);
 
 impl IndicatorField {
     fn def(self) -> &'static IndicatorFieldDef {

@@ -82,15 +82,12 @@ pub enum Codec {
     Numbered,
 }
 
-impl names::Named for Codec {
-    const KEY: &'static str = "codec";
-    const WHAT: &'static str = "codec";
-    fn all() -> &'static [(&'static str, Self)] {
-        &[("numbered", Codec::Numbered)]
-    }
-}
-
-names::deserialize_named!(Codec);
+names::named!(
+    Codec,
+    key = "codec",
+    what = "codec",
+    [("numbered", Codec::Numbered),]
+);
 
 impl ListColumn {
     /// The match keys of the column: its label and aliases.

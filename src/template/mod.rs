@@ -147,18 +147,16 @@ pub enum Arrangement {
     Table,
 }
 
-impl names::Named for Arrangement {
-    const KEY: &'static str = "arrangement";
-    const WHAT: &'static str = "arrangement";
-    fn all() -> &'static [(&'static str, Self)] {
-        &[
-            ("sheet-per-project", Arrangement::SheetPerProject),
-            ("stacked", Arrangement::Stacked),
-            ("table", Arrangement::Table),
-        ]
-    }
-}
-names::deserialize_named!(Arrangement);
+names::named!(
+    Arrangement,
+    key = "arrangement",
+    what = "arrangement",
+    [
+        ("sheet-per-project", Arrangement::SheetPerProject),
+        ("stacked", Arrangement::Stacked),
+        ("table", Arrangement::Table),
+    ]
+);
 
 fn title_pattern<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Pattern, D::Error> {
     let text = String::deserialize(d)?;

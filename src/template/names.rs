@@ -101,6 +101,22 @@ macro_rules! deserialize_named {
 }
 pub(crate) use deserialize_named;
 
+/// Declares the names of an enum a template key takes: the [`Named`] table and its
+/// checked `Deserialize`, in one place.
+macro_rules! named {
+    ($ty:ty, key = $key:literal, what = $what:literal, [$(($name:literal, $value:expr)),+ $(,)?]) => {
+        impl $crate::template::names::Named for $ty {
+            const KEY: &'static str = $key;
+            const WHAT: &'static str = $what;
+            fn all() -> &'static [(&'static str, Self)] {
+                &[$(($name, $value)),+]
+            }
+        }
+        $crate::template::names::deserialize_named!($ty);
+    };
+}
+pub(crate) use named;
+
 #[cfg(test)]
 mod tests {
     use super::*;
