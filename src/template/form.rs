@@ -188,10 +188,7 @@ impl FormCell {
 fn cell_pattern<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Option<Pattern>, D::Error> {
-    let text = String::deserialize(d)?;
-    Pattern::parse("format", &text, pattern::Context::Cell)
-        .map(Some)
-        .map_err(serde::de::Error::custom)
+    pattern::deserialize(d, "format", pattern::Context::Cell).map(Some)
 }
 
 fn capture_field<'de, D: serde::Deserializer<'de>>(

@@ -159,35 +159,25 @@ names::named!(
 );
 
 fn title_pattern<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Pattern, D::Error> {
-    let text = String::deserialize(d)?;
-    Pattern::parse("text", &text, pattern::Context::Title).map_err(serde::de::Error::custom)
+    pattern::deserialize(d, "text", pattern::Context::Title)
 }
 
 fn title_pattern_opt<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Option<Pattern>, D::Error> {
-    let text = String::deserialize(d)?;
-    Pattern::parse("subtitle", &text, pattern::Context::Title)
-        .map(Some)
-        .map_err(serde::de::Error::custom)
+    pattern::deserialize(d, "subtitle", pattern::Context::Title).map(Some)
 }
 
 fn heading_pattern<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Option<Pattern>, D::Error> {
-    let text = String::deserialize(d)?;
-    Pattern::parse("heading", &text, pattern::Context::Project)
-        .map(Some)
-        .map_err(serde::de::Error::custom)
+    pattern::deserialize(d, "heading", pattern::Context::Project).map(Some)
 }
 
 fn sheet_pattern<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Option<Pattern>, D::Error> {
-    let text = String::deserialize(d)?;
-    Pattern::parse("sheet_name", &text, pattern::Context::Project)
-        .map(Some)
-        .map_err(serde::de::Error::custom)
+    pattern::deserialize(d, "sheet_name", pattern::Context::Project).map(Some)
 }
 
 impl Template {

@@ -301,6 +301,16 @@ impl Pattern {
     }
 }
 
+/// Deserializes a pattern given under `key`, refusing a bad one with its reason.
+pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    key: &str,
+    context: Context,
+) -> Result<Pattern, D::Error> {
+    let text = <String as serde::Deserialize>::deserialize(d)?;
+    Pattern::parse(key, &text, context).map_err(serde::de::Error::custom)
+}
+
 fn kind_of(slot: Slot) -> FieldKind {
     match slot {
         Slot::Field(f) => f.kind(),
