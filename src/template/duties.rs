@@ -249,129 +249,42 @@ impl DutyField {
 }
 
 impl Reader<'_> {
+    /// Reads the duties table: one indicator a row, under the duty and objective its
+    /// (carried) cells name.
     pub(super) fn read_duties(&mut self, sheet: &Sheet, spec: &DutiesSpec) {
-        let Some(first) = spec.columns.first() else {
+        let Some(table) = self.find_duties(sheet, spec) else {
             return;
         };
-        let start_key = label_key(&first.label);
-        let Some((top, left)) = (0..sheet.height()).find_map(|r| {
-            let width = sheet.rows.get(r).map_or(0, Vec::len);
-            (0..width)
-                .find(|&c| label_key(&sheet.raw(r, c).display()) == start_key)
-                .map(|c| (r, c))
-        }) else {
+        self.read_title(sheet, 0, table.top);
+        let Some(name_col) = table.at(DutyField::Name) else {
             return;
         };
-        self.read_title(sheet, 0, top);
-        // The header ends at the first row holding something that is not a label.
-        let width = sheet.width();
-        let data = (sheet.extent_down(top, left) + 1..sheet.height())
-            .find(|&r| {
-                (left..width).any(|c| {
-                    let t = sheet.raw(r, c).display();
-                    !t.trim().is_empty() && !self.is_label(&t)
-                })
-            })
-            .unwrap_or(sheet.height());
-        let stacks = header_stacks(sheet, top, data, left, width);
-        let columns = assign(spec, &stacks);
-        let at = |field: DutyField| {
-            spec.columns
-                .iter()
-                .zip(&columns)
-                .find_map(|(c, at)| (c.field == field).then_some(*at).flatten())
-        };
-        let Some(name_col) = at(DutyField::Name) else {
-            return;
-        };
-
         let mut duties: Vec<Duty> = Vec::new();
         let mut carried: [String; 4] = Default::default();
-        let carry_fields = [
-            DutyField::DutySeq,
-            DutyField::DutyName,
-            DutyField::ObjectiveDetail,
-            DutyField::ObjectiveName,
-        ];
-        for row in data..sheet.height() {
+        for row in table.data..sheet.height() {
             if self.is_heading_row(sheet, row) {
                 break;
             }
-            let text = |c: Option<usize>| {
-                c.map(|c| sheet.value(row, c).display().trim().to_string())
-                    .unwrap_or_default()
-            };
-            if (left..width).all(|c| sheet.raw(row, c).is_empty()) {
+            if (table.left..table.width).all(|c| sheet.raw(row, c).is_empty()) {
                 continue;
             }
             // Blank duty and objective cells carry down from above (a vertical merge).
-            let mut keys = carried.clone();
-            for (k, field) in carry_fields.iter().enumerate() {
-                let t = text(at(*field));
+            for (k, field) in CARRIED.iter().enumerate() {
+                let t = table.text(sheet, row, *field);
                 if !t.is_empty() {
-                    keys[k] = t;
+                    carried[k] = t;
                 }
             }
-            let new_duty = duties
-                .last()
-                .is_none_or(|d| d.seq != keys[0] || d.name != keys[1]);
-            if new_duty {
-                duties.push(Duty {
-                    seq: keys[0].clone(),
-                    name: keys[1].clone(),
-                    objectives: Vec::new(),
-                });
-            }
-            let d = duties.len() - 1;
-            let duty = duties.last_mut().expect("pushed above");
-            let detail = Some(keys[2].clone()).filter(|d| !d.is_empty());
-            if duty
-                .objectives
-                .last()
-                .is_none_or(|o| o.detail != detail || o.name != keys[3])
-            {
-                duty.objectives.push(Objective {
-                    detail,
-                    name: keys[3].clone(),
-                    indicators: Vec::new(),
-                });
-            }
-            carried = keys;
-            let name = text(Some(name_col));
+            let (d, o) = place(&mut duties, &carried);
+            let name = table.text(sheet, row, DutyField::Name);
             if name.is_empty() {
                 continue;
             }
-            let opt = |field: DutyField| Some(text(at(field))).filter(|t| !t.is_empty());
-            let standard = opt(DutyField::ReferenceStandardValue);
-            let standard_source = opt(DutyField::ReferenceStandardSource);
-            let history = History {
-                avg_3y: opt(DutyField::ReferenceHistoryAvg3y),
-                last_year: opt(DutyField::ReferenceHistoryLastYear),
-                source: opt(DutyField::ReferenceHistorySource),
-            };
-            let reference = Reference {
-                planned: opt(DutyField::ReferencePlanned),
-                standard: (standard.is_some() || standard_source.is_some()).then(|| Sourced {
-                    value: standard.unwrap_or_default(),
-                    source: standard_source,
-                }),
-                history: (history != History::default()).then_some(history),
-            };
-            let indicator = Indicator {
-                name: self.clean(sheet, row, name_col, &name),
-                explanation: opt(DutyField::Explanation),
-                values: crate::model::Values {
-                    annual: opt(DutyField::Value).as_deref().map(Value::parse),
-                    ..Default::default()
-                },
-                reference: (reference != Reference::default()).then_some(reference),
-                activity: opt(DutyField::Activity),
-                ..Indicator::default()
-            };
-            let o = duty.objectives.len() - 1;
-            let objective = duty.objectives.last_mut().expect("pushed above");
+            let name = self.clean(sheet, row, name_col, &name);
+            let indicator = table.indicator(sheet, row, name);
+            let objective = &mut duties[d].objectives[o];
             let k = objective.indicators.len();
-            if let Some(c) = at(DutyField::Value) {
+            if let Some(c) = table.at(DutyField::Value) {
                 self.doc.source.cells.insert(
                     format!("overall.duties[{d}].objectives[{o}].indicators[{k}].values.annual"),
                     sheet.origin(row, c),
@@ -394,6 +307,136 @@ impl Reader<'_> {
                 .extend(duties);
         }
     }
+
+    /// The duties table's header: found by its first column's label, it ends at the
+    /// first row holding something that is not a label.
+    fn find_duties<'t>(&self, sheet: &Sheet, spec: &'t DutiesSpec) -> Option<DutiesTable<'t>> {
+        let start_key = label_key(&spec.columns.first()?.label);
+        let (top, left) = (0..sheet.height()).find_map(|r| {
+            let width = sheet.rows.get(r).map_or(0, Vec::len);
+            (0..width)
+                .find(|&c| label_key(&sheet.raw(r, c).display()) == start_key)
+                .map(|c| (r, c))
+        })?;
+        let width = sheet.width();
+        let data = (sheet.extent_down(top, left) + 1..sheet.height())
+            .find(|&r| {
+                (left..width).any(|c| {
+                    let t = sheet.raw(r, c).display();
+                    !t.trim().is_empty() && !self.is_label(&t)
+                })
+            })
+            .unwrap_or(sheet.height());
+        let stacks = header_stacks(sheet, top, data, left, width);
+        Some(DutiesTable {
+            spec,
+            columns: assign(spec, &stacks),
+            top,
+            left,
+            data,
+            width,
+        })
+    }
+}
+
+/// The columns whose blank cells carry the value above: duty, then objective.
+const CARRIED: [DutyField; 4] = [
+    DutyField::DutySeq,
+    DutyField::DutyName,
+    DutyField::ObjectiveDetail,
+    DutyField::ObjectiveName,
+];
+
+/// A duties table found on a sheet.
+struct DutiesTable<'t> {
+    spec: &'t DutiesSpec,
+    /// The sheet column of each template column.
+    columns: Vec<Option<usize>>,
+    /// The header's first row and column.
+    top: usize,
+    left: usize,
+    /// The first data row.
+    data: usize,
+    width: usize,
+}
+
+impl DutiesTable<'_> {
+    /// The sheet column of a field.
+    fn at(&self, field: DutyField) -> Option<usize> {
+        self.spec
+            .columns
+            .iter()
+            .zip(&self.columns)
+            .find_map(|(c, at)| (c.field == field).then_some(*at).flatten())
+    }
+
+    /// A field's trimmed text on a row ("" where the table has no such column).
+    fn text(&self, sheet: &Sheet, row: usize, field: DutyField) -> String {
+        self.at(field)
+            .map(|c| sheet.value(row, c).display().trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// The indicator of a row, with its reference values.
+    fn indicator(&self, sheet: &Sheet, row: usize, name: String) -> Indicator {
+        let opt = |field: DutyField| Some(self.text(sheet, row, field)).filter(|t| !t.is_empty());
+        let standard = opt(DutyField::ReferenceStandardValue);
+        let standard_source = opt(DutyField::ReferenceStandardSource);
+        let history = History {
+            avg_3y: opt(DutyField::ReferenceHistoryAvg3y),
+            last_year: opt(DutyField::ReferenceHistoryLastYear),
+            source: opt(DutyField::ReferenceHistorySource),
+        };
+        let reference = Reference {
+            planned: opt(DutyField::ReferencePlanned),
+            standard: (standard.is_some() || standard_source.is_some()).then(|| Sourced {
+                value: standard.unwrap_or_default(),
+                source: standard_source,
+            }),
+            history: (history != History::default()).then_some(history),
+        };
+        Indicator {
+            name,
+            explanation: opt(DutyField::Explanation),
+            values: crate::model::Values {
+                annual: opt(DutyField::Value).as_deref().map(Value::parse),
+                ..Default::default()
+            },
+            reference: (reference != Reference::default()).then_some(reference),
+            activity: opt(DutyField::Activity),
+            ..Indicator::default()
+        }
+    }
+}
+
+/// The duty and objective a row's carried keys (seq, name, detail, objective) belong
+/// to, started when they differ from the last ones; returns their indices.
+fn place(duties: &mut Vec<Duty>, keys: &[String; 4]) -> (usize, usize) {
+    let new_duty = duties
+        .last()
+        .is_none_or(|d| d.seq != keys[0] || d.name != keys[1]);
+    if new_duty {
+        duties.push(Duty {
+            seq: keys[0].clone(),
+            name: keys[1].clone(),
+            objectives: Vec::new(),
+        });
+    }
+    let d = duties.len() - 1;
+    let duty = &mut duties[d];
+    let detail = Some(keys[2].clone()).filter(|d| !d.is_empty());
+    if duty
+        .objectives
+        .last()
+        .is_none_or(|o| o.detail != detail || o.name != keys[3])
+    {
+        duty.objectives.push(Objective {
+            detail,
+            name: keys[3].clone(),
+            indicators: Vec::new(),
+        });
+    }
+    (d, duty.objectives.len() - 1)
 }
 
 /// For each column, the distinct header labels over it, top down. A CSV lost its

@@ -99,6 +99,13 @@ impl ListColumn {
     }
 }
 
+/// The sheet columns of a list's name, goal and indicator text.
+struct ListColumns {
+    name: usize,
+    goal: Option<usize>,
+    indicators: Option<usize>,
+}
+
 /// The kind of a list row.
 enum Row {
     Total,
@@ -107,6 +114,7 @@ enum Row {
 }
 
 impl Reader<'_> {
+    /// Reads the list: the form above its header, then 合计, unit and project rows.
     pub(super) fn read_list(&mut self, sheet: &Sheet, spec: &ListSpec) {
         let wanted: Vec<Vec<String>> = spec.columns.iter().map(|c| c.keys()).collect();
         let whole = Region {
@@ -118,16 +126,11 @@ impl Reader<'_> {
         };
         self.read_title(sheet, 0, header.row);
         let mut scratch = Project::default();
-        self.read_form(
-            sheet,
-            Region {
-                first_row: 0,
-                end_row: header.row,
-            },
-            &mut scratch,
-            0,
-        );
-        let total_key = spec.total.as_deref().map(label_key);
+        let above = Region {
+            first_row: 0,
+            end_row: header.row,
+        };
+        self.read_form(sheet, above, &mut scratch, 0);
         let column = |field: ListField| {
             spec.columns
                 .iter()
@@ -137,8 +140,12 @@ impl Reader<'_> {
         let Some(name_col) = column(ListField::Field(Field::NAME)) else {
             return;
         };
-        let goal_col = column(ListField::Field(Field::ANNUAL_GOAL));
-        let text_col = column(ListField::Indicators);
+        let columns = ListColumns {
+            name: name_col,
+            goal: column(ListField::Field(Field::ANNUAL_GOAL)),
+            indicators: column(ListField::Indicators),
+        };
+        let total_key = spec.total.as_deref().map(label_key);
         let mut unit: Option<String> = None;
         for row in header.row + 1..sheet.height() {
             let name = sheet.raw(row, name_col).display().trim().to_string();
@@ -149,7 +156,7 @@ impl Reader<'_> {
                 c.map(|c| sheet.value(row, c).display().trim().to_string())
                     .unwrap_or_default()
             };
-            let (goal, coded) = (text_at(goal_col), text_at(text_col));
+            let (goal, coded) = (text_at(columns.goal), text_at(columns.indicators));
             let kind = if total_key.as_deref() == Some(label_key(&name).as_str()) {
                 Row::Total
             } else if goal.is_empty() && coded.is_empty() {
@@ -158,32 +165,7 @@ impl Reader<'_> {
             } else {
                 Row::Project
             };
-            let prefix = match kind {
-                Row::Total => "total".to_string(),
-                Row::Unit => format!("units[{}].amounts", self.doc.units.len()),
-                Row::Project => format!("projects[{}].funding.annual", self.doc.projects.len()),
-            };
-            let mut amounts = Amounts::default();
-            for (col, at) in spec.columns.iter().zip(&header.columns) {
-                let (Some(fund), Some(c)) = (amount_fund(col.field), *at) else {
-                    continue;
-                };
-                let cell = sheet.value(row, c);
-                match cell_money(cell) {
-                    Some(m) => {
-                        amounts.set(fund, Some(m));
-                        self.doc
-                            .source
-                            .cells
-                            .insert(format!("{prefix}.{}", fund.key()), sheet.origin(row, c));
-                    }
-                    None if !cell.is_empty() => self.warnings.push(Warning::at(
-                        sheet.origin(row, c),
-                        format!("{}: {:?} is not an amount", col.label, cell.display()),
-                    )),
-                    None => {}
-                }
-            }
+            let amounts = self.read_amounts(sheet, row, spec, &header.columns, &kind);
             let name = self.clean(sheet, row, name_col, &name);
             match kind {
                 Row::Total => self.doc.total = Some(amounts),
@@ -192,36 +174,86 @@ impl Reader<'_> {
                     self.doc.units.push(Unit { name, amounts });
                 }
                 Row::Project => {
-                    let index = self.doc.projects.len();
-                    self.doc.source.cells.insert(
-                        format!("projects[{index}].name"),
-                        sheet.origin(row, name_col),
-                    );
-                    let mut project = Project {
+                    let project = Project {
                         name,
                         unit: unit.clone(),
                         ..Project::default()
                     };
-                    project.funding.annual = Some(amounts);
-                    if !goal.is_empty() {
-                        let c = goal_col.expect("a goal was read from it");
-                        project.goals.get_mut(Period::Annual).text =
-                            self.clean(sheet, row, c, &goal);
-                        self.doc.source.cells.insert(
-                            format!("projects[{index}].goals.annual.text"),
-                            sheet.origin(row, c),
-                        );
-                    }
-                    if let Some(c) = text_col.filter(|_| !coded.is_empty()) {
-                        self.read_numbered(sheet, (row, c), &coded, &mut project, index);
-                    }
-                    if self.doc.source.sheet.is_none() {
-                        self.doc.source.sheet = Some(sheet.name.clone());
-                    }
-                    self.doc.projects.push(project);
+                    let texts = (goal.as_str(), coded.as_str());
+                    self.read_list_project(sheet, row, &columns, project, amounts, texts);
                 }
             }
         }
+    }
+
+    /// The amount columns of a list row, each recorded under the row's model path.
+    fn read_amounts(
+        &mut self,
+        sheet: &Sheet,
+        row: usize,
+        spec: &ListSpec,
+        at: &[Option<usize>],
+        kind: &Row,
+    ) -> Amounts {
+        let prefix = match kind {
+            Row::Total => "total".to_string(),
+            Row::Unit => format!("units[{}].amounts", self.doc.units.len()),
+            Row::Project => format!("projects[{}].funding.annual", self.doc.projects.len()),
+        };
+        let mut amounts = Amounts::default();
+        for (col, at) in spec.columns.iter().zip(at) {
+            let (Some(fund), Some(c)) = (amount_fund(col.field), *at) else {
+                continue;
+            };
+            let cell = sheet.value(row, c);
+            match cell_money(cell) {
+                Some(m) => {
+                    amounts.set(fund, Some(m));
+                    self.doc
+                        .source
+                        .cells
+                        .insert(format!("{prefix}.{}", fund.key()), sheet.origin(row, c));
+                }
+                None if !cell.is_empty() => self.warnings.push(Warning::at(
+                    sheet.origin(row, c),
+                    format!("{}: {:?} is not an amount", col.label, cell.display()),
+                )),
+                None => {}
+            }
+        }
+        amounts
+    }
+
+    /// A project row: its amounts, its goal and its numbered indicators.
+    fn read_list_project(
+        &mut self,
+        sheet: &Sheet,
+        row: usize,
+        columns: &ListColumns,
+        mut project: Project,
+        amounts: Amounts,
+        (goal, coded): (&str, &str),
+    ) {
+        let index = self.doc.projects.len();
+        self.doc.source.cells.insert(
+            format!("projects[{index}].name"),
+            sheet.origin(row, columns.name),
+        );
+        project.funding.annual = Some(amounts);
+        if let Some(c) = columns.goal.filter(|_| !goal.is_empty()) {
+            project.goals.get_mut(Period::Annual).text = self.clean(sheet, row, c, goal);
+            self.doc.source.cells.insert(
+                format!("projects[{index}].goals.annual.text"),
+                sheet.origin(row, c),
+            );
+        }
+        if let Some(c) = columns.indicators.filter(|_| !coded.is_empty()) {
+            self.read_numbered(sheet, (row, c), coded, &mut project, index);
+        }
+        if self.doc.source.sheet.is_none() {
+            self.doc.source.sheet = Some(sheet.name.clone());
+        }
+        self.doc.projects.push(project);
     }
 
     /// Splits a numbered indicator cell; what cannot be parsed is kept verbatim.
