@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 pub use crate::infer::Inferred;
-use crate::model::{Document, Fund, Indicator, Kind, Overall, Period, Project};
+use crate::model::{Document, Fund, Indicator, Kind, Overall, Period, Project, Signature};
 use crate::template::Named;
 use crate::template::{Codec, Field, IndicatorField, IndicatorSpec, ListField, Template};
 use crate::template::{FieldKind, Scope};
@@ -118,6 +118,8 @@ impl LossReport {
 /// What a layout can hold. The one place that reads the target's fields and indicator
 /// columns, for the inference and the pruning alike.
 pub(crate) struct Capacity {
+    /// Where the form prints notes and signature slots, if it does.
+    footer: Option<Footer>,
     fields: Vec<Field>,
     indicator_fields: Vec<IndicatorField>,
     periods: Vec<Period>,
@@ -129,6 +131,15 @@ pub(crate) struct Capacity {
     list: bool,
     duties: bool,
     fiscal_year: bool,
+}
+
+/// Whose notes and signatures a form's footer prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Footer {
+    /// Under each project's table.
+    Project,
+    /// Under the document's list or duties table.
+    Document,
 }
 
 impl Capacity {
@@ -148,7 +159,12 @@ impl Capacity {
             .chain(&t.title.subtitle)
             .any(|p| p.names(Field::FISCAL_YEAR))
             || fields.contains(&Field::FISCAL_YEAR);
+        let footer = t.footer.as_ref().map(|_| match t.arrangement {
+            crate::template::Arrangement::Table => Footer::Document,
+            _ => Footer::Project,
+        });
         Capacity {
+            footer,
             fields,
             indicator_fields,
             periods,
@@ -324,6 +340,12 @@ impl Pruning<'_> {
     fn document(&mut self, source: &Document, target: &Template) -> Document {
         let mut carried = source.clone();
         self.document_fields(source, &mut carried);
+        let printed = self.cap.footer == Some(Footer::Document);
+        self.footer(None, printed, (&source.notes, &source.signatures));
+        if !printed {
+            carried.notes.clear();
+            carried.signatures.clear();
+        }
         self.list_sums(source, &mut carried);
         if let Some(overall) = &source.overall {
             carried.overall = self.overall(overall);
@@ -451,10 +473,36 @@ impl Pruning<'_> {
             self.record_drop(name, None, format!("extras.{k}"), v.clone());
         }
         kept.extras.clear();
+        let printed = self.cap.footer == Some(Footer::Project);
+        self.footer(name, printed, (&source.notes, &source.signatures));
+        if !printed {
+            kept.notes.clear();
+            kept.signatures.clear();
+        }
         for (ind, kept_ind) in source.indicators.iter().zip(kept.indicators.iter_mut()) {
             self.indicator(&source.name, ind, kept_ind);
         }
         self.indicator_blanks(source);
+    }
+
+    /// Notes and signature slots: dropped unless the form prints a footer where they
+    /// stand (under each project, or under the document's table).
+    fn footer(
+        &mut self,
+        project: Option<&str>,
+        printed: bool,
+        (notes, signatures): (&[String], &[Signature]),
+    ) {
+        if printed {
+            return;
+        }
+        for note in notes {
+            self.record_drop(project, None, "notes".into(), note.clone());
+        }
+        for s in signatures {
+            let value = format!("{}：{}", s.role, s.value);
+            self.record_drop(project, None, "signatures".into(), value);
+        }
     }
 
     /// The form's project fields: a value with no place is dropped, a place with no

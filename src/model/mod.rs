@@ -54,6 +54,14 @@ pub struct Document {
     /// `{"填报单位": "…"}`: nothing read is lost.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub extras: Extras,
+    /// The note and instruction lines printed with the document's table (注, 填报说明,
+    /// 备注, "附件2" above the title …), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// The signature, contact, date and approval slots printed with the document's
+    /// table (单位负责人, 填表人, 联系电话, 填报日期, 审核意见, 单位（盖章）…).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signatures: Vec<Signature>,
 }
 
 impl Document {
@@ -74,6 +82,8 @@ impl Document {
             overall,
             projects,
             extras,
+            notes,
+            signatures,
         } = self;
         Document {
             schema: schema.clone(),
@@ -93,6 +103,8 @@ impl Document {
             overall: overall.clone(),
             projects: projects.clone(),
             extras: extras.clone(),
+            notes: notes.clone(),
+            signatures: signatures.clone(),
         }
     }
 
@@ -111,6 +123,8 @@ impl Document {
             overall: None,
             projects: Vec::new(),
             extras: Extras::new(),
+            notes: Vec::new(),
+            signatures: Vec::new(),
         }
     }
 
@@ -167,6 +181,17 @@ pub struct Source {
     /// `{"projects[0].funding.annual.total": "luan!H6"}`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub cells: IndexMap<String, String>,
+}
+
+/// One signature, contact, date or approval slot: the role as printed without its
+/// colon ("单位负责人", "填报日期", "单位（盖章）") and what was written in it ("" when blank).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Signature {
+    /// The slot's label, e.g. "填表人".
+    pub role: String,
+    /// Its value, e.g. "王某", "2023年1月10日"; "" for a blank slot.
+    #[serde(default)]
+    pub value: String,
 }
 
 /// A department, e.g. code "079", name "六安市住房公积金中心".
@@ -438,6 +463,12 @@ pub struct Project {
     /// Labelled fields of the project that have no slot in the model, by label.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub extras: Extras,
+    /// The note lines printed under this project's table, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// The signature, contact, date and approval slots printed under this project's table.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signatures: Vec<Signature>,
 }
 
 /// 开始/完成时间 and 项目期.

@@ -261,8 +261,18 @@ impl Reader<'_> {
         };
         let mut duties: Vec<Duty> = Vec::new();
         let mut carried: [String; 4] = Default::default();
+        let last_col = table
+            .columns
+            .iter()
+            .flatten()
+            .max()
+            .copied()
+            .unwrap_or(table.left);
+        let mut end = sheet.height();
         for row in table.data..sheet.height() {
-            if self.is_heading_row(sheet, row) {
+            if self.is_heading_row(sheet, row) || self.ends_table(sheet, row, table.left, last_col)
+            {
+                end = row;
                 break;
             }
             if (table.left..table.width).all(|c| sheet.raw(row, c).is_empty()) {
@@ -292,6 +302,7 @@ impl Reader<'_> {
             }
             objective.indicators.push(indicator);
         }
+        self.read_document_footer(sheet, end);
         duties
             .iter_mut()
             .for_each(|d| d.objectives.retain(|o| !o.indicators.is_empty()));

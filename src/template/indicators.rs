@@ -300,9 +300,10 @@ impl Reader<'_> {
         let mut pending: IndexMap<(usize, Period), String> = IndexMap::new();
         let mut texts = RowTexts::default();
         let mut last_row = header.row;
+        let (first, last) = header.span();
         for row in header.row + 1..region.end_row {
             texts.read(sheet, header, row);
-            if self.is_heading_row(sheet, row) {
+            if self.is_heading_row(sheet, row) || self.ends_table(sheet, row, first, last) {
                 break;
             }
             if texts.all_empty() {

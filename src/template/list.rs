@@ -147,7 +147,13 @@ impl Reader<'_> {
         };
         let total_key = spec.total.as_deref().map(label_key);
         let mut unit: Option<String> = None;
+        let (first, last) = header.span();
+        let mut end = sheet.height();
         for row in header.row + 1..sheet.height() {
+            if self.ends_table(sheet, row, first, last) {
+                end = row;
+                break;
+            }
             let name = sheet.raw(row, name_col).display().trim().to_string();
             if name.is_empty() {
                 continue;
@@ -184,6 +190,7 @@ impl Reader<'_> {
                 }
             }
         }
+        self.read_document_footer(sheet, end);
     }
 
     /// The amount columns of a list row, each recorded under the row's model path.

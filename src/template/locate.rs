@@ -19,6 +19,16 @@ pub(super) struct Header {
     pub(super) columns: Vec<Option<usize>>,
 }
 
+impl Header {
+    /// The first and last sheet columns of the table.
+    pub(super) fn span(&self) -> (usize, usize) {
+        let cols = self.columns.iter().flatten();
+        let first = cols.clone().min().copied().unwrap_or(0);
+        let last = cols.max().copied().unwrap_or(0);
+        (first, last)
+    }
+}
+
 /// Finds the row holding most of the wanted column labels (in order), and maps them.
 pub(super) fn find_header_row(
     sheet: &Sheet,

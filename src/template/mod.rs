@@ -9,6 +9,7 @@
 pub mod detect;
 mod duties;
 mod field;
+mod footer;
 mod form;
 mod indicators;
 mod list;
@@ -30,6 +31,7 @@ use crate::model::Kind;
 use crate::text::label_key;
 pub use duties::{DutiesSpec, DutyColumn, DutyField};
 pub use field::{Field, FieldKind, Repeat, Scope};
+pub use footer::{FooterSpec, NOTE_WORDS, SIGNATURE_WORDS, note_word, signature_word};
 pub use form::{CellStyle, FormCell, FormRow, FromSide, Placed};
 pub use indicators::{IndicatorColumn, IndicatorField, IndicatorSpec};
 pub use list::{Codec, ListColumn, ListField, ListSpec};
@@ -95,6 +97,10 @@ pub struct Template {
     /// The indicator table under each project's form.
     #[serde(default)]
     pub indicators: Option<IndicatorSpec>,
+    /// The notes and signature slots the form prints under its table (under each
+    /// project's table, or under the document's list or duties table).
+    #[serde(default)]
+    pub footer: Option<FooterSpec>,
 }
 
 /// The title lines at the top of each sheet.

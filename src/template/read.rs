@@ -328,6 +328,11 @@ impl<'t> Reader<'t> {
         );
         if let Some((spec, header)) = header {
             last_row = self.read_indicators(sheet, region, spec, &header, &mut project, index);
+            // What the project prints under its table: notes and signature slots.
+            let (notes, signatures, end) = self.read_footer(sheet, last_row + 1, region.end_row);
+            project.notes.extend(notes);
+            project.signatures.extend(signatures);
+            last_row = last_row.max(end.saturating_sub(1));
         } else if self.template.indicators.is_some() {
             self.warnings.push(Warning::at(
                 sheet.origin(region.first_row, 0),

@@ -4,6 +4,7 @@ use crate::error::{Error, Result};
 use crate::model::{Document, Project};
 use crate::render::{Content, RenderedSheet, RenderedWorkbook, Style};
 
+use super::footer::render_footer;
 use super::form::render_form;
 use super::indicators::render_indicators;
 use super::pattern::{Pattern, Slot};
@@ -60,12 +61,24 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
             let row = render_title(&mut sheet, doc, template);
             let row = render_form(&mut sheet, row, doc, &Project::default(), template);
             let header_end = row.saturating_sub(1);
+            let mut last = row;
             if let Some(spec) = &template.list {
-                super::list::render_list(&mut sheet, row, doc, spec);
+                last = super::list::render_list(&mut sheet, row, doc, spec);
                 sheet.repeat_rows = Some((0, row));
             } else if let Some(spec) = &template.duties {
-                super::duties::render_duties(&mut sheet, row, doc, spec);
+                last = super::duties::render_duties(&mut sheet, row, doc, spec);
                 sheet.repeat_rows = Some((0, header_end));
+            }
+            if let Some(spec) = &template.footer {
+                let (notes, signatures) = (&doc.notes, &doc.signatures);
+                render_footer(
+                    &mut sheet,
+                    last + 1,
+                    template.columns,
+                    spec,
+                    notes,
+                    signatures,
+                );
             }
             book.sheets.push(sheet);
         }
@@ -152,9 +165,16 @@ fn render_project(
     t: &Template,
 ) -> u32 {
     let next = render_form(sheet, row, doc, project, t);
-    match &t.indicators {
+    let last = match &t.indicators {
         Some(spec) => render_indicators(sheet, next, project, spec),
         None => next.saturating_sub(1),
+    };
+    match &t.footer {
+        Some(spec) => {
+            let (notes, signatures) = (&project.notes, &project.signatures);
+            render_footer(sheet, last + 1, t.columns, spec, notes, signatures) - 1
+        }
+        None => last,
     }
 }
 
