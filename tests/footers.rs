@@ -1,0 +1,387 @@
+//! Workbooks as they arrive (issue 13): each built-in layout's fixture with note and
+//! signature lines under its tables — merged across the table and split over cells,
+//! after a blank row, under every project of a stacked sheet — reads to 100 % of its
+//! facts, with the lines in `notes` and `signatures` (never as an indicator, duty,
+//! project or unit), and converts to every other layout with them printed or reported.
+//!
+//! The workbooks are built here: every cell and merge of the fixture is copied with
+//! rust_xlsxwriter, and the footer rows are inserted where a table ends.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use jixiao::Document;
+use jixiao::grid::{Cell, Sheet};
+use jixiao::model::Signature;
+use rust_xlsxwriter::{Format, Workbook};
+
+/// A row printed under a table.
+#[derive(Clone)]
+enum Line {
+    /// Nothing (a blank row).
+    Blank,
+    /// One cell merged across the sheet's columns.
+    Merged(&'static str),
+    /// Texts in consecutive cells from column A.
+    Split(&'static [&'static str]),
+}
+
+/// What each table gets under it: a blank row, a merged note, a signature row split
+/// over cells, and a merged row of two more slots.
+const FOOTER: &[Line] = &[
+    Line::Blank,
+    Line::Merged("注：本表金额单位为万元。"),
+    Line::Split(&[
+        "单位负责人：",
+        "王某",
+        "填表人：",
+        "李某",
+        "联系电话：",
+        "0564-1234567",
+    ]),
+    Line::Merged("填报日期：2023年1月10日　　审核意见：同意"),
+];
+
+fn expected_notes() -> Vec<String> {
+    vec!["注：本表金额单位为万元。".to_string()]
+}
+
+fn expected_signatures() -> Vec<Signature> {
+    [
+        ("单位负责人", "王某"),
+        ("填表人", "李某"),
+        ("联系电话", "0564-1234567"),
+        ("填报日期", "2023年1月10日"),
+        ("审核意见", "同意"),
+    ]
+    .iter()
+    .map(|(r, v)| Signature {
+        role: r.to_string(),
+        value: v.to_string(),
+    })
+    .collect()
+}
+
+/// Copies a workbook, inserting `FOOTER` before each row `at(sheet)` names (a row
+/// index past the end appends it).
+fn with_footers(source: &Path, out: &Path, at: impl Fn(&Sheet) -> Vec<usize>) -> PathBuf {
+    let book = jixiao::read::read_path(source).unwrap();
+    let mut workbook = Workbook::new();
+    for sheet in book.sheets.iter().filter(|s| !s.hidden) {
+        let inserts = at(sheet);
+        let ws = workbook.add_worksheet();
+        ws.set_name(&sheet.name).unwrap();
+        let width = sheet.rows.iter().map(Vec::len).max().unwrap_or(1).max(2) as u16;
+        // Where each source row goes once the footers before it are inserted.
+        let shift = |row: usize| row + inserts.iter().filter(|&&i| i <= row).count() * FOOTER.len();
+        let mut covered = std::collections::HashSet::new();
+        for m in sheet.merges() {
+            let (r0, r1) = (shift(m.first_row as usize), shift(m.last_row as usize));
+            ws.merge_range(
+                r0 as u32,
+                m.first_col as u16,
+                r1 as u32,
+                m.last_col as u16,
+                "",
+                &Format::new(),
+            )
+            .unwrap();
+            for r in m.first_row..=m.last_row {
+                for c in m.first_col..=m.last_col {
+                    if (r, c) != (m.first_row, m.first_col) {
+                        covered.insert((r as usize, c as usize));
+                    }
+                }
+            }
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if covered.contains(&(r, c)) {
+                    continue;
+                }
+                let (rr, cc) = (shift(r) as u32, c as u16);
+                match cell {
+                    Cell::Text(t) => {
+                        ws.write_string(rr, cc, t).unwrap();
+                    }
+                    Cell::Number {
+                        value,
+                        decimals,
+                        percent,
+                    } => {
+                        let mut fmt = match decimals {
+                            Some(0) | None => "0".to_string(),
+                            Some(d) => format!("0.{}", "0".repeat(*d as usize)),
+                        };
+                        if decimals.is_none() && !percent {
+                            fmt = "General".into();
+                        }
+                        if *percent {
+                            fmt.push('%');
+                        }
+                        let format = Format::new().set_num_format(&fmt);
+                        ws.write_number_with_format(rr, cc, *value, &format)
+                            .unwrap();
+                    }
+                    Cell::Empty => {}
+                    other => {
+                        ws.write_string(rr, cc, other.display()).unwrap();
+                    }
+                }
+            }
+        }
+        for (k, &at) in inserts.iter().enumerate() {
+            // Footers go where the row `at` stood, after the ones inserted before it.
+            let base = at + k * FOOTER.len();
+            for (j, line) in FOOTER.iter().enumerate() {
+                let r = (base + j) as u32;
+                match line {
+                    Line::Blank => {}
+                    Line::Merged(text) => {
+                        ws.merge_range(r, 0, r, width - 1, text, &Format::new())
+                            .unwrap();
+                    }
+                    Line::Split(texts) => {
+                        for (c, t) in texts.iter().enumerate() {
+                            ws.write_string(r, c as u16, *t).unwrap();
+                        }
+                    }
+                }
+            }
+        }
+    }
+    workbook.save(out).unwrap();
+    out.to_path_buf()
+}
+
+/// The end of every sheet.
+fn at_end(sheet: &Sheet) -> Vec<usize> {
+    vec![sheet.height()]
+}
+
+/// Under each project of a stacked tangshan sheet: before the blank row that stands
+/// before each "N.…绩效目标表" heading after the first, and at the end.
+fn under_each_project(sheet: &Sheet) -> Vec<usize> {
+    let heading = |r: usize| {
+        let t = sheet.raw(r, 0).display();
+        let digits = t.chars().take_while(char::is_ascii_digit).count();
+        digits > 0 && t[digits..].starts_with('.') && t.ends_with("绩效目标表")
+    };
+    let mut at: Vec<usize> = (0..sheet.height())
+        .filter(|&r| heading(r))
+        .skip(1)
+        .map(|r| {
+            if r > 0 && sheet.raw(r - 1, 0).is_empty() {
+                r - 1
+            } else {
+                r
+            }
+        })
+        .collect();
+    if !at.is_empty() {
+        at.push(sheet.height());
+    }
+    at
+}
+
+fn read(path: &Path) -> Document {
+    load(path)
+}
+
+fn assert_project_footers(doc: &Document, what: &str) {
+    assert!(!doc.projects.is_empty(), "{what}");
+    for p in &doc.projects {
+        assert_eq!(p.notes, expected_notes(), "{what}: {}", p.name);
+        assert_eq!(p.signatures, expected_signatures(), "{what}: {}", p.name);
+    }
+    assert!(doc.notes.is_empty() && doc.signatures.is_empty(), "{what}");
+}
+
+fn assert_document_footer(doc: &Document, what: &str) {
+    assert_eq!(doc.notes, expected_notes(), "{what}");
+    assert_eq!(doc.signatures, expected_signatures(), "{what}");
+}
+
+/// Converts to every built-in layout: the notes and signatures are printed (a user
+/// template with a footer) or each listed as dropped.
+fn converts_everywhere(path: &Path, doc: &Document, dir: &Path) {
+    let notes = doc.notes.len() + doc.projects.iter().map(|p| p.notes.len()).sum::<usize>();
+    let signatures = doc.signatures.len()
+        + doc
+            .projects
+            .iter()
+            .map(|p| p.signatures.len())
+            .sum::<usize>();
+    for target in [
+        "luan",
+        "national",
+        "yancheng",
+        "tangshan",
+        "guangzhou",
+        "linyi",
+    ] {
+        let report = dir.join(format!("{target}.report.json"));
+        let out = dir.join(format!("{target}.xlsx"));
+        let o = jixiao(&[
+            "convert",
+            path.to_str().unwrap(),
+            "--to",
+            target,
+            "-o",
+            out.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ]);
+        if !o.status.success() {
+            // A layout that cannot hold the document at all says so (linyi ← projects).
+            assert!(
+                String::from_utf8_lossy(&o.stderr).contains("holds"),
+                "{target}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            continue;
+        }
+        let report: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+        let dropped = |field: &str| {
+            report["dropped"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["field"] == field)
+                .count()
+        };
+        // No built-in form prints a footer (none of the published forms has one).
+        assert_eq!(dropped("notes"), notes, "{target}: every note reported");
+        assert_eq!(
+            dropped("signatures"),
+            signatures,
+            "{target}: every slot reported"
+        );
+    }
+}
+
+#[test]
+fn luan_with_footers_under_each_sheet() {
+    let dir = scratch("footers-luan");
+    let path = with_footers(
+        &fixture("luan_2023.xlsx"),
+        &dir.join("source-luan.xlsx"),
+        at_end,
+    );
+    let doc = read(&path);
+    assert_facts("luan_2023.facts.json", &doc, &[]);
+    assert_project_footers(&doc, "luan");
+    converts_everywhere(&path, &doc, &dir);
+}
+
+#[test]
+fn yancheng_with_a_footer() {
+    let dir = scratch("footers-yancheng");
+    let path = with_footers(
+        &fixture("yancheng_2022.xlsx"),
+        &dir.join("source-yc.xlsx"),
+        at_end,
+    );
+    let doc = read(&path);
+    assert_facts("yancheng_2022.facts.json", &doc, &[]);
+    assert_project_footers(&doc, "yancheng");
+    converts_everywhere(&path, &doc, &dir);
+}
+
+#[test]
+fn tangshan_with_a_footer_under_every_stacked_project() {
+    let dir = scratch("footers-tangshan");
+    let path = with_footers(
+        &fixture("tangshan_2025.xlsx"),
+        &dir.join("source-ts.xlsx"),
+        under_each_project,
+    );
+    let doc = read(&path);
+    assert_facts("tangshan_2025.facts.json", &doc, &[]);
+    assert_eq!(doc.projects.len(), 19);
+    assert_project_footers(&doc, "tangshan");
+    converts_everywhere(&path, &doc, &dir);
+}
+
+#[test]
+fn guangzhou_list_with_a_footer() {
+    let dir = scratch("footers-guangzhou");
+    let path = with_footers(
+        &fixture("guangzhou.xlsx"),
+        &dir.join("source-gz.xlsx"),
+        at_end,
+    );
+    let doc = read(&path);
+    assert_facts("guangzhou.facts.json", &doc, &[]);
+    assert_document_footer(&doc, "guangzhou");
+    assert!(
+        doc.units
+            .iter()
+            .all(|u| !u.name.starts_with('注') && !u.name.contains("负责人")),
+        "no footer line is a unit"
+    );
+    converts_everywhere(&path, &doc, &dir);
+}
+
+#[test]
+fn linyi_duties_with_a_footer() {
+    let dir = scratch("footers-linyi");
+    let path = with_footers(
+        &fixture("linyi_2023.xlsx"),
+        &dir.join("source-ly.xlsx"),
+        at_end,
+    );
+    let doc = read(&path);
+    assert_facts("linyi_2023.facts.json", &doc, &[]);
+    assert_document_footer(&doc, "linyi");
+    converts_everywhere(&path, &doc, &dir);
+}
+
+/// A template that declares a footer prints the lines, and reading the form back
+/// gives them again.
+#[test]
+fn a_template_with_a_footer_prints_them() {
+    let dir = scratch("footers-printed");
+    let source = with_footers(
+        &fixture("luan_2023.xlsx"),
+        &dir.join("source-luan.xlsx"),
+        at_end,
+    );
+    let base = std::fs::read_to_string(fixture("templates/county.toml")).unwrap();
+    let template = dir.join("county_footer.toml");
+    std::fs::write(
+        &template,
+        format!(
+            "{base}\n[footer]\nsignatures = [\"单位负责人\", \"填表人\", \"联系电话\", \"填报日期\"]\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.join("county.xlsx");
+    let report = dir.join("report.json");
+    let o = jixiao(&[
+        "convert",
+        source.to_str().unwrap(),
+        "--to",
+        template.to_str().unwrap(),
+        "--no-embed",
+        "--report",
+        report.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        !report.contains("\"notes\"") && !report.contains("\"signatures\""),
+        "{report}"
+    );
+    let options = jixiao::convert::ReadOptions {
+        from: Some(jixiao::Template::from_file(&template).unwrap()),
+        ..Default::default()
+    };
+    let back = jixiao::convert::load(&out, &options).unwrap().document;
+    assert_project_footers(&back, "county with a footer, read back");
+}
