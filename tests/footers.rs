@@ -67,6 +67,16 @@ fn expected_signatures() -> Vec<Signature> {
 /// Copies a workbook, inserting `FOOTER` before each row `at(sheet)` names (a row
 /// index past the end appends it).
 fn with_footers(source: &Path, out: &Path, at: impl Fn(&Sheet) -> Vec<usize>) -> PathBuf {
+    with_lines(source, out, at, FOOTER)
+}
+
+/// Copies a workbook, inserting `lines` before each row `at(sheet)` names.
+fn with_lines(
+    source: &Path,
+    out: &Path,
+    at: impl Fn(&Sheet) -> Vec<usize>,
+    lines: &[Line],
+) -> PathBuf {
     let book = jixiao::read::read_path(source).unwrap();
     let mut workbook = Workbook::new();
     for sheet in book.sheets.iter().filter(|s| !s.hidden) {
@@ -75,7 +85,7 @@ fn with_footers(source: &Path, out: &Path, at: impl Fn(&Sheet) -> Vec<usize>) ->
         ws.set_name(&sheet.name).unwrap();
         let width = sheet.rows.iter().map(Vec::len).max().unwrap_or(1).max(2) as u16;
         // Where each source row goes once the footers before it are inserted.
-        let shift = |row: usize| row + inserts.iter().filter(|&&i| i <= row).count() * FOOTER.len();
+        let shift = |row: usize| row + inserts.iter().filter(|&&i| i <= row).count() * lines.len();
         let mut covered = std::collections::HashSet::new();
         for m in sheet.merges() {
             let (r0, r1) = (shift(m.first_row as usize), shift(m.last_row as usize));
@@ -134,8 +144,8 @@ fn with_footers(source: &Path, out: &Path, at: impl Fn(&Sheet) -> Vec<usize>) ->
         }
         for (k, &at) in inserts.iter().enumerate() {
             // Footers go where the row `at` stood, after the ones inserted before it.
-            let base = at + k * FOOTER.len();
-            for (j, line) in FOOTER.iter().enumerate() {
+            let base = at + k * lines.len();
+            for (j, line) in lines.iter().enumerate() {
                 let r = (base + j) as u32;
                 match line {
                     Line::Blank => {}
@@ -384,4 +394,23 @@ fn a_template_with_a_footer_prints_them() {
     };
     let back = jixiao::convert::load(&out, &options).unwrap().document;
     assert_project_footers(&back, "county with a footer, read back");
+}
+
+/// "附件2" above the title is no title and no field: it is kept as a note.
+#[test]
+fn a_line_above_the_title_is_a_note() {
+    let dir = scratch("footers-above");
+    let path = with_lines(
+        &fixture("luan_2023.xlsx"),
+        &dir.join("source-luan.xlsx"),
+        |_| vec![0],
+        &[Line::Split(&["附件2"])],
+    );
+    let doc = read(&path);
+    assert_facts("luan_2023.facts.json", &doc, &[]);
+    assert_eq!(doc.notes, vec!["附件2".to_string()]);
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("表十四、2023年项目支出绩效目标表")
+    );
 }

@@ -271,6 +271,16 @@ impl<'t> Reader<'t> {
                     .iter()
                     .find(|(_, _, t)| t.contains("表") && t.chars().count() > 4)
             });
+        // Lines above the title ("附件2") are kept as the document's notes.
+        if let Some((title_row, _, _)) = title {
+            for (r, c, text) in texts.iter().filter(|(r, _, _)| r < title_row) {
+                let known = self.is_label(text) || self.is_heading_row(sheet, *r);
+                if !known && !self.doc.notes.contains(text) {
+                    let note = self.clean(sheet, *r, *c, text);
+                    self.doc.notes.push(note);
+                }
+            }
+        }
         if let Some((r, c, text)) = title
             && self.doc.title.is_none()
         {
