@@ -72,6 +72,7 @@ pub mod render;
 pub mod rollforward;
 pub mod template;
 pub(crate) mod text;
+pub mod units;
 pub mod warning;
 pub mod write;
 

@@ -13,6 +13,9 @@ use crate::template::Named;
 use crate::template::{Codec, Field, IndicatorField, IndicatorSpec, ListField, Template};
 use crate::template::{FieldKind, Scope};
 
+/// The decimals the forms' money format (`#,##0.00`) shows.
+const MONEY_DECIMALS: u32 = 2;
+
 /// Everything a conversion to one layout did to a document.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LossReport {
@@ -26,6 +29,23 @@ pub struct LossReport {
     pub inferred: Vec<Inferred>,
     /// Slots the target form prints that the source has no value for (left blank).
     pub blank: Vec<Blank>,
+    /// Amounts converted into the target's money unit whose figure the form shows
+    /// rounded (the cell holds the exact value).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rounded: Vec<Rounded>,
+}
+
+/// An amount the target form shows rounded after a change of money unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rounded {
+    /// The model path, e.g. "projects[0].funding.annual.total".
+    pub field: String,
+    /// The exact amount in the target's unit, e.g. "0.123456".
+    pub value: String,
+    /// What the form shows, e.g. "0.12".
+    pub shown: String,
+    /// The target's unit.
+    pub unit: String,
 }
 
 /// A value the target layout has no place for.
@@ -58,7 +78,10 @@ pub struct Blank {
 impl LossReport {
     /// Whether nothing was dropped, inferred or left blank.
     pub fn is_empty(&self) -> bool {
-        self.dropped.is_empty() && self.inferred.is_empty() && self.blank.is_empty()
+        self.dropped.is_empty()
+            && self.inferred.is_empty()
+            && self.blank.is_empty()
+            && self.rounded.is_empty()
     }
 
     /// A few lines for stderr: counts by field.
@@ -98,6 +121,14 @@ impl LossReport {
                 "blank",
                 self.blank.iter().map(|d| d.field.as_str()).collect(),
                 "slot(s) left blank in",
+            ),
+            (
+                "rounded",
+                self.rounded
+                    .iter()
+                    .map(|r| r.field.rsplit('.').next().unwrap_or(&r.field))
+                    .collect(),
+                "amount(s) exact in the cell but shown rounded in",
             ),
         ];
         for (tag, fields, what) in lines {
@@ -293,6 +324,21 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
 pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, LossReport) {
     let mut to_write = doc;
     to_write.source.cells = Default::default();
+    // Amounts move into the target's unit exactly; the form shows two decimals.
+    let rounded: Vec<Rounded> =
+        crate::units::convert_document(&mut to_write, &target.money_unit, MONEY_DECIMALS)
+            .into_iter()
+            .map(|c| {
+                let mut shown = c.value.0;
+                shown.rescale(MONEY_DECIMALS);
+                Rounded {
+                    field: c.path,
+                    value: c.value.to_string(),
+                    shown: shown.to_string(),
+                    unit: target.money_unit.clone(),
+                }
+            })
+            .collect();
     let inferred = crate::infer::for_layout(&mut to_write, target);
     let cap = Capacity::of(target);
     let mut prune = Pruning {
@@ -307,6 +353,7 @@ pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, L
         dropped: prune.dropped,
         inferred,
         blank: prune.blank,
+        rounded,
     };
     (to_write, carried, report)
 }

@@ -13,20 +13,8 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use jixiao::Document;
-use jixiao::grid::{Cell, Sheet};
+use jixiao::grid::Sheet;
 use jixiao::model::Signature;
-use rust_xlsxwriter::{Format, Workbook};
-
-/// A row printed under a table.
-#[derive(Clone)]
-enum Line {
-    /// Nothing (a blank row).
-    Blank,
-    /// One cell merged across the sheet's columns.
-    Merged(&'static str),
-    /// Texts in consecutive cells from column A.
-    Split(&'static [&'static str]),
-}
 
 /// What each table gets under it: a blank row, a merged note, a signature row split
 /// over cells, and a merged row of two more slots.
@@ -67,103 +55,7 @@ fn expected_signatures() -> Vec<Signature> {
 /// Copies a workbook, inserting `FOOTER` before each row `at(sheet)` names (a row
 /// index past the end appends it).
 fn with_footers(source: &Path, out: &Path, at: impl Fn(&Sheet) -> Vec<usize>) -> PathBuf {
-    with_lines(source, out, at, FOOTER)
-}
-
-/// Copies a workbook, inserting `lines` before each row `at(sheet)` names.
-fn with_lines(
-    source: &Path,
-    out: &Path,
-    at: impl Fn(&Sheet) -> Vec<usize>,
-    lines: &[Line],
-) -> PathBuf {
-    let book = jixiao::read::read_path(source).unwrap();
-    let mut workbook = Workbook::new();
-    for sheet in book.sheets.iter().filter(|s| !s.hidden) {
-        let inserts = at(sheet);
-        let ws = workbook.add_worksheet();
-        ws.set_name(&sheet.name).unwrap();
-        let width = sheet.rows.iter().map(Vec::len).max().unwrap_or(1).max(2) as u16;
-        // Where each source row goes once the footers before it are inserted.
-        let shift = |row: usize| row + inserts.iter().filter(|&&i| i <= row).count() * lines.len();
-        let mut covered = std::collections::HashSet::new();
-        for m in sheet.merges() {
-            let (r0, r1) = (shift(m.first_row as usize), shift(m.last_row as usize));
-            ws.merge_range(
-                r0 as u32,
-                m.first_col as u16,
-                r1 as u32,
-                m.last_col as u16,
-                "",
-                &Format::new(),
-            )
-            .unwrap();
-            for r in m.first_row..=m.last_row {
-                for c in m.first_col..=m.last_col {
-                    if (r, c) != (m.first_row, m.first_col) {
-                        covered.insert((r as usize, c as usize));
-                    }
-                }
-            }
-        }
-        for (r, row) in sheet.rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                if covered.contains(&(r, c)) {
-                    continue;
-                }
-                let (rr, cc) = (shift(r) as u32, c as u16);
-                match cell {
-                    Cell::Text(t) => {
-                        ws.write_string(rr, cc, t).unwrap();
-                    }
-                    Cell::Number {
-                        value,
-                        decimals,
-                        percent,
-                    } => {
-                        let mut fmt = match decimals {
-                            Some(0) | None => "0".to_string(),
-                            Some(d) => format!("0.{}", "0".repeat(*d as usize)),
-                        };
-                        if decimals.is_none() && !percent {
-                            fmt = "General".into();
-                        }
-                        if *percent {
-                            fmt.push('%');
-                        }
-                        let format = Format::new().set_num_format(&fmt);
-                        ws.write_number_with_format(rr, cc, *value, &format)
-                            .unwrap();
-                    }
-                    Cell::Empty => {}
-                    other => {
-                        ws.write_string(rr, cc, other.display()).unwrap();
-                    }
-                }
-            }
-        }
-        for (k, &at) in inserts.iter().enumerate() {
-            // Footers go where the row `at` stood, after the ones inserted before it.
-            let base = at + k * lines.len();
-            for (j, line) in lines.iter().enumerate() {
-                let r = (base + j) as u32;
-                match line {
-                    Line::Blank => {}
-                    Line::Merged(text) => {
-                        ws.merge_range(r, 0, r, width - 1, text, &Format::new())
-                            .unwrap();
-                    }
-                    Line::Split(texts) => {
-                        for (c, t) in texts.iter().enumerate() {
-                            ws.write_string(r, c as u16, *t).unwrap();
-                        }
-                    }
-                }
-            }
-        }
-    }
-    workbook.save(out).unwrap();
-    out.to_path_buf()
+    copy_xlsx(source, out, at, FOOTER, |_, _, _, cell| cell.clone())
 }
 
 /// The end of every sheet.
@@ -400,11 +292,12 @@ fn a_template_with_a_footer_prints_them() {
 #[test]
 fn a_line_above_the_title_is_a_note() {
     let dir = scratch("footers-above");
-    let path = with_lines(
+    let path = copy_xlsx(
         &fixture("luan_2023.xlsx"),
         &dir.join("source-luan.xlsx"),
         |_| vec![0],
         &[Line::Split(&["附件2"])],
+        |_, _, _, cell| cell.clone(),
     );
     let doc = read(&path);
     assert_facts("luan_2023.facts.json", &doc, &[]);

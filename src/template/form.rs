@@ -276,6 +276,16 @@ impl Template {
     }
 }
 
+/// The money unit a form region states ("项目资金（元）", "单位：万元"), if any.
+fn stated_unit_in(sheet: &Sheet, region: Region) -> Option<&'static str> {
+    (region.first_row..region.end_row).find_map(|r| {
+        sheet.rows.get(r)?.iter().find_map(|cell| match cell {
+            Cell::Text(t) if t.len() <= 60 => crate::units::stated_unit(t),
+            _ => None,
+        })
+    })
+}
+
 /// Where each template label (by its row and column on the form) was found on the
 /// sheet.
 type FoundLabels = HashMap<(u32, u32), (usize, usize)>;
@@ -290,6 +300,9 @@ impl Reader<'_> {
         index: usize,
     ) -> usize {
         let form = self.form.clone();
+        if self.stated_unit.is_none() {
+            self.stated_unit = stated_unit_in(sheet, region);
+        }
         let (found, mut last_row) = self.read_labels(sheet, region, &form, project, index);
         let mut line_columns: Vec<(Field, usize, usize)> = Vec::new();
         for placed in form.iter().filter(|p| p.cell.label.is_none()) {

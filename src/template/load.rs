@@ -187,6 +187,12 @@ impl Template {
         if self.columns == 0 || self.columns > 256 {
             return Err(format!("`columns = {}`: must be 1 to 256", self.columns));
         }
+        if crate::units::power(&self.money_unit).is_none() {
+            return Err(format!(
+                "`money_unit = {:?}`: unknown money unit; expected 元, 千元, 万元 or 亿元",
+                self.money_unit
+            ));
+        }
         self.validate_form()?;
         self.validate_blocks()?;
         self.validate_kind()

@@ -71,6 +71,10 @@ pub struct Template {
     /// Print landscape.
     #[serde(default)]
     pub landscape: bool,
+    /// The money unit the form's amounts are in ("万元", "元"); a workbook that states
+    /// its own ("单位：元") is read in that one.
+    #[serde(default = "wan_yuan")]
+    pub money_unit: String,
     /// The label that starts a project; the first form label when not given.
     #[serde(default)]
     pub start: Option<String>,
@@ -163,6 +167,10 @@ names::named!(
         ("table", Arrangement::Table),
     ]
 );
+
+fn wan_yuan() -> String {
+    "万元".to_string()
+}
 
 fn title_pattern<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Pattern, D::Error> {
     pattern::deserialize(d, "text", pattern::Context::Title)

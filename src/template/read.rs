@@ -35,6 +35,7 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
     let labels = template.label_keys();
     let form = template.placed_form();
     let mut reader = Reader {
+        stated_unit: None,
         fiscal_year_inferred: false,
         template,
         doc: Document::new(template.kind),
@@ -51,6 +52,7 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
         reader.read_sheet(sheet);
     }
     reader.settle_fiscal_year();
+    reader.settle_money_unit();
     let has_overall = reader
         .doc
         .overall
@@ -79,6 +81,8 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
 }
 
 pub(super) struct Reader<'t> {
+    /// The money unit the workbook states, once found.
+    pub(super) stated_unit: Option<&'static str>,
     fiscal_year_inferred: bool,
     pub(super) template: &'t Template,
     pub(super) doc: Document,
@@ -136,6 +140,23 @@ impl<'t> Reader<'t> {
                 && title_parts
                     .iter()
                     .any(|p| key == *p || (p.chars().count() >= 4 && key.contains(p.as_str()))))
+    }
+
+    /// The money unit: the one the workbook states (a form label "项目资金（元）", a
+    /// line "单位：万元", a note "本表金额单位为元"), else the template's.
+    fn settle_money_unit(&mut self) {
+        let noted = || {
+            let notes = self.doc.notes.iter();
+            let project_notes = self.doc.projects.iter().flat_map(|p| &p.notes);
+            notes
+                .chain(project_notes)
+                .find_map(|n| crate::units::stated_unit(n))
+        };
+        let unit = self
+            .stated_unit
+            .or_else(noted)
+            .unwrap_or(self.template.money_unit.as_str());
+        self.doc.money_unit = unit.to_string();
     }
 
     /// The fiscal year when no title states it: the year most 年度 target dates fall
