@@ -210,6 +210,7 @@ fn guangzhou_findings_are_its_real_oddities() {
         ("J505", g("G36")), // "3、：缴存单位及职工满意度"
         ("J401", g("G37")), // 铁路/租赁 租金标准达标率: "…是否符合标准"
         ("J502", g("A37")), // 铁路/租赁
+        ("J401", g("G38")), // 铁路/物业 水电费标准控制 (成本 by its name): "…是否符合预算标准"
         ("J402", g("G39")), // 铁路/购置 "…是否达到年度计划数要求"
         ("J502", g("A39")), // 铁路/购置
     ];
@@ -767,7 +768,7 @@ fn cli_json_format() {
     let (stdout, stderr) = out_text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let all: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(all.len(), 9 + 18);
+    assert_eq!(all.len(), 9 + 19);
     for f in &all {
         for key in ["code", "severity", "message", "file", "cell", "project"] {
             assert!(f.get(key).is_some(), "{key} missing in {f}");
