@@ -118,3 +118,67 @@ fn guangzhou_grades_controls_and_plain_numbers() {
         "every guangzhou indicator has a 二级 class"
     );
 }
+
+/// The yancheng subtitle `{fiscal_year}年度` prints the year whenever the document has
+/// one, also a year inferred from the dates of a form that prints none; only a document
+/// with no year at all leaves it blank to fill in.
+#[test]
+fn the_yancheng_subtitle_prints_a_read_or_inferred_year() {
+    let dir = scratch("subtitle-year");
+    let run = |args: &[&str]| {
+        let o = jixiao(args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    let subtitle = |csv: &std::path::Path| {
+        let text = std::fs::read_to_string(csv).unwrap();
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    // A guangzhou form written from luan: no title states the year, the 年度 dates do.
+    let form = dir.join("luan-guangzhou.xlsx");
+    let luan = fixture("luan_2023.xlsx");
+    run(&[
+        "convert",
+        luan.to_str().unwrap(),
+        "--to",
+        "guangzhou",
+        "--no-embed",
+        "-o",
+        form.to_str().unwrap(),
+    ]);
+    let csv = dir.join("yancheng.csv");
+    let stderr = run(&[
+        "convert",
+        form.to_str().unwrap(),
+        "--to",
+        "yancheng",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(
+        stderr.contains("no title states the fiscal year; 2023 taken from"),
+        "{stderr}"
+    );
+    assert_eq!(subtitle(&csv), "2023年度");
+    // The published guangzhou table states no year anywhere (no title year, no dated
+    // target): nothing is inferred, and the year is left blank to be filled in.
+    let csv = dir.join("guangzhou-yancheng.csv");
+    let gz = fixture("guangzhou.xlsx");
+    let stderr = run(&[
+        "convert",
+        gz.to_str().unwrap(),
+        "--to",
+        "yancheng",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(!stderr.contains("fiscal year"), "{stderr}");
+    assert_eq!(load(&gz).fiscal_year, None);
+    assert_eq!(subtitle(&csv), "    年度");
+}
