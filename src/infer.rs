@@ -263,7 +263,73 @@ pub fn level2(indicator: &Indicator) -> Option<(&'static str, &'static str)> {
     {
         return Some(("数量指标", "a count unit or 数量/次数/人数 in the name"));
     }
+    // What the words above leave open, in an 产出 indicator (or one without 一级 class):
+    // a grade, a cost or standard control, or a plain number.
+    if level1.is_empty() || level1.contains("产出") {
+        if is_grade(name, value) {
+            return Some((
+                "质量指标",
+                "a level or grade (等级/级别/星级/档次, …级) in the name or value",
+            ));
+        }
+        if COST_CONTROL_WORDS.iter().any(|w| name.contains(w)) {
+            return Some((
+                "成本指标",
+                "a cost or standard control (控制/标准/定额/限额/节约/支出) in the name",
+            ));
+        }
+        if is_plain_number(value) {
+            return Some((
+                "数量指标",
+                "a plain number (an op and a number, with a count unit or none) as the value",
+            ));
+        }
+    }
     None
+}
+
+/// Words of a cost or standard control: an 产出 indicator named so is a 成本指标.
+const COST_CONTROL_WORDS: [&str; 6] = ["控制", "标准", "定额", "限额", "节约", "支出"];
+
+/// A level or grade: 等级/级别/星级/档次 in the name, a name ending in 级 ("安全防护级"),
+/// or a value that is a grade ("三级", "AAA级", "5星级", "一档"). 级 in another sense
+/// is not one: an upgrade ("系统升级") or a level of government ("覆盖至市级").
+fn is_grade(name: &str, value: Option<&Value>) -> bool {
+    const WORDS: [&str; 4] = ["等级", "级别", "星级", "档次"];
+    const NOT_GRADES: [&str; 9] = [
+        "升级",
+        "国家级",
+        "省级",
+        "市级",
+        "县级",
+        "区级",
+        "乡级",
+        "镇级",
+        "村级",
+    ];
+    let grade_text = |t: &str| {
+        let t = t.trim();
+        WORDS.iter().any(|w| t.contains(w))
+            || (t.ends_with('级') && !NOT_GRADES.iter().any(|w| t.ends_with(w)))
+    };
+    grade_text(name)
+        || value.is_some_and(|v| {
+            let text = v.text.trim();
+            text.chars().count() <= 6 && (grade_text(text) || text.ends_with('档'))
+        })
+}
+
+/// A plain number: a number (with or without an op) whose unit is none, or a count unit
+/// with or without a magnitude before it ("3", "≥3", ">6000万", "≥5万笔", "10个").
+fn is_plain_number(value: Option<&Value>) -> bool {
+    let Some(v) = value.filter(|v| v.number.is_some() && v.date.is_none()) else {
+        return false;
+    };
+    let Some(unit) = v.unit.as_deref().map(str::trim) else {
+        return true;
+    };
+    let bare = unit.trim_start_matches(['十', '百', '千', '万', '亿']);
+    bare.is_empty() || is_count_unit(bare)
 }
 
 /// The 一级指标 of a known 二级指标 class.
@@ -280,29 +346,36 @@ pub fn level1(indicator: &Indicator) -> Option<(&'static str, &'static str)> {
     Some((class, "the 一级 class of its 二级 class"))
 }
 
+/// Units that count things: 次, 个, 人, 户, 笔 … (also "万人", "平方米").
+fn is_count_unit(unit: &str) -> bool {
+    COUNT_UNITS.iter().any(|c| unit.starts_with(c))
+}
+
 fn is_count(value: Option<&Value>) -> bool {
-    const COUNT_UNITS: [&str; 16] = [
-        "次",
-        "个",
-        "人",
-        "户",
-        "笔",
-        "条",
-        "件",
-        "份",
-        "项",
-        "家",
-        "场",
-        "台",
-        "套",
-        "万人",
-        "万笔",
-        "平方米",
-    ];
     value
         .and_then(|v| v.unit.as_deref())
-        .is_some_and(|u| COUNT_UNITS.iter().any(|c| u.starts_with(c)))
+        .is_some_and(is_count_unit)
 }
+
+/// Units that count things (a unit that starts with one counts: "个/年", "人次").
+const COUNT_UNITS: [&str; 16] = [
+    "次",
+    "个",
+    "人",
+    "户",
+    "笔",
+    "条",
+    "件",
+    "份",
+    "项",
+    "家",
+    "场",
+    "台",
+    "套",
+    "万人",
+    "万笔",
+    "平方米",
+];
 
 #[cfg(test)]
 mod tests {
@@ -353,5 +426,58 @@ mod tests {
             "社会效益指标"
         );
         assert!(level2(&ind("产出指标", "工作开展", "较好")).is_none());
+    }
+
+    #[test]
+    fn grades_controls_and_plain_numbers() {
+        let class = |l1: &str, name: &str, value: &str| level2(&ind(l1, name, value)).map(|c| c.0);
+        // A level or grade: in the name, or as the value.
+        assert_eq!(
+            class("产出指标", "等级保护【分级保护】级别", "3"),
+            Some("质量指标")
+        );
+        assert_eq!(class("产出指标", "服务星级", "五星"), Some("质量指标"));
+        assert_eq!(class("产出指标", "档次评定", "较好"), Some("质量指标"));
+        assert_eq!(class("产出指标", "系统安全防护", "三级"), Some("质量指标"));
+        assert_eq!(class("产出指标", "安全保护等级", "较好"), Some("质量指标"));
+        // An upgrade or a level of government is not a grade.
+        assert_eq!(class("产出指标", "系统升级", "完成"), None);
+        assert_eq!(class("产出指标", "服务覆盖至市级", "全覆盖"), None);
+        assert_eq!(class("产出指标", "信息共享", "省级"), None);
+        // A cost or standard control.
+        assert_eq!(
+            class(
+                "产出指标",
+                "水电费标准控制",
+                "考察水电费标准是否符合预算标准"
+            ),
+            Some("成本指标")
+        );
+        assert_eq!(
+            class("产出指标", "公务接待定额", "按规定"),
+            Some("成本指标")
+        );
+        assert_eq!(
+            class("产出指标", "办公耗材节约", "较上年减少"),
+            Some("成本指标")
+        );
+        // A plain number, with a magnitude or count unit or none.
+        assert_eq!(class("产出指标", "年度业务量", ">6000万"), Some("数量指标"));
+        assert_eq!(class("产出指标", "在建公租房项目", "≥3"), Some("数量指标"));
+        assert_eq!(class("产出指标", "服务对象", "12"), Some("数量指标"));
+        assert_eq!(class("产出指标", "业务办理", "≥5万笔"), Some("数量指标"));
+        assert_eq!(class("", "业务办理", "≥2亿"), Some("数量指标"));
+        // Not a count: a time unit, or prose.
+        assert_eq!(class("产出指标", "办结", "≤5天"), None);
+        assert_eq!(class("产出指标", "工作开展", "较好"), None);
+        // Only 产出 indicators (or ones without a class): a 效益 one keeps its own rules.
+        assert_eq!(class("效益指标", "标准化建设", "≥3"), Some("社会效益指标"));
+        assert_eq!(class("决策", "绩效目标设置", "3"), None);
+        // The earlier rules still win: a rate is 质量, a money unit 成本.
+        assert_eq!(class("产出指标", "标准执行率", "100%"), Some("质量指标"));
+        assert_eq!(
+            class("产出指标", "等级评定经费", "≤3万元"),
+            Some("成本指标")
+        );
     }
 }

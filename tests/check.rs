@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use common::*;
 use jixiao::Document;
 use jixiao::check::{Finding, RULES, Severity, check};
-use jixiao::model::{Money, Value};
+use jixiao::model::{Duty, Goal, Goals, Indicator, Money, Objective, Project, Value, Values};
 
 /// (code, cell) of every finding, in the order `check` gives them.
 fn codes_cells(findings: &[Finding]) -> Vec<(&'static str, String)> {
@@ -210,6 +210,7 @@ fn guangzhou_findings_are_its_real_oddities() {
         ("J505", g("G36")), // "3、：缴存单位及职工满意度"
         ("J401", g("G37")), // 铁路/租赁 租金标准达标率: "…是否符合标准"
         ("J502", g("A37")), // 铁路/租赁
+        ("J401", g("G38")), // 铁路/物业 水电费标准控制 (成本 by its name): "…是否符合预算标准"
         ("J402", g("G39")), // 铁路/购置 "…是否达到年度计划数要求"
         ("J502", g("A39")), // 铁路/购置
     ];
@@ -594,6 +595,215 @@ fn structure_rules() {
     assert_eq!(codes_cells(&found), expect(&[("J507", &l1("E12:H12"))]));
 }
 
+/// The J510/J511 findings only, as (code, cell).
+fn misread(findings: &[Finding]) -> Vec<(&'static str, String)> {
+    codes_cells(findings)
+        .into_iter()
+        .filter(|(c, _)| *c == "J510" || *c == "J511")
+        .collect()
+}
+
+/// An indicator whose every cell is `text`: a merged note row read as an indicator.
+fn note_indicator(text: &str) -> Indicator {
+    Indicator {
+        level1: Some(text.into()),
+        level2: Some(text.into()),
+        name: text.into(),
+        values: Values {
+            mid_term: Some(Value::parse(text)),
+            annual: Some(Value::parse(text)),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+const NOTE: &str = "注：本表金额单位为万元。";
+
+#[test]
+fn a_note_row_read_as_an_indicator_is_named_at_its_cell() {
+    let clean = luan();
+    let mut doc = clean.clone();
+    let n = doc.projects[0].indicators.len();
+    doc.projects[0].indicators.push(note_indicator(NOTE));
+    let path = format!("projects[0].indicators[{n}].values");
+    doc.source
+        .cells
+        .insert(format!("{path}.mid_term"), at(L1, "G40"));
+    doc.source
+        .cells
+        .insert(format!("{path}.annual"), at(L1, "H40"));
+    let found = new_findings(&clean, &doc);
+    let row = at(L1, "G40:H40");
+    assert_eq!(
+        misread(&found),
+        expect(&[("J510", &row), ("J511", &row)]),
+        "\n{}",
+        listing(&found)
+    );
+    let same = find(&found, "J510", &row);
+    assert_eq!(same.severity, Severity::Warning);
+    assert!(same.message.contains(NOTE), "{}", same.message);
+    assert_eq!(same.project.as_deref(), Some(L1));
+    let note = find(&found, "J511", &row);
+    assert_eq!(note.severity, Severity::Warning);
+    assert!(note.message.contains("以「注」开头"), "{}", note.message);
+}
+
+#[test]
+fn signature_lines_read_as_indicators() {
+    let clean = luan();
+    for (name, word) in [
+        ("填表人：王五", "填表人"),
+        ("单位负责人：张三  填报日期：2023年1月", "单位负责人"),
+        ("项目负责人：李四", "项目负责人"),
+        ("说明：指标值为预计数", "说明"),
+        ("注1.数据来源于统计年报", "注"),
+        ("填报说明", "填报说明"),
+    ] {
+        let mut doc = clean.clone();
+        // A signature row under the table: its text in the name, a class cell beside it.
+        let ind = &mut doc.projects[1].indicators[0];
+        ind.name = name.into();
+        let found = new_findings(&clean, &doc);
+        // Its row: the 中期 and 年度 value cells.
+        let cell = at("公积金中心运转维护经费", "E12:H12");
+        assert_eq!(misread(&found), expect(&[("J511", &cell)]), "{name}");
+        let f = find(&found, "J511", &cell);
+        assert!(
+            f.message.contains(&format!("以「{word}」开头")),
+            "{}",
+            f.message
+        );
+    }
+    // Real indicator names that merely start like a note word.
+    for name in [
+        "注册人数",
+        "注销账户办理时限",
+        "说明会场次",
+        "联系电话接通率",
+        "审核意见采纳率",
+        "公章使用规范率",
+        "备注信息完整率",
+        "制表规范",
+    ] {
+        let mut doc = clean.clone();
+        doc.projects[1].indicators[0].name = name.into();
+        assert!(
+            misread(&new_findings(&clean, &doc)).is_empty(),
+            "{name} is a real name"
+        );
+    }
+}
+
+#[test]
+fn a_note_row_read_as_a_duty_or_a_project() {
+    // linyi: a merged note under the duties table, read as a duty with one objective.
+    let clean = linyi();
+    let mut doc = clean.clone();
+    let overall = doc.overall.as_mut().unwrap();
+    let d = overall.duties.len();
+    overall.duties.push(Duty {
+        seq: NOTE.into(),
+        name: NOTE.into(),
+        objectives: vec![Objective {
+            detail: Some(NOTE.into()),
+            name: NOTE.into(),
+            indicators: vec![note_indicator(NOTE)],
+        }],
+    });
+    let cell = "部门预算整体绩效目标表!G40".to_string();
+    doc.source.cells.insert(
+        format!("overall.duties[{d}].objectives[0].indicators[0].values.annual"),
+        cell.clone(),
+    );
+    let found = new_findings(&clean, &doc);
+    // Named once, as the duty: its indicator is the same row.
+    assert_eq!(
+        misread(&found),
+        expect(&[("J510", &cell), ("J511", &cell)]),
+        "\n{}",
+        listing(&found)
+    );
+    assert!(find(&found, "J510", &cell).message.starts_with("职责"));
+    assert_eq!(find(&found, "J511", &cell).project, None);
+
+    // A duty whose name is a signature line; its indicators are real.
+    let mut doc = clean.clone();
+    doc.overall.as_mut().unwrap().duties[0].name = "单位负责人：张三".into();
+    let found = new_findings(&clean, &doc);
+    let codes: Vec<_> = misread(&found).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(codes, ["J511"], "\n{}", listing(&found));
+
+    // guangzhou: a note merged across the list, read as a project (name and goal).
+    let clean = guangzhou();
+    let mut doc = clean.clone();
+    let p = doc.projects.len();
+    doc.projects.push(Project {
+        name: NOTE.into(),
+        goals: Goals {
+            annual: Some(Goal {
+                period: None,
+                text: NOTE.into(),
+            }),
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    let cell = at(G, "A45");
+    doc.source
+        .cells
+        .insert(format!("projects[{p}].name"), cell.clone());
+    let found = new_findings(&clean, &doc);
+    assert_eq!(
+        misread(&found),
+        expect(&[("J510", &cell), ("J511", &cell)]),
+        "\n{}",
+        listing(&found)
+    );
+    assert!(find(&found, "J510", &cell).message.starts_with("项目"));
+}
+
+#[test]
+fn a_merged_note_under_a_csv_table_is_found_at_its_row() {
+    // The luan sheet saved as CSV with a note merged across the table's eight columns
+    // under it: Excel's CSV repeats nothing, so write the text in every cell, as a
+    // reader that fills merges sees it.
+    let dir = scratch("misread-csv");
+    let path = dir.join("lu.csv");
+    let mut text =
+        std::fs::read_to_string(fixture("luan_2023__公积金中心运转维护经费.csv")).unwrap();
+    text.push_str(&[NOTE; 8].join(","));
+    text.push('\n');
+    std::fs::write(&path, text).unwrap();
+    let found = check(&load(&path));
+    let row = at("lu", "E32:H32");
+    assert_eq!(
+        misread(&found),
+        expect(&[("J510", &row), ("J511", &row)]),
+        "\n{}",
+        listing(&found)
+    );
+}
+
+#[test]
+fn the_published_tables_have_no_misread_rows() {
+    for file in [
+        "luan_2023.xlsx",
+        "yancheng_2022.xlsx",
+        "tangshan_2025.xlsx",
+        "guangzhou.xlsx",
+        "linyi_2023.xlsx",
+        "luan_2023_stacked.csv",
+        "yancheng_2022.csv",
+        "guangzhou.csv",
+        "linyi_2023.csv",
+    ] {
+        let found = check(&load(&fixture(file)));
+        assert!(misread(&found).is_empty(), "{file}:\n{}", listing(&found));
+    }
+}
+
 #[test]
 fn below_last_year() {
     let clean = linyi();
@@ -767,7 +977,7 @@ fn cli_json_format() {
     let (stdout, stderr) = out_text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let all: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(all.len(), 9 + 18);
+    assert_eq!(all.len(), 9 + 19);
     for f in &all {
         for key in ["code", "severity", "message", "file", "cell", "project"] {
             assert!(f.get(key).is_some(), "{key} missing in {f}");

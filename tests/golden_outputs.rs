@@ -14,6 +14,18 @@
 //!   of the five JSON outputs read from a tangshan form is `doc.department` (the fields'
 //!   common parent, as luan's `[079]…` cell already was) instead of `doc.department.joined`.
 //!   Nothing else in those files changed (`diff` of old and new JSON: that one line).
+//! - issue 13 (inference): the 二级指标 rules also class a grade (等级/级别 → 质量指标), a
+//!   cost or standard control (控制/标准 → 成本指标) and a plain number (">6000万", "≥3" →
+//!   数量指标), so the four guangzhou indicators left blank before (等级保护【分级保护】级别,
+//!   广州铁路集团在广州地区在建公租房项目, 年度业务量, 水电费标准控制) get a class. 65 lines,
+//!   all from guangzhou: the xlsx, CSV sheets, loss report and read-back JSON of guangzhou
+//!   → luan/national/yancheng/tangshan/county (the four classes and their `inferred` flags;
+//!   in luan/national, where indicators print grouped by class, three value cells move up
+//!   and their provenance in the read-back JSON with them; the report's `blank` loses
+//!   `level2 ×4`); and the stderr of every guangzhou conversion, whose check summary counts
+//!   one more J401 warning (水电费标准控制, now a 成本指标 by its name, has the question
+//!   "考察水电费标准是否符合预算标准" as its value, like 租金标准达标率's J401 at G37), and
+//!   for read-back forms J505 "no 二级指标" gone four times and J507 notes changed.
 
 mod common;
 

@@ -2,8 +2,8 @@
 //! model, pointing at cells.
 //!
 //! Every rule has a stable code (J1xx money, J2xx 资金支出计划, J3xx dates and periods,
-//! J4xx indicator values, J5xx structure), a severity and a one-line message in Chinese
-//! that names the numbers involved. [`RULES`] is the registry that the README, `jixiao check
+//! J4xx indicator values, J5xx structure and misread rows), a severity and a one-line
+//! message in Chinese that names the numbers involved. [`RULES`] is the registry that the README, `jixiao check
 //! --list-rules` and the tests share. Sums use exact decimals, never floats.
 //!
 //! The rules are tuned on the five published fixtures: on them they find exactly the real
@@ -11,6 +11,7 @@
 //! does something (a cap on the number of people trained, a blank 其他资金), it is not
 //! flagged, or at most noted.
 
+mod misread;
 mod money;
 mod schedule;
 mod structure;
@@ -308,6 +309,18 @@ pub const RULES: &[Rule] = &[
         title: "项目没有绩效指标",
         example: "项目「会议费」没有绩效指标",
     },
+    Rule {
+        code: "J510",
+        severity: Severity::Warning,
+        title: "指标、职责或项目的各栏都是同一段文字（多半是合并单元格的注释行被读成了内容）",
+        example: "指标「注：本表金额单位为万元。」的各栏（分类、名称、指标值）都是同一段文字「注：本表金额单位为万元。」，多半是合并单元格的注释行被读成了指标",
+    },
+    Rule {
+        code: "J511",
+        severity: Severity::Warning,
+        title: "指标、职责或项目以注释或签署用语开头（注：、说明：、填报说明、备注、单位负责人、填表人、联系电话、填报日期 …；指标名称还有项目负责人）",
+        example: "指标「填表人：王五」以「填表人」开头，多半是表格下方的注释或签署栏被读成了指标",
+    },
 ];
 
 /// The registry entry of a code.
@@ -324,6 +337,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     time::run(&mut ctx);
     values::run(&mut ctx);
     structure::run(&mut ctx);
+    misread::run(&mut ctx);
     ctx.finish()
 }
 
