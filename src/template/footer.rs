@@ -7,7 +7,7 @@
 //! across the table, or whose first cell starts with a note or signature word (and is
 //! not one of the form's labels), is no row of the table. A template may add words
 //! (`[footer] words`, `[footer] signatures`) and declares whether its form prints a
-//! footer when written.
+//! footer when written. The note words are `check`'s ([`crate::parse::notes`]).
 
 use serde::Deserialize;
 
@@ -30,7 +30,8 @@ pub struct FooterSpec {
     /// where the document has none; other roles the document has follow them.
     #[serde(default)]
     pub signatures: Vec<String>,
-    /// More words that start a note line of this region (besides 注, 说明, 填报说明, 备注).
+    /// More words that start a note line of this region (besides those of
+    /// [`crate::parse::notes::NOTE_WORDS`]).
     #[serde(default)]
     pub words: Vec<String>,
 }
@@ -38,10 +39,6 @@ pub struct FooterSpec {
 fn yes() -> bool {
     true
 }
-
-/// Words that start a note or instruction line; each must be followed by a colon, a
-/// digit (注1) or nothing, so that "注册人数" or "说明书印制费" stay indicators.
-pub const NOTE_WORDS: &[&str] = &["填报说明", "编制说明", "填表说明", "说明", "备注", "注"];
 
 /// Roles of signature, contact, date and approval slots, longest first where one
 /// starts another ("单位（盖章）" before "盖章").
@@ -74,22 +71,20 @@ pub const SIGNATURE_WORDS: &[&str] = &[
     "日期",
 ];
 
-/// The note word a line starts with, if any.
-pub fn note_word<'w>(text: &str, extra: &'w [String]) -> Option<&'w str>
-where
-    'static: 'w,
-{
+/// Whether a line starts a note or a signature: a word of
+/// [`crate::parse::notes::NOTE_WORDS`] (the list `check` uses too), a signature role,
+/// or one of the template's own `[footer] words` followed by a colon or nothing.
+pub fn starts_footer(text: &str, extra: &[String]) -> bool {
     let t = text.trim_start();
-    let extra = extra.iter().map(String::as_str);
-    NOTE_WORDS.iter().copied().chain(extra).find(|w| {
-        t.strip_prefix(*w).is_some_and(|rest| {
-            let next = rest.chars().next().map(fold_width);
-            match next {
-                None => true,
-                Some(c) => c == ':' || (c.is_ascii_digit() && *w == "注"),
-            }
+    let own = extra.iter().any(|w| {
+        t.strip_prefix(w.as_str()).is_some_and(|rest| {
+            rest.chars()
+                .next()
+                .map(fold_width)
+                .is_none_or(|c| c == ':' || c.is_whitespace())
         })
-    })
+    });
+    own || crate::parse::notes::note_word(t).is_some() || signature_word(t).is_some()
 }
 
 /// The signature role a line starts with, if any: the role must be followed by a
@@ -193,7 +188,7 @@ impl Reader<'_> {
         if self.is_label(&text) {
             return false;
         }
-        note_word(&text, self.extra_note_words()).is_some() || signature_word(&text).is_some()
+        starts_footer(&text, self.extra_note_words())
     }
 
     fn extra_note_words(&self) -> &[String] {
@@ -233,7 +228,8 @@ impl Reader<'_> {
             for c in 0..width {
                 let text = sheet.raw(row, c).display();
                 let text = text.trim();
-                if !text.is_empty() {
+                // A text repeated cell after cell is one cell that lost its merge.
+                if !text.is_empty() && cells.last().is_none_or(|(_, t)| t != text) {
                     cells.push((c, text.to_string()));
                 }
             }
@@ -323,15 +319,16 @@ mod tests {
     }
 
     #[test]
-    fn note_words_need_their_colon() {
-        assert_eq!(note_word("注：本表金额单位为万元。", &[]), Some("注"));
-        assert_eq!(note_word("注1:数据来源", &[]), Some("注"));
-        assert_eq!(note_word("填报说明：1.职责序号…", &[]), Some("填报说明"));
-        assert_eq!(note_word("备注", &[]), Some("备注"));
-        assert_eq!(note_word("注册人数", &[]), None);
-        assert_eq!(note_word("说明书印制费", &[]), None);
-        let extra = vec!["附注".to_string()];
-        assert_eq!(note_word("附注：x", &extra), Some("附注"));
+    fn lines_that_start_a_footer() {
+        assert!(starts_footer("注：本表金额单位为万元。", &[]));
+        assert!(starts_footer("注1:数据来源", &[]));
+        assert!(starts_footer("填报说明：1.职责序号…", &[]));
+        assert!(starts_footer("经办人：张三", &[]));
+        assert!(starts_footer("年 月 日", &[]));
+        assert!(!starts_footer("注册人数", &[]));
+        assert!(!starts_footer("说明书印制费", &[]));
+        assert!(!starts_footer("附注：x", &[]));
+        assert!(starts_footer("附注：x", &["附注".to_string()]));
     }
 
     #[test]

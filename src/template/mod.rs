@@ -31,7 +31,7 @@ use crate::model::Kind;
 use crate::text::label_key;
 pub use duties::{DutiesSpec, DutyColumn, DutyField};
 pub use field::{Field, FieldKind, Repeat, Scope};
-pub use footer::{FooterSpec, NOTE_WORDS, SIGNATURE_WORDS, note_word, signature_word};
+pub use footer::{FooterSpec, SIGNATURE_WORDS, signature_word, starts_footer};
 pub use form::{CellStyle, FormCell, FormRow, FromSide, Placed};
 pub use indicators::{IndicatorColumn, IndicatorField, IndicatorSpec};
 pub use list::{Codec, ListColumn, ListField, ListSpec};
