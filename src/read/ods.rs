@@ -180,7 +180,7 @@ struct Styles {
 impl Styles {
     fn format_of(&self, cell_style: Option<&str>) -> Option<NumFmt> {
         let data = self.cell.get(cell_style?)?;
-        self.number.get(data).copied()
+        self.number.get(data).cloned()
     }
 }
 
@@ -348,6 +348,7 @@ impl<'a> Parser<'a> {
                     let fmt = NumFmt {
                         decimals: None,
                         percent: name == "number:percentage-style",
+                        date: None,
                     };
                     if empty {
                         self.styles.number.insert(style.to_string(), fmt);
@@ -723,7 +724,10 @@ fn cell_value(cell: &OpenCell, styles: &Styles) -> Cell {
             Some("false") | Some("0") => Cell::Bool(false),
             _ => text(),
         },
+        // A date as the application that saved the file showed it ("2023年12月"); the
+        // ISO date behind it when the file holds no shown text.
         "date" => match cell.date_value.as_deref() {
+            Some(_) if !cell.text.out.trim().is_empty() => text(),
             Some(v) => Cell::Text(date_text(v)),
             None => text(),
         },
@@ -880,6 +884,8 @@ mod tests {
         let wb = read(
             r#"<table:table table:name="a" table:style-name="ta2"><table:table-row>
 <table:table-cell office:value-type="date" office:date-value="2025-12-15T00:00:00"><text:p>2025/12/15</text:p></table:table-cell>
+<table:table-cell office:value-type="date" office:date-value="2023-12-01"><text:p>2023年12月</text:p></table:table-cell>
+<table:table-cell office:value-type="date" office:date-value="2025-12-15T00:00:00"/>
 <table:table-cell office:value-type="time" office:time-value="PT36H00M00S"/>
 <table:table-cell office:value-type="boolean" office:boolean-value="true"/>
 <table:table-cell table:formula="of:=1/0" office:value-type="float" office:value="0" calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>
@@ -893,6 +899,8 @@ mod tests {
         assert_eq!(
             s.rows[0],
             vec![
+                Cell::Text("2025/12/15".into()),
+                Cell::Text("2023年12月".into()),
                 Cell::Text("2025-12-15".into()),
                 Cell::Text("36:00:00".into()),
                 Cell::Bool(true),

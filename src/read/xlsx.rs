@@ -6,6 +6,7 @@ use std::io::{Cursor, Read};
 use calamine::{Reader, SheetType, Xlsx, XlsxError};
 
 use super::cells::{from_data_ref, guarded, push_sheet, read_merges};
+use super::datefmt::DateFmt;
 use super::numfmt::NumFmt;
 use super::{
     GridBuilder, MAX_COMPRESSION_RATIO, MAX_UNCOMPRESSED_BYTES, RATIO_CHECK_MIN_BYTES,
@@ -105,6 +106,13 @@ pub(super) fn inspect_zip(file: &str, bytes: &[u8]) -> Result<ZipKind> {
     ))
 }
 
+/// The format of a cell whose style is unknown: General.
+static NO_FORMAT: NumFmt = NumFmt {
+    decimals: None,
+    percent: false,
+    date: None,
+};
+
 /// Reads an xlsx file (already checked by [`inspect_zip`]).
 pub(super) fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Workbook> {
     guarded(file, || read_xlsx_inner(file, bytes))
@@ -141,9 +149,20 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
                         .styles()
                         .iter()
                         .map(|s| {
-                            s.number_format
-                                .as_ref()
-                                .map_or_else(NumFmt::default, |f| NumFmt::parse(&f.format_code))
+                            s.number_format.as_ref().map_or_else(NumFmt::default, |f| {
+                                // calamine names the built-in CJK date formats
+                                // "General": their codes depend on the locale.
+                                match f.format_id.and_then(DateFmt::builtin_code) {
+                                    Some(code)
+                                        if f.format_code == "General"
+                                            || f.format_id == Some(14)
+                                            || f.format_id == Some(22) =>
+                                    {
+                                        NumFmt::parse(code)
+                                    }
+                                    _ => NumFmt::parse(&f.format_code),
+                                }
+                            })
                         })
                         .collect()
                 });
@@ -152,7 +171,7 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
                     .map_err(|e| xlsx_error(file, &context, e))?
                 {
                     let (row, col) = cell.get_position();
-                    let fmt = formats.get(style).copied().unwrap_or_default();
+                    let fmt = formats.get(style).unwrap_or(&NO_FORMAT);
                     grid.push(row, col, from_data_ref(cell.get_value(), fmt))?;
                 }
             }
