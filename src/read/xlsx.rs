@@ -179,9 +179,13 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
             Err(e) => return Err(xlsx_error(file, &context, e)),
         }
         let rows = grid.finish()?;
-        let merges = parts
-            .as_mut()
-            .and_then(|p| p.merges(&meta.name))
+        let scan = parts.as_mut().and_then(|p| p.scan(&meta.name));
+        // Where the sheet's part could not be scanned, its formulas are looked at anyway.
+        if scan.as_ref().is_none_or(|s| s.formulas) {
+            formulas_without_values(&mut wb, file, &meta.name, &mut out.warnings);
+        }
+        let merges = scan
+            .map(|s| s.merges)
             .or_else(|| {
                 read_merges(
                     file,
@@ -194,4 +198,46 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
     }
     extract_embedded(&mut out);
     Ok(out)
+}
+
+/// At most this many formula cells without a saved value are named one by one.
+const MAX_FORMULA_WARNINGS: usize = 20;
+
+/// Warns about every formula cell that holds no saved value (`<c><f>SUM(B2:B3)</f></c>`
+/// without `<v>`, as some generators write them): calamine reads such a cell as empty,
+/// and a blank amount must not pass silently. A second pass over the sheet, made only
+/// where the sheet holds formulas.
+fn formulas_without_values(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    file: &str,
+    sheet: &str,
+    warnings: &mut Vec<String>,
+) {
+    let Ok(mut reader) = wb.worksheet_cells_reader(sheet) else {
+        return;
+    };
+    let mut missing = 0usize;
+    // A cell the reader cannot parse was reported by the first pass.
+    while let Ok(Some(cell)) = reader.next_cell_with_formula() {
+        let Some(formula) = cell.formula.as_deref().filter(|f| !f.trim().is_empty()) else {
+            continue;
+        };
+        if !matches!(cell.value, calamine::DataRef::Empty) {
+            continue;
+        }
+        missing += 1;
+        if missing <= MAX_FORMULA_WARNINGS {
+            let (row, col) = cell.pos;
+            warnings.push(format!(
+                "{file}: {sheet}!{}: formula ={formula} has no saved value; open and save the file in Excel/WPS to compute it",
+                crate::grid::a1(row as usize, col as usize)
+            ));
+        }
+    }
+    if missing > MAX_FORMULA_WARNINGS {
+        warnings.push(format!(
+            "{file}: sheet {sheet:?} has {} more formula cells without a saved value; open and save the file in Excel/WPS to compute them",
+            missing - MAX_FORMULA_WARNINGS
+        ));
+    }
 }
