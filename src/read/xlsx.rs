@@ -184,16 +184,14 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
         if scan.as_ref().is_none_or(|s| s.formulas) {
             formulas_without_values(&mut wb, file, &meta.name, &mut out.warnings);
         }
-        let merges = scan
-            .map(|s| s.merges)
-            .or_else(|| {
-                read_merges(
-                    file,
-                    &meta.name,
-                    || wb.merge_cells_by_sheet_name(&meta.name),
-                    &mut out.warnings,
-                )
-            });
+        let merges = scan.map(|s| s.merges).or_else(|| {
+            read_merges(
+                file,
+                &meta.name,
+                || wb.merge_cells_by_sheet_name(&meta.name),
+                &mut out.warnings,
+            )
+        });
         push_sheet(&mut out, &meta, rows, merges);
     }
     extract_embedded(&mut out);
