@@ -328,6 +328,8 @@ fn date_cells_with_a_day() {
         (Store::DateBuiltin(2023, 12, 15, 31), "2023年12月15日"),
         (Store::Date(2023, 12, 15, "yyyy-mm-dd"), "2023-12-15"),
         (Store::Date(2023, 12, 15, "yyyy/m/d"), "2023/12/15"),
+        // The built-in short date, as a Chinese system shows it.
+        (Store::DateBuiltin(2023, 12, 15, 14), "2023/12/15"),
     ] {
         let store = std::cell::RefCell::new(Some(store));
         let bytes = luan_variant(|at| match at.value {

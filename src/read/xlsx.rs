@@ -150,8 +150,10 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
                         .iter()
                         .map(|s| {
                             s.number_format.as_ref().map_or_else(NumFmt::default, |f| {
-                                // calamine names the built-in CJK date formats
-                                // "General": their codes depend on the locale.
+                                // Built-in date formats depend on the locale: calamine
+                                // names the CJK ones (27–36, 50–58) "General" and gives
+                                // 14 and 22 their US codes; a Chinese Excel or WPS
+                                // shows them as `DateFmt::builtin_code` has them.
                                 match f.format_id.and_then(DateFmt::builtin_code) {
                                     Some(code)
                                         if f.format_code == "General"
