@@ -15,22 +15,42 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Money(pub Decimal);
 
 impl Money {
-    /// Parses published money text: thousands separators, full-width digits and
-    /// surrounding spaces are accepted; a trailing "万元"/"元" unit is ignored.
+    /// Parses money as published in a form whose unit is 万元, typed as text or read
+    /// from a cell:
+    ///
+    /// - white space anywhere is dropped: `" 77.03 "`, `"77.03　"` (a full-width space);
+    /// - full-width digits and signs fold: `"７７.０３"`;
+    /// - thousands separators are dropped: `"1,003.82"`, `"1，003.82"`;
+    /// - a currency sign in front is dropped: `"¥77.03"`, `"￥77.03"`;
+    /// - the form's own unit behind is dropped: `"77.03万元"`, `"77.03万"`;
+    /// - the scale is kept as published: `"77.030"` stays `"77.030"`.
+    ///
+    /// An amount in 元 (`"77.03元"`) is not the same number in a 万元 form: it is not
+    /// an amount here (None), so the reader keeps the text in extras with a warning
+    /// rather than silently storing a number ten thousand times too large.
     pub fn parse(text: &str) -> Option<Money> {
         let folded: String = text
             .chars()
-            .map(crate::text::fold_width)
+            .map(|c| match c {
+                '\u{FFE5}' => '¥',
+                c => crate::text::fold_width(c),
+            })
             .filter(|c| !c.is_whitespace() && *c != ',')
             .collect();
-        let trimmed = folded
-            .trim_end_matches("万元")
-            .trim_end_matches('元')
-            .trim_start_matches('¥');
-        if trimmed.is_empty() {
+        let number = folded.strip_prefix('¥').unwrap_or(&folded);
+        let number = number
+            .strip_suffix("万元")
+            .or_else(|| number.strip_suffix('万'))
+            .unwrap_or(number);
+        // Only a sign, digits and one point are left of an amount.
+        if number.is_empty()
+            || !number
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+'))
+        {
             return None;
         }
-        Decimal::from_str_exact(trimmed).ok().map(Money)
+        Decimal::from_str_exact(number).ok().map(Money)
     }
 
     /// A number read from a spreadsheet cell, rounded to `decimals` places (the
@@ -111,6 +131,59 @@ mod tests {
         assert_eq!(Money::parse("１２３.５").unwrap().to_string(), "123.5");
         assert!(Money::parse("").is_none());
         assert!(Money::parse("abc").is_none());
+    }
+
+    fn parsed(text: &str) -> Option<String> {
+        Money::parse(text).map(|m| m.to_string())
+    }
+
+    #[test]
+    fn text_with_the_forms_unit() {
+        assert_eq!(parsed("77.03万元").as_deref(), Some("77.03"));
+        assert_eq!(parsed("77.03 万元").as_deref(), Some("77.03"));
+        assert_eq!(parsed("77.03万").as_deref(), Some("77.03"));
+    }
+
+    #[test]
+    fn text_with_thousands_separators() {
+        assert_eq!(parsed("1,003.82").as_deref(), Some("1003.82"));
+        assert_eq!(parsed("1，003.82").as_deref(), Some("1003.82"));
+        assert_eq!(parsed("12,748.27万元").as_deref(), Some("12748.27"));
+    }
+
+    #[test]
+    fn text_with_a_currency_sign() {
+        assert_eq!(parsed("¥77.03").as_deref(), Some("77.03"));
+        assert_eq!(parsed("￥77.03").as_deref(), Some("77.03"));
+        assert_eq!(parsed("￥1,003.82").as_deref(), Some("1003.82"));
+    }
+
+    #[test]
+    fn text_with_spaces_around() {
+        assert_eq!(parsed("77.03\u{3000}").as_deref(), Some("77.03"));
+        assert_eq!(parsed("\u{3000}77.03").as_deref(), Some("77.03"));
+        assert_eq!(parsed(" 77.03 ").as_deref(), Some("77.03"));
+        assert_eq!(parsed("\t77.03\n").as_deref(), Some("77.03"));
+        assert_eq!(parsed("77.03\u{a0}").as_deref(), Some("77.03"));
+    }
+
+    #[test]
+    fn text_keeps_its_scale() {
+        assert_eq!(parsed("77.030").as_deref(), Some("77.030"));
+        assert_eq!(parsed("0.00").as_deref(), Some("0.00"));
+        assert_eq!(parsed("５００").as_deref(), Some("500"));
+    }
+
+    #[test]
+    fn yuan_is_not_an_amount_in_wanyuan() {
+        assert_eq!(parsed("77.03元"), None);
+        assert_eq!(parsed("770300元"), None);
+        assert_eq!(parsed("¥770,300元"), None);
+        assert_eq!(parsed("77.03美元"), None);
+        assert_eq!(parsed("约77.03"), None);
+        assert_eq!(parsed("77.03万元万元"), None);
+        assert_eq!(parsed("¥"), None);
+        assert_eq!(parsed("万元"), None);
     }
 
     #[test]

@@ -519,11 +519,11 @@ pub(super) fn number_formats(stream: &[u8]) -> Option<SheetFormats> {
         .map(|&ifmt| {
             custom
                 .get(&ifmt)
-                .copied()
+                .cloned()
                 .unwrap_or_else(|| NumFmt::builtin(ifmt))
         })
         .collect();
-    let fmt_of = |ixfe: u16| xf_fmt.get(ixfe as usize).copied().unwrap_or_default();
+    let fmt_of = |ixfe: u16| xf_fmt.get(ixfe as usize).cloned().unwrap_or_default();
     let mut out = SheetFormats::new();
     for (pos, dt, name) in bound_sheets(stream) {
         let Some(name) = name else {

@@ -6,6 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use calamine::{Data, DataRef, Dimensions, ExcelDateTime, SheetVisible};
 
+use super::datefmt::DateParts;
 use super::numfmt::NumFmt;
 use super::{sheet_with_merges, unreadable};
 use crate::error::Result;
@@ -115,7 +116,7 @@ fn to_merge(d: &Dimensions) -> Merge {
     }
 }
 
-fn number(value: f64, fmt: NumFmt) -> Cell {
+fn number(value: f64, fmt: &NumFmt) -> Cell {
     Cell::Number {
         value,
         decimals: fmt.decimals,
@@ -131,7 +132,7 @@ fn text(s: &str) -> Cell {
     }
 }
 
-pub(super) fn from_data_ref(value: &DataRef<'_>, fmt: NumFmt) -> Cell {
+pub(super) fn from_data_ref(value: &DataRef<'_>, fmt: &NumFmt) -> Cell {
     match value {
         DataRef::Empty => Cell::Empty,
         DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text(s),
@@ -139,20 +140,42 @@ pub(super) fn from_data_ref(value: &DataRef<'_>, fmt: NumFmt) -> Cell {
         DataRef::Float(f) => number(*f, fmt),
         DataRef::Int(i) => number(*i as f64, fmt),
         DataRef::Bool(b) => Cell::Bool(*b),
-        DataRef::DateTime(dt) => Cell::Text(datetime_text(dt)),
+        DataRef::DateTime(dt) => Cell::Text(date_shown(dt, fmt)),
         DataRef::Error(e) => Cell::Error(e.to_string()),
     }
 }
 
-pub(super) fn from_data(value: &Data, fmt: NumFmt) -> Cell {
+pub(super) fn from_data(value: &Data, fmt: &NumFmt) -> Cell {
     match value {
         Data::Empty => Cell::Empty,
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => text(s),
         Data::Float(f) => number(*f, fmt),
         Data::Int(i) => number(*i as f64, fmt),
         Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(dt) => Cell::Text(datetime_text(dt)),
+        Data::DateTime(dt) => Cell::Text(date_shown(dt, fmt)),
         Data::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+/// A date cell as its number format shows it (`yyyy"年"m"月"` → "2023年12月"); without
+/// a date format we can read, as [`datetime_text`] writes it.
+fn date_shown(dt: &ExcelDateTime, fmt: &NumFmt) -> String {
+    let v = dt.as_f64();
+    // Excel shows no date before 1900 or after 9999 (it fills the cell with #).
+    let in_range = v.is_finite() && (0.0..2_958_466.0).contains(&v);
+    match &fmt.date {
+        Some(date) if in_range && !dt.is_duration() => {
+            let (year, month, day, hour, minute, second, _) = dt.to_ymd_hms_milli();
+            date.render(DateParts {
+                year,
+                month,
+                day,
+                hour,
+                minute,
+                second,
+            })
+        }
+        _ => datetime_text(dt),
     }
 }
 

@@ -24,6 +24,7 @@
 mod biff;
 mod cells;
 mod csv;
+mod datefmt;
 mod html;
 mod numfmt;
 mod ods;

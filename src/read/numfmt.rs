@@ -2,12 +2,19 @@
 //! shown with, and whether as a percentage. Shared by the xlsx reader (format codes from
 //! calamine) and the xls reader (format records from our own BIFF pass).
 
-/// How a number format shows a number: decimals (None = General / not fixed) and
-/// whether it is a percentage.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+use std::sync::Arc;
+
+use super::datefmt::DateFmt;
+
+/// How a number format shows a number: decimals (None = General / not fixed),
+/// whether it is a percentage, and for a date format, how it shows a date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct NumFmt {
     pub decimals: Option<u32>,
     pub percent: bool,
+    /// The date pattern of a date or time format (`yyyy"年"m"月"`), shared by the
+    /// cells that use it.
+    pub date: Option<Arc<DateFmt>>,
 }
 
 impl NumFmt {
@@ -15,6 +22,12 @@ impl NumFmt {
     /// `0%` → 0 decimals percent, `0.0%` → 1 percent, `General`/`@`/scientific/fractions
     /// → no fixed decimals.
     pub(super) fn parse(code: &str) -> NumFmt {
+        if let Some(date) = DateFmt::parse(code) {
+            return NumFmt {
+                date: Some(Arc::new(date)),
+                ..NumFmt::default()
+            };
+        }
         let mut percent = false;
         let mut seen_digit = false;
         let mut after_dot: Option<u32> = None;
@@ -80,12 +93,16 @@ impl NumFmt {
         NumFmt {
             decimals: Some(after_dot.unwrap_or(0)),
             percent,
+            date: None,
         }
     }
 
-    /// Excel's built-in number formats that fix decimals (the others are General, dates,
-    /// fractions or scientific).
+    /// Excel's built-in number formats that fix decimals or show dates (the others are
+    /// General, fractions or scientific). Dates are as a Chinese system shows them.
     pub(super) fn builtin(ifmt: u16) -> NumFmt {
+        if let Some(code) = DateFmt::builtin_code(u32::from(ifmt)) {
+            return NumFmt::parse(code);
+        }
         let code = match ifmt {
             1 => "0",
             2 => "0.00",
@@ -108,7 +125,11 @@ mod tests {
     use super::*;
 
     fn fmt(decimals: Option<u32>, percent: bool) -> NumFmt {
-        NumFmt { decimals, percent }
+        NumFmt {
+            decimals,
+            percent,
+            date: None,
+        }
     }
 
     #[test]
@@ -142,6 +163,10 @@ mod tests {
         assert_eq!(NumFmt::builtin(2).decimals, Some(2));
         assert!(NumFmt::builtin(9).percent);
         assert_eq!(NumFmt::builtin(0), NumFmt::default());
-        assert_eq!(NumFmt::builtin(14), NumFmt::default());
+        assert!(NumFmt::builtin(14).date.is_some());
+        assert!(NumFmt::builtin(31).date.is_some());
+        assert_eq!(NumFmt::builtin(11), NumFmt::default());
+        assert!(NumFmt::parse("yyyy\"年\"m\"月\"").date.is_some());
+        assert!(NumFmt::parse("0.00").date.is_none());
     }
 }

@@ -98,6 +98,8 @@ struct OpenCell {
     date_value: Option<String>,
     time_value: Option<String>,
     boolean_value: Option<String>,
+    /// `table:formula`, as `of:=SUM([.B2:.B3])`.
+    formula: Option<String>,
     style: Option<String>,
     rows_spanned: u64,
     cols_spanned: u64,
@@ -180,7 +182,7 @@ struct Styles {
 impl Styles {
     fn format_of(&self, cell_style: Option<&str>) -> Option<NumFmt> {
         let data = self.cell.get(cell_style?)?;
-        self.number.get(data).copied()
+        self.number.get(data).cloned()
     }
 }
 
@@ -260,7 +262,12 @@ struct Parser<'a> {
     skip: usize,
     sheets: Vec<crate::grid::Sheet>,
     warnings: Vec<String>,
+    /// Formula cells met without a saved value.
+    unsaved_formulas: usize,
 }
+
+/// At most this many formula cells without a saved value are named one by one.
+const MAX_FORMULA_WARNINGS: usize = 20;
 
 fn parse<R: BufRead>(file: &str, input: R) -> Result<Workbook> {
     let mut reader = Reader::from_reader(input);
@@ -317,6 +324,12 @@ fn parse<R: BufRead>(file: &str, input: R) -> Result<Workbook> {
             "damaged OpenDocument content (the file ends inside a table)",
         ));
     }
+    if p.unsaved_formulas > MAX_FORMULA_WARNINGS {
+        p.warnings.push(format!(
+            "{file}: {} more formula cells without a saved value; open and save the file to compute them",
+            p.unsaved_formulas - MAX_FORMULA_WARNINGS
+        ));
+    }
     let mut wb = Workbook {
         file: file.to_string(),
         sheets: p.sheets,
@@ -348,6 +361,7 @@ impl<'a> Parser<'a> {
                     let fmt = NumFmt {
                         decimals: None,
                         percent: name == "number:percentage-style",
+                        date: None,
                     };
                     if empty {
                         self.styles.number.insert(style.to_string(), fmt);
@@ -466,6 +480,7 @@ impl<'a> Parser<'a> {
                     date_value: owned("office:date-value"),
                     time_value: owned("office:time-value"),
                     boolean_value: owned("office:boolean-value"),
+                    formula: owned("table:formula"),
                     style: owned("table:style-name"),
                     rows_spanned: count(&a, "table:number-rows-spanned"),
                     cols_spanned: count(&a, "table:number-columns-spanned"),
@@ -579,6 +594,31 @@ impl<'a> Parser<'a> {
         } else {
             cell_value(&cell, &self.styles)
         };
+        // A formula saved without its value (some generators write only the formula):
+        // read as empty, and said so, never a silent blank.
+        if let Some(formula) = &cell.formula
+            && !cell.covered
+            && value.is_empty()
+            && cell.value.is_none()
+            && cell.date_value.is_none()
+            && cell.time_value.is_none()
+            && cell.boolean_value.is_none()
+        {
+            self.unsaved_formulas += 1;
+            if self.unsaved_formulas <= MAX_FORMULA_WARNINGS {
+                let formula = formula.strip_prefix("of:").unwrap_or(formula);
+                let formula = formula.strip_prefix('=').unwrap_or(formula);
+                self.warnings.push(format!(
+                    "{}: {}!{}: formula ={formula} has no saved value; open and save the file in Excel/WPS to compute it",
+                    self.file,
+                    t.name,
+                    crate::grid::a1(
+                        usize::try_from(t.row).unwrap_or(usize::MAX),
+                        usize::try_from(col).unwrap_or(usize::MAX)
+                    )
+                ));
+            }
+        }
         if value.is_empty() && rows_spanned == 1 && cols_spanned == 1 {
             return;
         }
@@ -723,7 +763,10 @@ fn cell_value(cell: &OpenCell, styles: &Styles) -> Cell {
             Some("false") | Some("0") => Cell::Bool(false),
             _ => text(),
         },
+        // A date as the application that saved the file showed it ("2023年12月"); the
+        // ISO date behind it when the file holds no shown text.
         "date" => match cell.date_value.as_deref() {
+            Some(_) if !cell.text.out.trim().is_empty() => text(),
             Some(v) => Cell::Text(date_text(v)),
             None => text(),
         },
@@ -880,6 +923,8 @@ mod tests {
         let wb = read(
             r#"<table:table table:name="a" table:style-name="ta2"><table:table-row>
 <table:table-cell office:value-type="date" office:date-value="2025-12-15T00:00:00"><text:p>2025/12/15</text:p></table:table-cell>
+<table:table-cell office:value-type="date" office:date-value="2023-12-01"><text:p>2023年12月</text:p></table:table-cell>
+<table:table-cell office:value-type="date" office:date-value="2025-12-15T00:00:00"/>
 <table:table-cell office:value-type="time" office:time-value="PT36H00M00S"/>
 <table:table-cell office:value-type="boolean" office:boolean-value="true"/>
 <table:table-cell table:formula="of:=1/0" office:value-type="float" office:value="0" calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>
@@ -893,12 +938,38 @@ mod tests {
         assert_eq!(
             s.rows[0],
             vec![
+                Cell::Text("2025/12/15".into()),
+                Cell::Text("2023年12月".into()),
                 Cell::Text("2025-12-15".into()),
                 Cell::Text("36:00:00".into()),
                 Cell::Bool(true),
                 Cell::Error("#DIV/0!".into()),
                 Cell::Text("oops".into()),
                 Cell::Text("a&b一".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn formulas_without_a_saved_value_are_named() {
+        let wb = read(
+            r#"<table:table table:name="s"><table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row>
+<table:table-row><table:table-cell table:formula="of:=[.A1]*2" office:value-type="float" office:value="2"/><table:table-cell table:formula="of:=SUM([.A1:.A2])"/></table:table-row></table:table>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            wb.sheets[0].raw(1, 0),
+            &Cell::Number {
+                value: 2.0,
+                decimals: None,
+                percent: false
+            }
+        );
+        assert_eq!(wb.sheets[0].raw(1, 1), &Cell::Empty);
+        assert_eq!(
+            wb.warnings,
+            [
+                "t.ods: s!B2: formula =SUM([.A1:.A2]) has no saved value; open and save the file in Excel/WPS to compute it"
             ]
         );
     }

@@ -55,6 +55,7 @@ fn read_xls_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
     // calamine does not expose xls number formats; our own BIFF pass reads them.
     let formats = super::biff::number_formats(&stream).unwrap_or_default();
     let no_formats = std::collections::HashMap::new();
+    let general = super::numfmt::NumFmt::default();
     let mut out = Workbook {
         file: file.to_string(),
         ..Workbook::default()
@@ -75,7 +76,7 @@ fn read_xls_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
                     continue;
                 };
                 let (row, col) = (row0.saturating_add(r), col0.saturating_add(c));
-                let fmt = sheet_formats.get(&(row, col)).copied().unwrap_or_default();
+                let fmt = sheet_formats.get(&(row, col)).unwrap_or(&general);
                 grid.push(row, col, from_data(value, fmt))?;
             }
         }

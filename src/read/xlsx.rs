@@ -6,6 +6,7 @@ use std::io::{Cursor, Read};
 use calamine::{Reader, SheetType, Xlsx, XlsxError};
 
 use super::cells::{from_data_ref, guarded, push_sheet, read_merges};
+use super::datefmt::DateFmt;
 use super::numfmt::NumFmt;
 use super::{
     GridBuilder, MAX_COMPRESSION_RATIO, MAX_UNCOMPRESSED_BYTES, RATIO_CHECK_MIN_BYTES,
@@ -105,6 +106,13 @@ pub(super) fn inspect_zip(file: &str, bytes: &[u8]) -> Result<ZipKind> {
     ))
 }
 
+/// The format of a cell whose style is unknown: General.
+static NO_FORMAT: NumFmt = NumFmt {
+    decimals: None,
+    percent: false,
+    date: None,
+};
+
 /// Reads an xlsx file (already checked by [`inspect_zip`]).
 pub(super) fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Workbook> {
     guarded(file, || read_xlsx_inner(file, bytes))
@@ -141,9 +149,22 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
                         .styles()
                         .iter()
                         .map(|s| {
-                            s.number_format
-                                .as_ref()
-                                .map_or_else(NumFmt::default, |f| NumFmt::parse(&f.format_code))
+                            s.number_format.as_ref().map_or_else(NumFmt::default, |f| {
+                                // Built-in date formats depend on the locale: calamine
+                                // names the CJK ones (27–36, 50–58) "General" and gives
+                                // 14 and 22 their US codes; a Chinese Excel or WPS
+                                // shows them as `DateFmt::builtin_code` has them.
+                                match f.format_id.and_then(DateFmt::builtin_code) {
+                                    Some(code)
+                                        if f.format_code == "General"
+                                            || f.format_id == Some(14)
+                                            || f.format_id == Some(22) =>
+                                    {
+                                        NumFmt::parse(code)
+                                    }
+                                    _ => NumFmt::parse(&f.format_code),
+                                }
+                            })
                         })
                         .collect()
                 });
@@ -152,7 +173,7 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
                     .map_err(|e| xlsx_error(file, &context, e))?
                 {
                     let (row, col) = cell.get_position();
-                    let fmt = formats.get(style).copied().unwrap_or_default();
+                    let fmt = formats.get(style).unwrap_or(&NO_FORMAT);
                     grid.push(row, col, from_data_ref(cell.get_value(), fmt))?;
                 }
             }
@@ -160,19 +181,63 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
             Err(e) => return Err(xlsx_error(file, &context, e)),
         }
         let rows = grid.finish()?;
-        let merges = parts
-            .as_mut()
-            .and_then(|p| p.merges(&meta.name))
-            .or_else(|| {
-                read_merges(
-                    file,
-                    &meta.name,
-                    || wb.merge_cells_by_sheet_name(&meta.name),
-                    &mut out.warnings,
-                )
-            });
+        let scan = parts.as_mut().and_then(|p| p.scan(&meta.name));
+        // Where the sheet's part could not be scanned, its formulas are looked at anyway.
+        if scan.as_ref().is_none_or(|s| s.formulas) {
+            formulas_without_values(&mut wb, file, &meta.name, &mut out.warnings);
+        }
+        let merges = scan.map(|s| s.merges).or_else(|| {
+            read_merges(
+                file,
+                &meta.name,
+                || wb.merge_cells_by_sheet_name(&meta.name),
+                &mut out.warnings,
+            )
+        });
         push_sheet(&mut out, &meta, rows, merges);
     }
     extract_embedded(&mut out);
     Ok(out)
+}
+
+/// At most this many formula cells without a saved value are named one by one.
+const MAX_FORMULA_WARNINGS: usize = 20;
+
+/// Warns about every formula cell that holds no saved value (`<c><f>SUM(B2:B3)</f></c>`
+/// without `<v>`, as some generators write them): calamine reads such a cell as empty,
+/// and a blank amount must not pass silently. A second pass over the sheet, made only
+/// where the sheet holds formulas.
+fn formulas_without_values(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    file: &str,
+    sheet: &str,
+    warnings: &mut Vec<String>,
+) {
+    let Ok(mut reader) = wb.worksheet_cells_reader(sheet) else {
+        return;
+    };
+    let mut missing = 0usize;
+    // A cell the reader cannot parse was reported by the first pass.
+    while let Ok(Some(cell)) = reader.next_cell_with_formula() {
+        let Some(formula) = cell.formula.as_deref().filter(|f| !f.trim().is_empty()) else {
+            continue;
+        };
+        if !matches!(cell.value, calamine::DataRef::Empty) {
+            continue;
+        }
+        missing += 1;
+        if missing <= MAX_FORMULA_WARNINGS {
+            let (row, col) = cell.pos;
+            warnings.push(format!(
+                "{file}: {sheet}!{}: formula ={formula} has no saved value; open and save the file in Excel/WPS to compute it",
+                crate::grid::a1(row as usize, col as usize)
+            ));
+        }
+    }
+    if missing > MAX_FORMULA_WARNINGS {
+        warnings.push(format!(
+            "{file}: sheet {sheet:?} has {} more formula cells without a saved value; open and save the file in Excel/WPS to compute them",
+            missing - MAX_FORMULA_WARNINGS
+        ));
+    }
 }

@@ -42,13 +42,36 @@ impl<'a> SheetParts<'a> {
         Some(SheetParts { zip, paths })
     }
 
-    /// The merged areas of a sheet; None when its part is unknown or unreadable.
-    pub(super) fn merges(&mut self, sheet: &str) -> Option<Vec<Merge>> {
+    /// The merged areas of a sheet, and whether its cells may hold formulas; None when
+    /// its part is unknown or unreadable.
+    pub(super) fn scan(&mut self, sheet: &str) -> Option<SheetScan> {
         let path = self.paths.get(sheet)?;
         let entry = self.zip.by_name(path).ok()?;
-        let tail = merge_cells_tail(entry)?;
-        Some(parse_merge_cells(&tail))
+        let (tail, formulas) = merge_cells_tail(entry)?;
+        Some(SheetScan {
+            merges: parse_merge_cells(&tail),
+            formulas,
+        })
     }
+}
+
+/// What one pass over a sheet's XML found.
+pub(super) struct SheetScan {
+    pub merges: Vec<Merge>,
+    /// Whether the cells hold an `<f>` tag (a formula); rarely true when none do.
+    pub formulas: bool,
+}
+
+/// Whether the bytes hold a formula tag, `<f>`, `<f t="shared" …>` or `<x:f>`. A false
+/// yes (the text `a:f b` in an inline string) only costs a look at the formulas.
+fn has_formula_tag(buf: &[u8]) -> bool {
+    let tag_end = |i: usize| {
+        buf.get(i)
+            .is_some_and(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'))
+    };
+    memchr::memmem::find_iter(buf, b"<f").any(|at| tag_end(at + 2))
+        || memchr::memmem::find_iter(buf, b":f")
+            .any(|at| tag_end(at + 2) && tag_start(buf, at + 1).is_some())
 }
 
 fn entry_text(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
@@ -122,13 +145,15 @@ fn part_path(target: &str) -> String {
 }
 
 /// Inflates the sheet in chunks and returns what follows the `<mergeCells` tag (from
-/// its `<`), or an empty tail when the sheet has none. Only that tail is kept.
-fn merge_cells_tail(mut entry: impl Read) -> Option<Vec<u8>> {
+/// its `<`), or an empty tail when the sheet has none, and whether a formula tag came
+/// before it. Only that tail is kept.
+fn merge_cells_tail(mut entry: impl Read) -> Option<(Vec<u8>, bool)> {
     const NEEDLE: &[u8] = b"mergeCells";
     const CHUNK: usize = 1 << 16;
     let finder = memchr::memmem::Finder::new(NEEDLE);
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 256);
     let mut searched = 0;
+    let mut formulas = false;
     loop {
         let old = buf.len();
         buf.resize(old + CHUNK, 0);
@@ -138,14 +163,18 @@ fn merge_cells_tail(mut entry: impl Read) -> Option<Vec<u8>> {
         while let Some(i) = finder.find(&buf[from..]) {
             let at = from + i;
             if let Some(start) = tag_start(&buf, at) {
+                formulas = formulas || has_formula_tag(&buf[..start]);
                 buf.drain(..start);
                 entry.read_to_end(&mut buf).ok()?;
-                return Some(buf);
+                return Some((buf, formulas));
             }
             from = at + 1;
         }
+        // The kept end of the last chunk is looked at again: a tag split over two
+        // chunks is whole here.
+        formulas = formulas || has_formula_tag(&buf);
         if n == 0 {
-            return Some(Vec::new());
+            return Some((Vec::new(), formulas));
         }
         // Keep a little of the end: the tag (and a namespace prefix) may be split.
         let keep = buf.len().min(64);
@@ -274,13 +303,14 @@ mod tests {
         xml.push_str(&"<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>".repeat(5000));
         xml.push_str("</sheetData><x:mergeCells count=\"2\"><x:mergeCell ref=\"A1:B2\"/>");
         xml.push_str("<x:mergeCell ref=\"C3:C9\"/></x:mergeCells></worksheet>");
-        let tail = merge_cells_tail(xml.as_bytes()).unwrap();
+        let (tail, formulas) = merge_cells_tail(xml.as_bytes()).unwrap();
         assert!(tail.starts_with(b"<x:mergeCells"));
+        assert!(!formulas);
         let merges = parse_merge_cells(&tail);
         assert_eq!(merges.len(), 2);
         assert_eq!(merges[1].last_row, 8);
 
-        let none = merge_cells_tail(&b"<worksheet><sheetData/></worksheet>"[..]).unwrap();
+        let (none, _) = merge_cells_tail(&b"<worksheet><sheetData/></worksheet>"[..]).unwrap();
         assert!(parse_merge_cells(&none).is_empty());
     }
 
@@ -305,8 +335,9 @@ mod tests {
                     .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
                     .collect();
                 let ours: Vec<(u32, u32, u32, u32)> = parts
-                    .merges(&name)
+                    .scan(&name)
                     .unwrap()
+                    .merges
                     .iter()
                     .map(|m| (m.first_row, m.first_col, m.last_row, m.last_col))
                     .collect();
@@ -324,8 +355,32 @@ mod tests {
                 "<worksheet><sheetData>{}</sheetData><mergeCells><mergeCell ref=\"A1:A2\"/></mergeCells></worksheet>",
                 " ".repeat(pad)
             );
-            let tail = merge_cells_tail(xml.as_bytes()).unwrap();
+            let (tail, _) = merge_cells_tail(xml.as_bytes()).unwrap();
             assert_eq!(parse_merge_cells(&tail).len(), 1, "pad {pad}");
         }
+    }
+
+    #[test]
+    fn formula_tags_found_anywhere_before_the_merges() {
+        let formula = |xml: &str| has_formula_tag(xml.as_bytes());
+        assert!(formula("<c r=\"B4\"><f>SUM(B2:B3)</f></c>"));
+        assert!(formula("<c r=\"B4\"><f t=\"shared\" si=\"0\"/></c>"));
+        assert!(formula("<x:c r=\"B4\"><x:f>B2</x:f></x:c>"));
+        assert!(!formula("<c r=\"B4\"><v>1</v></c><filterMode/><family/>"));
+        assert!(!formula("<x14:formula>1</x14:formula>"));
+        // A formula tag split over two chunks, and one after many cells.
+        for pad in 65_520..65_540 {
+            let xml = format!(
+                "<worksheet><sheetData>{}<c><f>1+1</f><v>2</v></c></sheetData><mergeCells><mergeCell ref=\"A1:A2\"/></mergeCells></worksheet>",
+                " ".repeat(pad)
+            );
+            let (tail, formulas) = merge_cells_tail(xml.as_bytes()).unwrap();
+            assert!(formulas, "pad {pad}");
+            assert_eq!(parse_merge_cells(&tail).len(), 1);
+            let (_, formulas) = merge_cells_tail(xml.replace("<f>1+1</f>", "").as_bytes()).unwrap();
+            assert!(!formulas, "pad {pad}");
+        }
+        let plain = "<worksheet><sheetData><c><f>1</f></c></sheetData></worksheet>";
+        assert!(merge_cells_tail(plain.as_bytes()).unwrap().1);
     }
 }
