@@ -280,11 +280,7 @@ fn a_template_with_a_footer_prints_them() {
         !report.contains("\"notes\"") && !report.contains("\"signatures\""),
         "{report}"
     );
-    let options = jixiao::convert::ReadOptions {
-        from: Some(jixiao::Template::from_file(&template).unwrap()),
-        ..Default::default()
-    };
-    let back = jixiao::convert::load(&out, &options).unwrap().document;
+    let back = load_with(&out, &template);
     assert_project_footers(&back, "county with a footer, read back");
 }
 

@@ -23,11 +23,7 @@ fn schedule_entries_print_one_per_row_and_read_back() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     let source = load(&fixture("tangshan_2025.xlsx"));
-    let options = jixiao::convert::ReadOptions {
-        from: Some(jixiao::Template::from_file(&template).unwrap()),
-        ..Default::default()
-    };
-    let back = jixiao::convert::load(&out, &options).unwrap().document;
+    let back = load_with(&out, &template);
     assert_eq!(back.projects.len(), source.projects.len());
     let with_schedule = source
         .projects
@@ -80,11 +76,7 @@ fn unit_subtotals_print_as_rows_and_read_back_once() {
     let source = load(&fixture("guangzhou.xlsx"));
     assert!(source.units.len() >= 2, "the fixture states unit subtotals");
 
-    let options = jixiao::convert::ReadOptions {
-        from: Some(jixiao::Template::from_file(&template).unwrap()),
-        ..Default::default()
-    };
-    let back = jixiao::convert::load(&out, &options).unwrap().document;
+    let back = load_with(&out, &template);
     assert_eq!(back.projects.len(), source.projects.len());
     // Every project's form prints the units; the document has each once, with the
     // two funds the form has columns for.

@@ -111,13 +111,7 @@ fn yuan_to_a_wan_form_and_back_gives_the_same_amounts() {
         back_form.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let options = jixiao::convert::ReadOptions {
-        from: Some(jixiao::Template::from_file(&template).unwrap()),
-        ..Default::default()
-    };
-    let back = jixiao::convert::load(&back_form, &options)
-        .unwrap()
-        .document;
+    let back = load_with(&back_form, &template);
     assert_eq!(back.money_unit, "元");
     let annual = |d: &Document| -> Vec<Option<Money>> {
         d.projects

@@ -29,6 +29,17 @@ pub fn load(path: &Path) -> Document {
         .document
 }
 
+/// Reads a file's form with a template file (no detection, no embedded copy needed).
+pub fn load_with(path: &Path, template: &Path) -> Document {
+    let options = ReadOptions {
+        from: Some(jixiao::Template::from_file(template).unwrap()),
+        ..ReadOptions::default()
+    };
+    convert::load(path, &options)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .document
+}
+
 pub fn load_form_only(path: &Path) -> Document {
     let options = ReadOptions {
         ignore_embedded: true,
