@@ -359,19 +359,35 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
 pub(crate) fn output_paths(path: &Path, outputs: &[Output]) -> Vec<PathBuf> {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("out");
     let ext = path.extension().and_then(|s| s.to_str()).unwrap_or("csv");
-    outputs
-        .iter()
-        .map(|o| match &o.sheet {
+    let mut used: Vec<PathBuf> = Vec::new();
+    for o in outputs {
+        let p = match &o.sheet {
             None => path.to_path_buf(),
             Some(sheet) => {
                 let safe: String = sheet
                     .chars()
                     .map(|c| if "/\\:*?\"<>|".contains(c) { '_' } else { c })
                     .collect();
-                path.with_file_name(format!("{stem}__{safe}.{ext}"))
+                // Sheets of the same name (one per project, all "项目预算绩效目标表")
+                // get "(2)", "(3)" … as Excel names them, never one file over another.
+                let mut n = 1;
+                loop {
+                    let suffix = if n == 1 {
+                        String::new()
+                    } else {
+                        format!("({n})")
+                    };
+                    let candidate = path.with_file_name(format!("{stem}__{safe}{suffix}.{ext}"));
+                    if !used.contains(&candidate) && candidate != path {
+                        break candidate;
+                    }
+                    n += 1;
+                }
             }
-        })
-        .collect()
+        };
+        used.push(p);
+    }
+    used
 }
 
 /// Writes rendered outputs, each atomically; returns the paths written.

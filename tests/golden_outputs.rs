@@ -9,6 +9,12 @@
 //! re-record with `JIXIAO_GOLDEN_RECORD=1 cargo test --test golden_outputs`.
 //!
 //! Reviewed changes since the first recording:
+//! - issue 13 (CSV file names): per-project sheets of the same name (yancheng's
+//!   项目预算绩效目标表, luan/national's repeated project names) now give one CSV file each,
+//!   `…__NAME(2).csv`, `…(3)` …, where each used to overwrite the one before (guangzhou →
+//!   yancheng wrote 29 projects into 2 files). The CSV lines of guangzhou → luan, national,
+//!   yancheng and tangshan → yancheng change: new files, the first same-named file now holds
+//!   its own project, and stderr lists every file. xlsx, JSON and reports are unchanged.
 //! - issue 12: tangshan's unit line is a pattern cell (`"{doc.department.code}{doc.department.name}"`)
 //!   instead of the field `doc.department.joined`, so the provenance key in `source.cells`
 //!   of the five JSON outputs read from a tangshan form is `doc.department` (the fields'

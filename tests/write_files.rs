@@ -1,6 +1,10 @@
 //! The writers: xlsx read back with calamine, exact CSV bytes, atomic writes.
 
+mod common;
+
 use std::io::Cursor;
+
+use common::{fixture, jixiao, scratch};
 
 use calamine::{
     BorderStyle, Data, FontWeight, Reader, SheetVisible, Sheets, open_workbook_auto_from_rs,
@@ -347,4 +351,36 @@ fn write_atomically_leaves_no_temp_file() {
         .collect();
     assert_eq!(names, vec!["目标表.xlsx".to_string()]);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Per-project sheets of one name (yancheng names every sheet 项目预算绩效目标表) give one
+/// CSV file each, "(2)", "(3)" … as Excel names the sheets, and all read back together.
+/// Before, every project's file overwrote the one before it: 19 projects, two files.
+#[test]
+fn csv_files_of_same_named_sheets_do_not_overwrite_each_other() {
+    let dir = scratch("csv-same-names");
+    let out = dir.join("ts.csv");
+    let o = jixiao(&[
+        "convert",
+        fixture("tangshan_2025.xlsx").to_str().unwrap(),
+        "--to",
+        "yancheng",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|f| f.ends_with(".csv"))
+        .collect();
+    files.sort();
+    // One file per project: the first is the named file, the rest follow by sheet.
+    assert_eq!(files.len(), 19, "{files:?}");
+    assert!(files.contains(&"ts__项目预算绩效目标表(18).csv".to_string()));
+    let paths: Vec<std::path::PathBuf> = files.iter().map(|f| dir.join(f)).collect();
+    let back = jixiao::convert::load_many(&paths, &Default::default())
+        .unwrap()
+        .document;
+    assert_eq!(back.projects.len(), 19);
 }
