@@ -71,6 +71,10 @@ pub const SIGNATURE_WORDS: &[&str] = &[
     "日期",
 ];
 
+/// The first characters of every note word and signature role (and of "年 月 日"): a
+/// line starting with none of them cannot start a footer.
+const FOOTER_LEADS: &str = "注说填编备单部财项分制经审联电日年盖公主(（";
+
 /// Whether a line starts a note or a signature: a word of
 /// [`crate::parse::notes::NOTE_WORDS`] (the list `check` uses too), a signature role,
 /// or one of the template's own `[footer] words` followed by a colon or nothing.
@@ -184,11 +188,18 @@ impl Reader<'_> {
         if c0 <= first && last > first && sheet.extent_right(row, c0) >= last {
             return true;
         }
-        let text = sheet.raw(row, c0).display();
-        if self.is_label(&text) {
+        // Most rows are indicators: a first character no footer word starts with settles
+        // it without building anything (this runs for every row of every table).
+        let text = sheet.raw(row, c0).shown();
+        let Some(lead) = text.trim_start().chars().next().map(fold_width) else {
             return false;
-        }
-        starts_footer(&text, self.extra_note_words())
+        };
+        let extra = self.extra_note_words();
+        let could = FOOTER_LEADS.contains(lead)
+            || extra
+                .iter()
+                .any(|w| w.chars().next().map(fold_width) == Some(lead));
+        could && !self.is_label(&text) && starts_footer(&text, extra)
     }
 
     fn extra_note_words(&self) -> &[String] {
@@ -316,6 +327,17 @@ mod tests {
 
     fn cells(texts: &[&str]) -> Vec<String> {
         texts.iter().map(|t| t.to_string()).collect()
+    }
+
+    #[test]
+    fn every_footer_word_has_its_lead() {
+        let words = crate::parse::notes::NOTE_WORDS
+            .iter()
+            .chain(SIGNATURE_WORDS);
+        for w in words {
+            let lead = w.chars().next().unwrap();
+            assert!(FOOTER_LEADS.contains(lead), "{w}");
+        }
     }
 
     #[test]
