@@ -154,6 +154,8 @@ pub(crate) struct Capacity {
     fields: Vec<Field>,
     indicator_fields: Vec<IndicatorField>,
     periods: Vec<Period>,
+    /// The labels of the indicator table's `extras` columns.
+    indicator_extras: Vec<String>,
     /// The funds a list has amount columns for.
     list_funds: Vec<Fund>,
     indicator_table: bool,
@@ -186,6 +188,13 @@ impl Capacity {
             })
             .collect();
         let fields = Capacity::form_fields(t);
+        let indicator_extras = t
+            .indicators
+            .iter()
+            .flat_map(|spec| &spec.columns)
+            .filter(|c| c.field == IndicatorField::Extras)
+            .map(|c| c.label.clone())
+            .collect();
         let fiscal_year = std::iter::once(&t.title.text)
             .chain(&t.title.subtitle)
             .any(|p| p.names(Field::FISCAL_YEAR))
@@ -199,6 +208,7 @@ impl Capacity {
             fields,
             indicator_fields,
             periods,
+            indicator_extras,
             list_funds,
             indicator_table: t.indicators.is_some(),
             sections: t.sections.is_some(),
@@ -233,7 +243,7 @@ impl Capacity {
                 spec.columns.iter().map(|c| c.field).collect(),
                 spec.columns
                     .iter()
-                    .filter(|c| c.field == IndicatorField::Value)
+                    .filter(|c| c.field.is_value())
                     .filter_map(|c| c.value_period())
                     .collect(),
             ),
@@ -572,7 +582,7 @@ impl Pruning<'_> {
         }
     }
 
-    /// One indicator: the text fields and periods the form has no column for are
+    /// One indicator: the text fields, extras and periods the form has no column for are
     /// dropped; a reference and the `inferred` flags live only in the embedded copy.
     fn indicator(&mut self, project: &str, source: &Indicator, kept: &mut Indicator) {
         let (name, iname) = (Some(project), Some(source.name.as_str()));
@@ -584,6 +594,14 @@ impl Pruning<'_> {
                 self.record_drop(name, iname, key.to_string(), v);
             }
         }
+        // Extras go back to the column with their label; an empty one reads as none.
+        for (k, v) in &source.extras {
+            if !self.cap.indicator_extras.contains(k) {
+                self.record_drop(name, iname, format!("extras.{k}"), v.clone());
+            }
+        }
+        kept.extras
+            .retain(|k, v| self.cap.indicator_extras.contains(k) && !v.trim().is_empty());
         if let Some(r) = kept.reference.take() {
             self.record_drop(name, iname, "reference".into(), format!("{r:?}"));
         }

@@ -633,6 +633,11 @@ pub struct Indicator {
     /// 工作活动 (linyi)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<String>,
+    /// Columns of the indicator table that have no slot in the model, by the column's
+    /// label, e.g. `{"分值": "10", "备注": "…"}` (权重, 分值, 备注 …): read from a
+    /// template's `extras` columns and written back to the column with that label.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub extras: Extras,
     /// Field names the converter inferred rather than read, e.g. "level2".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inferred: Vec<String>,

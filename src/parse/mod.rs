@@ -4,3 +4,4 @@ pub mod clean;
 pub mod notes;
 pub mod numbered;
 pub mod value;
+pub mod value_parts;

@@ -10,6 +10,7 @@ use indexmap::IndexMap;
 
 use crate::grid::{Cell, Sheet};
 use crate::model::{Indicator, Period, Project, Value};
+use crate::parse::value_parts::{join, split};
 use crate::render::{Content, RenderedSheet, Style};
 use crate::text::label_key;
 
@@ -60,6 +61,15 @@ pub struct IndicatorColumn {
 }
 
 impl IndicatorColumn {
+    /// The column's text for an indicator, as written: an `extras` column gives the
+    /// indicator's extra under the column's label.
+    pub fn text(&self, indicator: &Indicator) -> Option<String> {
+        match self.field {
+            IndicatorField::Extras => indicator.extras.get(&self.label).cloned(),
+            field => field.get(indicator, self.value_period()),
+        }
+    }
+
     /// The period of a value column.
     pub fn value_period(&self) -> Option<Period> {
         self.period.or(self.side)
@@ -128,6 +138,15 @@ pub enum IndicatorField {
     Activity,
     /// 指标值 of the column's period.
     Value,
+    /// The comparison of the column's period's value (指标性质: ≥ ≤ = > <, or 定性).
+    ValueOp,
+    /// The number of the column's period's value (指标值 beside a 指标性质 column), or
+    /// the text of a value not split.
+    ValueNumber,
+    /// The unit of the column's period's value (度量单位, 计量单位).
+    ValueUnit,
+    /// A column the model has no name for: its text goes to `extras[<label>]`.
+    Extras,
 }
 
 /// One row of the indicator column vocabulary.
@@ -212,6 +231,38 @@ pub static INDICATOR_FIELDS: &[IndicatorFieldDef] = &[
         slot: None,
         text: None,
     },
+    IndicatorFieldDef {
+        name: "value.op",
+        field: IndicatorField::ValueOp,
+        kind: FieldKind::Text,
+        about: "指标性质 of the value of the column's `period` (or its side's): ≥ ≤ = > < (full width too), or 定性; read with `value.number` and `value.unit` into one value",
+        slot: None,
+        text: None,
+    },
+    IndicatorFieldDef {
+        name: "value.number",
+        field: IndicatorField::ValueNumber,
+        kind: FieldKind::Text,
+        about: "指标值 beside a `value.op` column: the value's number, or the text of a qualitative value",
+        slot: None,
+        text: None,
+    },
+    IndicatorFieldDef {
+        name: "value.unit",
+        field: IndicatorField::ValueUnit,
+        kind: FieldKind::Text,
+        about: "度量单位 / 计量单位 of the value of the column's `period` (or its side's)",
+        slot: None,
+        text: None,
+    },
+    IndicatorFieldDef {
+        name: "extras",
+        field: IndicatorField::Extras,
+        kind: FieldKind::Text,
+        about: "a column the model has no name for (权重, 分值, 备注 …): the indicator's `extras[<the column's label>]`",
+        slot: None,
+        text: None,
+    },
 ];
 
 super::names::named!(
@@ -227,6 +278,10 @@ super::names::named!(
         ("basis", IndicatorField::Basis),
         ("activity", IndicatorField::Activity),
         ("value", IndicatorField::Value),
+        ("value.op", IndicatorField::ValueOp),
+        ("value.number", IndicatorField::ValueNumber),
+        ("value.unit", IndicatorField::ValueUnit),
+        ("extras", IndicatorField::Extras),
     ]
 );
 
@@ -243,13 +298,38 @@ impl IndicatorField {
         matches!(self, IndicatorField::Level1 | IndicatorField::Level2)
     }
 
-    /// The column's text for an indicator (`period` for a value column).
+    /// Whether the column holds a value of its period, whole or in part.
+    pub fn is_value(self) -> bool {
+        matches!(
+            self,
+            IndicatorField::Value
+                | IndicatorField::ValueOp
+                | IndicatorField::ValueNumber
+                | IndicatorField::ValueUnit
+        )
+    }
+
+    /// The part of a split value the column holds (0 op, 1 number, 2 unit).
+    fn value_part(self) -> Option<usize> {
+        match self {
+            IndicatorField::ValueOp => Some(0),
+            IndicatorField::ValueNumber => Some(1),
+            IndicatorField::ValueUnit => Some(2),
+            _ => None,
+        }
+    }
+
+    /// The column's text for an indicator (`period` for a value column; none for an
+    /// `extras` column, whose key is its label: see [`IndicatorColumn::text`]).
     pub fn get(self, indicator: &Indicator, period: Option<Period>) -> Option<String> {
+        let value = || period.and_then(|p| indicator.values.get(p));
         match self {
             IndicatorField::Name => Some(indicator.name.clone()),
-            IndicatorField::Value => period
-                .and_then(|p| indicator.values.get(p))
-                .map(|v| v.text.clone()),
+            IndicatorField::Value => value().map(|v| v.text.clone()),
+            IndicatorField::ValueOp => value().map(|v| split(v).op),
+            IndicatorField::ValueNumber => value().map(|v| split(v).number),
+            IndicatorField::ValueUnit => value().map(|v| split(v).unit),
+            IndicatorField::Extras => None,
             _ => self.def().text.and_then(|text| text(indicator).clone()),
         }
     }
@@ -278,7 +358,6 @@ impl IndicatorField {
 }
 
 impl Reader<'_> {
-    /// Reads the indicator rows under the header; returns the last row read.
     /// Reads the indicator rows under the header; returns the last row read.
     pub(super) fn read_indicators(
         &mut self,
@@ -355,6 +434,7 @@ impl Reader<'_> {
             name: self.clean(sheet, row, name_col, &name),
             ..Indicator::default()
         };
+        let mut parts: Vec<SplitValue> = Vec::new();
         for (col, at) in spec.columns.iter().zip(&table.header.columns) {
             let Some(c) = *at else { continue };
             // With sides, a column of another side is not this one's, and a column
@@ -375,11 +455,42 @@ impl Reader<'_> {
             }
             let text = self.clean(sheet, row, c, &raw);
             let period = col.value_period();
+            if col.field == IndicatorField::Extras {
+                ind.extras.insert(col.label.clone(), text);
+                continue;
+            }
+            if let Some(part) = col.field.value_part() {
+                let Some(period) = period else { continue };
+                let at = match parts.iter().position(|(p, _, _)| *p == period) {
+                    Some(at) => at,
+                    None => {
+                        parts.push((period, Default::default(), None));
+                        parts.len() - 1
+                    }
+                };
+                let entry = &mut parts[at];
+                entry.1[part] = text;
+                // The 指标值 cell is the value's; another part stands in without one.
+                if entry.2.as_ref().is_none_or(|(p, _)| part == 1 && *p != 1) {
+                    entry.2 = Some((part, sheet.origin(row, c)));
+                }
+                continue;
+            }
             if col.field == IndicatorField::Value {
                 let Some(period) = period else { continue };
                 pending.insert((row, period), sheet.origin(row, c));
             }
             col.field.set(&mut ind, period, text);
+        }
+        for (period, [op, number, unit], cell) in parts {
+            let text = join(&op, &number, &unit);
+            if text.is_empty() {
+                continue;
+            }
+            ind.values.set(period, Some(Value::parse(&text)));
+            if let Some((_, cell)) = cell {
+                pending.insert((row, period), cell);
+            }
         }
         Some(ind)
     }
@@ -520,6 +631,10 @@ impl<'s, 't> Table<'s, 't> {
     }
 }
 
+/// The parts of a split value read on a row: its period, the op, number and unit texts,
+/// and the cell recorded as the value's (the 指标值 cell, part 1, when there is one).
+type SplitValue = (Period, [String; 3], Option<(usize, String)>);
+
 /// The classes in force on a row: 一级 for the table, 二级 per side.
 struct Classes {
     level1: Option<String>,
@@ -579,6 +694,9 @@ fn merge_sides(lists: Vec<Vec<(Indicator, usize)>>) -> Vec<(Indicator, usize)> {
                         if let Some(v) = ind.values.get(period) {
                             merged[i].0.values.set(period, Some(v.clone()));
                         }
+                    }
+                    for (label, text) in ind.extras {
+                        merged[i].0.extras.entry(label).or_insert(text);
                     }
                 }
                 None => {
@@ -660,10 +778,8 @@ pub(super) fn render_indicators(
             }
             field => {
                 for (i, r) in rows.iter().enumerate() {
-                    let content = r
-                        .indicator
-                        .and_then(|ind| field.get(ind, column.value_period()));
-                    let style = if field == IndicatorField::Value {
+                    let content = r.indicator.and_then(|ind| column.text(ind));
+                    let style = if field.is_value() {
                         Style::Value
                     } else {
                         Style::Text

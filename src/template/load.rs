@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::model::Kind;
 
-use super::{Arrangement, IndicatorField, ListField, Template, field, names, pattern};
+use super::{Arrangement, ListField, Template, field, names, pattern};
 
 /// The layouts shipped in the binary: (id, template text).
 const BUILTIN: &[(&str, &str)] = &[
@@ -293,7 +293,7 @@ impl Template {
         }
         if let Some(ind) = &self.indicators {
             for col in &ind.columns {
-                if col.field == IndicatorField::Value && col.value_period().is_none() {
+                if col.field.is_value() && col.value_period().is_none() {
                     return Err(format!(
                         "indicators: value column {:?} needs a `period` or `side`",
                         col.label
