@@ -524,7 +524,13 @@ impl Pruning<'_> {
             for e in &source.funding.expenses {
                 self.record_drop(name, None, "funding.expenses".into(), e.name.clone());
             }
+            if let Some(e) = &source.funding.expenses_total {
+                self.record_drop(name, None, "funding.expenses_total".into(), e.name.clone());
+            }
             kept.funding.expenses.clear();
+            kept.funding.expenses_total = None;
+        } else {
+            self.expense_columns(name, kept);
         }
         for (k, v) in &source.extras {
             self.record_drop(name, None, format!("extras.{k}"), v.clone());
@@ -540,6 +546,44 @@ impl Pruning<'_> {
             self.indicator(&source.name, ind, kept_ind);
         }
         self.indicator_blanks(source);
+    }
+
+    /// The columns of 支出 lines (and their 合计) the form's repeated row has no cell for:
+    /// a half-year plan, an annual budget, a 测算依据, a year's actuals.
+    fn expense_columns(&mut self, project: Option<&str>, kept: &mut Project) {
+        let held = |path: &str| Field::parse(path).is_some_and(|f| self.cap.holds_exactly(f));
+        let (hold_half, hold_annual, hold_basis) = (
+            held("expenses.half_year"),
+            held("expenses.annual"),
+            held("expenses.basis"),
+        );
+        let mut drops: Vec<(String, String)> = Vec::new();
+        let f = &mut kept.funding;
+        for e in f.expenses.iter_mut().chain(f.expenses_total.as_mut()) {
+            let line = e.name.clone();
+            let mut note =
+                |field: &str, v: String| drops.push((field.into(), format!("{line} {v}")));
+            if !hold_half && let Some(m) = e.half_year.take() {
+                note("expenses.half_year", m.to_string());
+            }
+            if !hold_annual && let Some(m) = e.annual.take() {
+                note("expenses.annual", m.to_string());
+            }
+            if !hold_basis && let Some(b) = e.basis.take() {
+                note("expenses.basis", b);
+            }
+            e.actuals.retain(|year, m| {
+                let path = format!("expenses.actuals.{year}");
+                let keep = held(&path);
+                if !keep {
+                    note(&path, m.to_string());
+                }
+                keep
+            });
+        }
+        for (field, value) in drops {
+            self.record_drop(project, None, field, value);
+        }
     }
 
     /// Notes and signature slots: dropped unless the form prints a footer where they

@@ -112,10 +112,26 @@ pub fn convert_document(doc: &mut Document, to: &str, shown: u32) -> Vec<Convert
                 amounts(&format!("projects[{i}].funding.{key}"), a, &mut one);
             }
         }
-        for (j, e) in f.expenses.iter_mut().enumerate() {
-            let at = format!("projects[{i}].funding.expenses[{j}]");
+        let lines = f
+            .expenses
+            .iter_mut()
+            .enumerate()
+            .map(|(j, e)| (format!("[{j}]"), e));
+        let total = f
+            .expenses_total
+            .iter_mut()
+            .map(|e| ("_total".to_string(), e));
+        for (suffix, e) in lines.chain(total) {
+            let at = format!("projects[{i}].funding.expenses{suffix}");
             one(format!("{at}.half_year"), &mut e.half_year);
             one(format!("{at}.annual"), &mut e.annual);
+            for (year, m) in e.actuals.iter_mut() {
+                let mut v = Some(*m);
+                one(format!("{at}.actuals.{year}"), &mut v);
+                if let Some(v) = v {
+                    *m = v;
+                }
+            }
         }
     }
     doc.money_unit = to.to_string();

@@ -148,6 +148,18 @@ pub const RULES: &[Rule] = &[
         example: "中期资金总额 50.00 < 年度资金总额 77.03：中期包含预算年度，不应更少",
     },
     Rule {
+        code: "J109",
+        severity: Severity::Error,
+        title: "资金总额 ≠ 基本支出 + 项目支出（按支出性质的划分，三者都列出时核对；与资金来源分别核对，不相加）",
+        example: "年度资金总额 120.00 ≠ 基本支出 80.00 + 项目支出 30.00（差 10.00）",
+    },
+    Rule {
+        code: "J110",
+        severity: Severity::Error,
+        title: "支出明细的合计行 ≠ 各支出之和（半年计划、全年预算、各年实际执行数分列核对）",
+        example: "支出合计2020年实际执行数 662.98 ≠ 3 项支出之和 662.88（差 0.10）",
+    },
+    Rule {
         code: "J201",
         severity: Severity::Error,
         title: "资金支出计划（累计 %）出现下降",

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::{Class, Ctx, class_of, is_unit_price, number};
-use crate::model::{Amounts, Fund, Op, Period};
+use crate::model::{Amounts, Fund, Money, Op, Period};
 
 pub(super) fn run(ctx: &mut Ctx<'_>) {
     let doc = ctx.doc;
@@ -16,6 +16,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>) {
             }
         }
         expenses(ctx, pi);
+        expenses_total(ctx, pi);
         mid_term_vs_annual(ctx, pi);
         cost_indicators(ctx, pi);
     }
@@ -43,6 +44,8 @@ fn fund_name(fund: Fund, breakdown: bool) -> &'static str {
         Fund::SocialInsurance => "社会保险基金预算资金",
         Fund::CarryOver => "上年结转资金",
         Fund::Other => "其他资金",
+        Fund::Basic => "基本支出",
+        Fund::Project => "项目支出",
     }
 }
 
@@ -133,6 +136,7 @@ fn sources(
             ),
         );
     }
+    nature(ctx, project, a, base, total_label);
     if breakdown && let Some(fiscal) = a.fiscal {
         let parts: Vec<(&str, Decimal)> = fiscal_parts
             .iter()
@@ -163,6 +167,96 @@ fn sources(
                 ),
             );
         }
+    }
+}
+
+/// J109: where the total and both parts by nature of spending are stated,
+/// 基本支出 + 项目支出 = 总额. The fund sources are another split of the same total, so
+/// the two are never added together.
+fn nature(ctx: &mut Ctx<'_>, project: Option<usize>, a: &Amounts, base: &str, total_label: &str) {
+    let (Some(total), Some(basic), Some(proj)) = (a.total, a.basic, a.project) else {
+        return;
+    };
+    let Some(s) = sum([basic.0, proj.0]) else {
+        return;
+    };
+    if s != total.0 {
+        let cell = ctx.cell_or_project(&format!("{base}.total"), project);
+        ctx.report(
+            "J109",
+            project,
+            cell,
+            format!(
+                "{total_label} {} ≠ 基本支出 {} + 项目支出 {}（差 {}）",
+                total.0,
+                basic.0,
+                proj.0,
+                diff(total.0, s)
+            ),
+        );
+    }
+}
+
+/// J110: the stated 合计 line of the 支出 list vs the sum of its lines, column by
+/// column (half-year, annual, each year's actuals), where the 合计 and at least one
+/// line state the column; a blank line counts as 0.
+fn expenses_total(ctx: &mut Ctx<'_>, pi: usize) {
+    let p = &ctx.doc.projects[pi];
+    let Some(stated) = &p.funding.expenses_total else {
+        return;
+    };
+    let lines = &p.funding.expenses;
+    let mut columns: Vec<(String, String, Money)> = Vec::new();
+    if let Some(m) = stated.half_year {
+        columns.push(("half_year".into(), "半年计划".into(), m));
+    }
+    if let Some(m) = stated.annual {
+        columns.push(("annual".into(), "全年预算".into(), m));
+    }
+    for (year, m) in &stated.actuals {
+        columns.push((format!("actuals.{year}"), format!("{year}年实际执行数"), *m));
+    }
+    let mut found = Vec::new();
+    for (key, label, total) in columns {
+        let parts: Vec<Decimal> = lines
+            .iter()
+            .filter_map(|e| match key.as_str() {
+                "half_year" => e.half_year,
+                "annual" => e.annual,
+                _ => e.actuals.get(&key["actuals.".len()..]).copied(),
+            })
+            .map(|m| m.0)
+            .collect();
+        if parts.is_empty() {
+            continue;
+        }
+        let Some(s) = sum(parts.iter().copied()) else {
+            continue;
+        };
+        if s != total.0 {
+            found.push((key, label, total, s, parts.len()));
+        }
+    }
+    for (key, label, total, s, n) in found {
+        let cell = ctx.cell_or_project(
+            &format!("projects[{pi}].funding.expenses_total.{key}"),
+            Some(pi),
+        );
+        let name = ctx.doc.projects[pi]
+            .funding
+            .expenses_total
+            .as_ref()
+            .map_or("合计", |e| e.name.as_str());
+        ctx.report(
+            "J110",
+            Some(pi),
+            cell,
+            format!(
+                "支出{name}{label} {} ≠ {n} 项支出之和 {s}（差 {}）",
+                total.0,
+                diff(total.0, s)
+            ),
+        );
     }
 }
 

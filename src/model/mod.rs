@@ -215,7 +215,7 @@ pub struct Unit {
 
 /// Amounts by fund source, all in the document's money unit, each exactly as published
 /// (a decimal string in JSON, e.g. "231.09"); a fund the table does not state is absent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Amounts {
     /// The total (合计 / 资金总额).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -244,9 +244,18 @@ pub struct Amounts {
     /// 其他资金
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other: Option<Money>,
+    /// 基本支出: the part of `total` for basic spending (personnel and running costs),
+    /// a split by nature of spending beside the split by source above (ningde).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basic: Option<Money>,
+    /// 项目支出: the part of `total` for project spending (with `basic`, the split of
+    /// `total` by nature of spending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<Money>,
 }
 
-/// The fund sources of `Amounts`, for code that walks them by name.
+/// The amounts of `Amounts`, for code that walks them by name: the total, the fund
+/// sources ([`Fund::SOURCES`]) and the split by nature of spending ([`Fund::NATURE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Fund {
     /// [`Amounts::total`].
@@ -267,11 +276,15 @@ pub enum Fund {
     CarryOver,
     /// [`Amounts::other`] (其他资金).
     Other,
+    /// [`Amounts::basic`] (基本支出): by nature of spending, not a source.
+    Basic,
+    /// [`Amounts::project`] (项目支出): by nature of spending, not a source.
+    Project,
 }
 
 impl Fund {
-    /// Every fund, in the order of [`Amounts`]' fields.
-    pub const ALL: [Fund; 9] = [
+    /// Every amount, in the order of [`Amounts`]' fields.
+    pub const ALL: [Fund; 11] = [
         Fund::Total,
         Fund::Fiscal,
         Fund::GeneralBudget,
@@ -281,7 +294,24 @@ impl Fund {
         Fund::SocialInsurance,
         Fund::CarryOver,
         Fund::Other,
+        Fund::Basic,
+        Fund::Project,
     ];
+
+    /// The fund sources: the split of the total by where the money comes from.
+    pub const SOURCES: [Fund; 8] = [
+        Fund::Fiscal,
+        Fund::GeneralBudget,
+        Fund::GovernmentFund,
+        Fund::SpecialAccount,
+        Fund::StateCapital,
+        Fund::SocialInsurance,
+        Fund::CarryOver,
+        Fund::Other,
+    ];
+
+    /// The split of the total by nature of spending: 基本支出 and 项目支出.
+    pub const NATURE: [Fund; 2] = [Fund::Basic, Fund::Project];
 
     /// The JSON field name.
     pub fn key(self) -> &'static str {
@@ -295,12 +325,30 @@ impl Fund {
             Fund::SocialInsurance => "social_insurance",
             Fund::CarryOver => "carry_over",
             Fund::Other => "other",
+            Fund::Basic => "basic",
+            Fund::Project => "project",
         }
     }
 
     /// The fund whose JSON field name is `key` ("general_budget").
     pub fn from_key(key: &str) -> Option<Fund> {
         Fund::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+/// As derived, but the split by nature of spending only where stated: the loss
+/// report prints a dropped 合计 with it, and that text is unchanged for the tables
+/// that state none.
+impl std::fmt::Debug for Amounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("Amounts");
+        for fund in Fund::ALL {
+            let value = self.get(fund);
+            if !Fund::NATURE.contains(&fund) || value.is_some() {
+                out.field(fund.key(), &value);
+            }
+        }
+        out.finish()
     }
 }
 
@@ -349,6 +397,8 @@ impl Amounts {
             Fund::SocialInsurance => &self.social_insurance,
             Fund::CarryOver => &self.carry_over,
             Fund::Other => &self.other,
+            Fund::Basic => &self.basic,
+            Fund::Project => &self.project,
         }
     }
 
@@ -363,6 +413,8 @@ impl Amounts {
             Fund::SocialInsurance => &mut self.social_insurance,
             Fund::CarryOver => &mut self.carry_over,
             Fund::Other => &mut self.other,
+            Fund::Basic => &mut self.basic,
+            Fund::Project => &mut self.project,
         }
     }
 }
@@ -504,9 +556,15 @@ pub struct Funding {
     /// The amounts of the first half-year (半年资金).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub half_year: Option<Amounts>,
-    /// yancheng 支出 lines.
+    /// yancheng 支出 lines (ezhou's with their 测算依据 and earlier years' actuals).
+    /// A line named 合计, 小计 or 总计 is no expense: it is `expenses_total`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expenses: Vec<Expense>,
+    /// The stated total of the 支出 lines, as printed on the list's 合计 / 小计 / 总计
+    /// line (its `name` is that label), with the same columns as a line; `check`
+    /// compares it with the lines' sum (J110).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expenses_total: Option<Expense>,
     /// tangshan 资金支出计划.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub schedule: Vec<ScheduleEntry>,
@@ -544,6 +602,25 @@ pub struct Expense {
     /// The annual budget, in the document's money unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual: Option<Money>,
+    /// 测算(公式)依据: how the amount was worked out, as published (ezhou).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+    /// Actual spending of earlier years (实际执行数) by year, in the document's money
+    /// unit, e.g. `{"2020": "662.98", "2021": "700.00"}`, in the order printed.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub actuals: IndexMap<String, Money>,
+}
+
+impl Expense {
+    /// The labels of a line that states the list's total rather than an expense.
+    pub const TOTAL_NAMES: [&'static str; 3] = ["合计", "小计", "总计"];
+
+    /// Whether a line of this name is the list's total (合计, 小计, 总计, whatever the
+    /// spaces and width).
+    pub fn is_total_name(name: &str) -> bool {
+        let folded: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+        Expense::TOTAL_NAMES.contains(&folded.as_str())
+    }
 }
 
 /// One column of 资金支出计划: the share of the budget spent by the end of `month`.

@@ -25,6 +25,7 @@ enum Arg {
     Period(Period),
     Amount(Period, Fund),
     Month(u32),
+    Year(u16),
 }
 
 /// The parameters a path pattern takes.
@@ -39,7 +40,12 @@ enum Params {
     Month,
     /// `<fund>`
     Fund,
+    /// `<year>`, 1900 to 2199
+    Year,
 }
+
+/// The years a `<year>` part may name.
+const YEARS: std::ops::RangeInclusive<u16> = 1900..=2199;
 
 /// What kind of cell a field is read from and written to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,18 +110,27 @@ super::names::named!(
 );
 
 impl Repeat {
-    /// How many lines the list has.
+    /// How many lines the list has (for 支出, the 合计 line last).
     pub fn len(self, doc: &Document, project: &Project) -> usize {
         match self {
-            Repeat::Expenses => project.funding.expenses.len(),
+            Repeat::Expenses => {
+                project.funding.expenses.len()
+                    + usize::from(project.funding.expenses_total.is_some())
+            }
             Repeat::Schedule => project.funding.schedule.len(),
             Repeat::Units => doc.units.len(),
         }
     }
 
-    /// Adds an empty line for the reader to fill; returns its index.
-    pub fn push(self, doc: &mut Document, project: &mut Project) -> usize {
+    /// Adds an empty line for the reader to fill, for a row whose first column reads
+    /// `name`; returns its index. A 支出 row named 合计 / 小计 / 总计 is the list's
+    /// stated total (`funding.expenses_total`), at the index after the lines.
+    pub fn push(self, doc: &mut Document, project: &mut Project, name: &str) -> usize {
         match self {
+            Repeat::Expenses if Expense::is_total_name(name) => {
+                project.funding.expenses_total = Some(Expense::default());
+                return project.funding.expenses.len();
+            }
             Repeat::Expenses => project.funding.expenses.push(Expense::default()),
             Repeat::Schedule => project.funding.schedule.push(ScheduleEntry::default()),
             Repeat::Units => doc.units.push(Unit {
@@ -139,12 +154,20 @@ impl Repeat {
     }
 
     /// The model path of a field of line `i`, for provenance
-    /// (`funding.expenses[0].annual`, `units[1].amounts.fiscal`).
-    pub fn line_path(self, i: usize, field: Field) -> String {
+    /// (`funding.expenses[0].annual`, `funding.expenses[0].actuals.2020`,
+    /// `funding.expenses_total.annual`, `units[1].amounts.fiscal`).
+    pub fn line_path(self, project: &Project, i: usize, field: Field) -> String {
         let path = field.path();
         let leaf = path.rsplit('.').next().unwrap_or_default();
         match self {
-            Repeat::Expenses => format!("funding.expenses[{i}].{leaf}"),
+            Repeat::Expenses => {
+                let rest = path.strip_prefix("expenses.").unwrap_or(&path);
+                if is_expenses_total(project, i) {
+                    format!("funding.expenses_total.{rest}")
+                } else {
+                    format!("funding.expenses[{i}].{rest}")
+                }
+            }
             Repeat::Schedule => format!("funding.schedule[{i}].{leaf}"),
             Repeat::Units if leaf == "name" => format!("units[{i}].name"),
             Repeat::Units => format!("units[{i}].amounts.{leaf}"),
@@ -222,6 +245,45 @@ fn fund(arg: Arg) -> Fund {
         Arg::Amount(_, f) => f,
         _ => Fund::Total,
     }
+}
+
+fn year(arg: Arg) -> String {
+    match arg {
+        Arg::Year(y) => y.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Whether line `i` of a project's 支出 list is its stated total (the line after the
+/// expenses).
+fn is_expenses_total(project: &Project, i: usize) -> bool {
+    i == project.funding.expenses.len() && project.funding.expenses_total.is_some()
+}
+
+/// Line `i` of a project's 支出 list: an expense, or the 合计 line after them.
+fn expense(project: &Project, i: usize) -> Option<&Expense> {
+    let f = &project.funding;
+    f.expenses
+        .get(i)
+        .or_else(|| f.expenses_total.as_ref().filter(|_| i == f.expenses.len()))
+}
+
+/// Line `i` of a project's 支出 list, to fill in.
+fn expense_mut(project: &mut Project, i: usize) -> Option<&mut Expense> {
+    let f = &mut project.funding;
+    if i < f.expenses.len() {
+        f.expenses.get_mut(i)
+    } else if i == f.expenses.len() {
+        f.expenses_total.as_mut()
+    } else {
+        None
+    }
+}
+
+/// Removes a project's 支出 lines and their 合计.
+fn clear_expenses(project: &mut Project) {
+    project.funding.expenses.clear();
+    project.funding.expenses_total = None;
 }
 
 fn month(arg: Arg) -> u32 {
@@ -344,7 +406,7 @@ pub static FIELDS: &[FieldDef] = &[
         path: "funding.<period>.<fund>",
         kind: FieldKind::Money,
         scope: Scope::Project,
-        about: "an amount of a period by fund source (total, fiscal, general_budget, government_fund, special_account, state_capital, social_insurance, carry_over, other)",
+        about: "an amount of a period by fund source (total, fiscal, general_budget, government_fund, special_account, state_capital, social_insurance, carry_over, other) or by nature of spending (basic 基本支出, project 项目支出)",
         params: Params::PeriodFund,
         get: |_, p, a, _| {
             p.funding
@@ -421,9 +483,9 @@ pub static FIELDS: &[FieldDef] = &[
         scope: Scope::Line(Repeat::Expenses),
         about: "a 支出 line's name",
         params: Params::None,
-        get: |_, p, _, i| p.funding.expenses.get(i).map(|e| e.name.clone()),
-        set: |_, p, _, i, v| p.funding.expenses.get_mut(i).map(|e| e.name = v).is_some(),
-        clear: |_, p, _| p.funding.expenses.clear(),
+        get: |_, p, _, i| expense(p, i).map(|e| e.name.clone()),
+        set: |_, p, _, i, v| expense_mut(p, i).map(|e| e.name = v).is_some(),
+        clear: |_, p, _| clear_expenses(p),
     },
     FieldDef {
         path: "expenses.half_year",
@@ -432,16 +494,12 @@ pub static FIELDS: &[FieldDef] = &[
         about: "a 支出 line's half-year plan",
         params: Params::None,
         get: |_, p, _, i| {
-            p.funding
-                .expenses
-                .get(i)
+            expense(p, i)
                 .and_then(|e| e.half_year)
                 .map(|m| m.to_string())
         },
-        set: |_, p, _, i, v| {
-            set_line_money(p.funding.expenses.get_mut(i).map(|e| &mut e.half_year), &v)
-        },
-        clear: |_, p, _| p.funding.expenses.clear(),
+        set: |_, p, _, i, v| set_line_money(expense_mut(p, i).map(|e| &mut e.half_year), &v),
+        clear: |_, p, _| clear_expenses(p),
     },
     FieldDef {
         path: "expenses.annual",
@@ -449,17 +507,42 @@ pub static FIELDS: &[FieldDef] = &[
         scope: Scope::Line(Repeat::Expenses),
         about: "a 支出 line's annual budget",
         params: Params::None,
-        get: |_, p, _, i| {
-            p.funding
-                .expenses
-                .get(i)
-                .and_then(|e| e.annual)
+        get: |_, p, _, i| expense(p, i).and_then(|e| e.annual).map(|m| m.to_string()),
+        set: |_, p, _, i, v| set_line_money(expense_mut(p, i).map(|e| &mut e.annual), &v),
+        clear: |_, p, _| clear_expenses(p),
+    },
+    FieldDef {
+        path: "expenses.basis",
+        kind: FieldKind::Text,
+        scope: Scope::Line(Repeat::Expenses),
+        about: "a 支出 line's 测算(公式)依据",
+        params: Params::None,
+        get: |_, p, _, i| expense(p, i).and_then(|e| e.basis.clone()),
+        set: |_, p, _, i, v| match expense_mut(p, i) {
+            Some(e) => put(&mut e.basis, v),
+            None => false,
+        },
+        clear: |_, p, _| clear_expenses(p),
+    },
+    FieldDef {
+        path: "expenses.actuals.<year>",
+        kind: FieldKind::Money,
+        scope: Scope::Line(Repeat::Expenses),
+        about: "a 支出 line's actual spending (实际执行数) in an earlier year",
+        params: Params::Year,
+        get: |_, p, a, i| {
+            expense(p, i)
+                .and_then(|e| e.actuals.get(&year(a)))
                 .map(|m| m.to_string())
         },
-        set: |_, p, _, i, v| {
-            set_line_money(p.funding.expenses.get_mut(i).map(|e| &mut e.annual), &v)
+        set: |_, p, a, i, v| match (expense_mut(p, i), Money::parse(&v)) {
+            (Some(e), Some(m)) => {
+                e.actuals.insert(year(a), m);
+                true
+            }
+            _ => false,
         },
-        clear: |_, p, _| p.funding.expenses.clear(),
+        clear: |_, p, _| clear_expenses(p),
     },
     FieldDef {
         path: "schedule.label",
@@ -585,11 +668,11 @@ impl Field {
     };
     /// `units.name`: a unit subtotal's unit.
     pub const UNIT_NAME: Field = Field {
-        row: 28,
+        row: 30,
         arg: Arg::None,
     };
     /// The row of `units.<fund>`.
-    const UNIT_AMOUNT_ROW: u8 = 29;
+    const UNIT_AMOUNT_ROW: u8 = 31;
 
     /// `units.<fund>`: a unit subtotal's amount of one fund.
     pub fn unit_amount(fund: Fund) -> Field {
@@ -628,6 +711,7 @@ impl Field {
             let mut period = None;
             let mut fund = None;
             let mut month = None;
+            let mut year = None;
             for (want, got) in pattern.iter().zip(&parts) {
                 match *want {
                     "<period>" => period = Some(Period::from_key(got)?),
@@ -635,6 +719,7 @@ impl Field {
                     "<month>" => {
                         month = Some(got.parse::<u32>().ok().filter(|m| (1..=12).contains(m))?)
                     }
+                    "<year>" => year = Some(got.parse::<u16>().ok().filter(|y| YEARS.contains(y))?),
                     literal if literal == *got => {}
                     _ => return None,
                 }
@@ -645,6 +730,7 @@ impl Field {
                 Params::PeriodFund => Arg::Amount(period?, fund?),
                 Params::Fund => Arg::Amount(Period::Annual, fund?),
                 Params::Month => Arg::Month(month?),
+                Params::Year => Arg::Year(year?),
             };
             Some(Field {
                 row: row as u8,
@@ -680,6 +766,7 @@ impl Field {
                 ("<period>", Arg::Period(p) | Arg::Amount(p, _)) => out.push_str(p.key()),
                 ("<fund>", Arg::Amount(_, f)) => out.push_str(f.key()),
                 ("<month>", Arg::Month(m)) => out.push_str(&m.to_string()),
+                ("<year>", Arg::Year(y)) => out.push_str(&y.to_string()),
                 (literal, _) => out.push_str(literal),
             }
         }
@@ -796,6 +883,7 @@ fn expand(row: u8, params: Params) -> Box<dyn Iterator<Item = Field>> {
                 .map(move |f| field(Arg::Amount(Period::Annual, f))),
         ),
         Params::Month => Box::new((1..=12).map(move |m| field(Arg::Month(m)))),
+        Params::Year => Box::new(YEARS.map(move |y| field(Arg::Year(y)))),
     }
 }
 
@@ -848,12 +936,18 @@ mod tests {
             "period.years",
             "schedule.12",
             "expenses.half_year",
+            "expenses.basis",
+            "expenses.actuals.2020",
             "units.fiscal",
+            "units.basic",
+            "funding.annual.project",
         ] {
             assert_eq!(Field::parse(p).unwrap().path(), p);
         }
         assert!(Field::parse("funding.decade.total").is_none());
         assert!(Field::parse("schedule.13").is_none());
+        assert!(Field::parse("expenses.actuals.20").is_none());
+        assert!(Field::parse("expenses.actuals.2200").is_none());
         assert!(Field::parse("nonsense").is_none());
         assert_eq!(
             Field::parse_or_suggest("field", "nmae").unwrap_err(),

@@ -477,7 +477,7 @@ impl Reader<'_> {
             if (0..name_col).any(|c| !sheet.raw(row, c).is_empty()) {
                 break;
             }
-            let j = list.push(&mut self.doc, project);
+            let j = list.push(&mut self.doc, project, &name);
             for &(field, _, col) in columns {
                 let cell = sheet.value(row, col);
                 let value = match field.kind() {
@@ -496,7 +496,7 @@ impl Reader<'_> {
                 };
                 let stored = value.is_some_and(|v| field.set(&mut self.doc, project, j, v));
                 if stored && col != name_col {
-                    let path = list.line_path(j, field);
+                    let path = list.line_path(project, j, field);
                     self.note_origin(sheet, (row, col), &path, list == Repeat::Units, index);
                 } else if !stored && !cell.is_empty() {
                     self.warnings.push(Warning::at(
