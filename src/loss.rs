@@ -156,6 +156,9 @@ pub(crate) struct Capacity {
     periods: Vec<Period>,
     /// The labels of the indicator table's `extras` columns.
     indicator_extras: Vec<String>,
+    /// The labels of the form's `extras` cells, and whether the form is read once for
+    /// the document (a list or duties layout) rather than once per project.
+    form_extras: (Vec<String>, bool),
     /// The funds a list has amount columns for.
     list_funds: Vec<Fund>,
     indicator_table: bool,
@@ -203,7 +206,15 @@ impl Capacity {
             crate::template::Arrangement::Table => Footer::Document,
             _ => Footer::Project,
         });
+        let form_extras = t
+            .placed_form()
+            .iter()
+            .filter(|p| p.cell.is_extras())
+            .filter_map(|p| crate::template::form_anchor_label(t, p))
+            .collect();
+        let document_form = t.arrangement == crate::template::Arrangement::Table;
         Capacity {
+            form_extras: (form_extras, document_form),
             footer,
             fields,
             indicator_fields,
@@ -419,11 +430,14 @@ impl Pruning<'_> {
         carried
     }
 
-    /// Document-level values: extras live only in the embedded copy; the fiscal year
-    /// and the department need a place in the title or the form.
+    /// Document-level values: extras live only in the embedded copy unless the form
+    /// has a cell of their label; the fiscal year and the department need a place in
+    /// the title or the form.
     fn document_fields(&mut self, source: &Document, carried: &mut Document) {
-        carried.extras.clear();
-        for (k, v) in &source.extras {
+        let (labels, document) = &self.cap.form_extras;
+        let held = |k: &String| *document && labels.contains(k);
+        carried.extras.retain(|k, _| held(k));
+        for (k, v) in source.extras.iter().filter(|(k, _)| !held(k)) {
             self.record_drop(None, None, format!("extras.{k}"), v.clone());
         }
         if !self.cap.fiscal_year
@@ -532,10 +546,13 @@ impl Pruning<'_> {
         } else {
             self.expense_columns(name, kept);
         }
-        for (k, v) in &source.extras {
+        let (labels, document) = &self.cap.form_extras;
+        let held = |k: &String| !*document && labels.contains(k) && !kept.extras[k].is_empty();
+        let kept_keys: Vec<String> = kept.extras.keys().filter(|k| held(k)).cloned().collect();
+        for (k, v) in source.extras.iter().filter(|(k, _)| !kept_keys.contains(k)) {
             self.record_drop(name, None, format!("extras.{k}"), v.clone());
         }
-        kept.extras.clear();
+        kept.extras.retain(|k, _| kept_keys.contains(k));
         let printed = self.cap.footer == Some(Footer::Project);
         self.footer(name, printed, (&source.notes, &source.signatures));
         if !printed {

@@ -41,9 +41,10 @@ pub struct FormCell {
     /// Other spellings of the label that the reader accepts.
     #[serde(default)]
     pub aliases: Vec<String>,
-    /// The model slot shown in this cell.
+    /// The model slot shown in this cell: a field path, or `extras` — the value of a
+    /// label the model has no name for, kept under that label.
     #[serde(default)]
-    pub field: Option<Field>,
+    pub field: Option<FormField>,
     /// For a label that carries a value in itself ("中期目标(2023年—2025年)"): the field.
     #[serde(default, deserialize_with = "capture_field")]
     pub capture: Option<Field>,
@@ -68,6 +69,30 @@ pub struct FormCell {
 
 pub(super) fn one() -> u32 {
     1
+}
+
+/// What a form value cell holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormField {
+    /// A field path of the vocabulary.
+    Field(Field),
+    /// The value of the cell's label, kept in the project's (or, for a form read once
+    /// above a list or duties table, the document's) `extras` under the label as the
+    /// template prints it; written back by any form with a cell of that label.
+    Extras,
+}
+
+impl<'de> Deserialize<'de> for FormField {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let path = String::deserialize(d)?;
+        if path == "extras" {
+            return Ok(FormField::Extras);
+        }
+        Field::parse(&path).map(FormField::Field).ok_or_else(|| {
+            let valid = Field::all().map(|f| f.path()).chain(["extras".to_string()]);
+            serde::de::Error::custom(names::unknown("field", &path, "field", valid))
+        })
+    }
 }
 
 /// Where a value cell's label is.
@@ -147,7 +172,15 @@ impl FormCell {
 
     /// The cell's own field.
     pub fn field(&self) -> Option<Field> {
-        self.field
+        match self.field {
+            Some(FormField::Field(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Whether the cell holds the value of its label in `extras` (`field = "extras"`).
+    pub fn is_extras(&self) -> bool {
+        self.field == Some(FormField::Extras)
     }
 
     /// The field a label carries in itself.
@@ -162,7 +195,7 @@ impl FormCell {
 
     /// Every field the cell shows.
     pub fn fields(&self) -> impl Iterator<Item = Field> + '_ {
-        self.field
+        self.field()
             .into_iter()
             .chain(self.capture)
             .chain(self.format.iter().flat_map(Pattern::fields))
@@ -274,6 +307,12 @@ impl Template {
         }
         placed
     }
+}
+
+/// The label a value cell of the form belongs to, as the template prints it.
+pub fn form_anchor_label(template: &Template, placed: &Placed) -> Option<String> {
+    let form = template.placed_form();
+    anchor(&form, placed).and_then(|l| l.cell.label.clone())
 }
 
 /// The money unit a form region states ("项目资金（元）", "单位：万元"), if any.
@@ -409,7 +448,11 @@ impl Reader<'_> {
             return;
         }
         let Some(field) = placed.cell.field() else {
-            self.store_pattern(sheet, (r, c), placed.cell, project, index);
+            if placed.cell.is_extras() {
+                self.store_extras(sheet, (r, c), label, project, index);
+            } else {
+                self.store_pattern(sheet, (r, c), placed.cell, project, index);
+            }
             return;
         };
         let level = field.is_document_level();
@@ -512,6 +555,31 @@ impl Reader<'_> {
             row += 1;
         }
         row.saturating_sub(1)
+    }
+
+    /// Keeps a value the model has no name for under its label as the template prints
+    /// it: in the project's extras, or the document's for a form read once above a
+    /// list or duties table.
+    pub(super) fn store_extras(
+        &mut self,
+        sheet: &Sheet,
+        at: (usize, usize),
+        label: &Placed,
+        project: &mut Project,
+        index: usize,
+    ) {
+        let Some(key) = label.cell.label.clone() else {
+            return;
+        };
+        let value = self.clean(sheet, at.0, at.1, sheet.value(at.0, at.1).display().trim());
+        let document = self.template.arrangement == super::Arrangement::Table;
+        let path = format!("extras.{key}");
+        if document {
+            self.doc.extras.insert(key, value);
+        } else {
+            project.extras.insert(key, value);
+        }
+        self.note_origin(sheet, at, &path, document, index);
     }
 
     /// Reads a cell printed from a pattern of several fields ("[079]六安…",
@@ -765,6 +833,21 @@ pub(super) fn render_form(
             };
             let style = cell_style(cell.style, Style::Label);
             sheet.put(r, c, placed.rows, cell.cols, Content::text(&shown), style);
+            continue;
+        }
+        if cell.is_extras() {
+            let label = anchor(&form, placed).and_then(|l| l.cell.label.as_deref());
+            let extras = if t.arrangement == super::Arrangement::Table {
+                &doc.extras
+            } else {
+                &project.extras
+            };
+            let value = label
+                .and_then(|l| extras.get(l))
+                .cloned()
+                .unwrap_or_default();
+            let style = cell_style(cell.style, Style::Value);
+            sheet.put(r, c, placed.rows, cell.cols, Content::text(&value), style);
             continue;
         }
         let line = placed.repeat.unwrap_or(0) as usize;

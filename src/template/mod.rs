@@ -32,7 +32,7 @@ use crate::text::label_key;
 pub use duties::{DutiesSpec, DutyColumn, DutyField};
 pub use field::{Field, FieldKind, Repeat, Scope};
 pub use footer::{FooterSpec, SIGNATURE_WORDS, signature_word, starts_footer};
-pub use form::{CellStyle, FormCell, FormRow, FromSide, Placed};
+pub use form::{CellStyle, FormCell, FormField, FormRow, FromSide, Placed, form_anchor_label};
 pub use indicators::{IndicatorColumn, IndicatorField, IndicatorSpec};
 pub use list::{Codec, ListColumn, ListField, ListSpec};
 pub use load::{builtin_ids, resolve};
@@ -313,12 +313,12 @@ mod tests {
         let placed = t.placed_form();
         let fiscal = placed
             .iter()
-            .find(|p| p.cell.field == Field::parse("funding.mid_term.fiscal"))
+            .find(|p| p.cell.field() == Field::parse("funding.mid_term.fiscal"))
             .unwrap();
         assert_eq!((fiscal.row, fiscal.col), (4, 4));
         let goal = placed
             .iter()
-            .find(|p| p.cell.field == Field::parse("goals.annual.text"))
+            .find(|p| p.cell.field() == Field::parse("goals.annual.text"))
             .unwrap();
         assert_eq!((goal.row, goal.col), (7, 5));
     }
