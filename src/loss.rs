@@ -13,6 +13,9 @@ use crate::template::Named;
 use crate::template::{Codec, Field, IndicatorField, IndicatorSpec, ListField, Template};
 use crate::template::{FieldKind, Scope};
 
+/// What the report names as the owner of a department-level indicator.
+const DOCUMENT: &str = "部门整体";
+
 /// The decimals the forms' money format (`#,##0.00`) shows.
 const MONEY_DECIMALS: u32 = 2;
 
@@ -156,6 +159,8 @@ pub(crate) struct Capacity {
     periods: Vec<Period>,
     /// The labels of the indicator table's `extras` columns.
     indicator_extras: Vec<String>,
+    /// Whether the indicator table is the document's (department-level) one.
+    document_indicators: bool,
     /// The labels of the form's `extras` cells, and whether the form is read once for
     /// the document (a list or duties layout) rather than once per project.
     form_extras: (Vec<String>, bool),
@@ -213,7 +218,12 @@ impl Capacity {
             .filter_map(|p| crate::template::form_anchor_label(t, p))
             .collect();
         let document_form = t.arrangement == crate::template::Arrangement::Table;
+        let document_indicators = t
+            .indicators
+            .as_ref()
+            .is_some_and(|i| i.scope == crate::template::IndicatorScope::Document);
         Capacity {
+            document_indicators,
             form_extras: (form_extras, document_form),
             footer,
             fields,
@@ -418,6 +428,23 @@ impl Pruning<'_> {
         if let Some(overall) = &source.overall {
             carried.overall = self.overall(overall);
         }
+        if let (Some(spec), Some(source), Some(kept)) = (
+            target.document_indicators(),
+            source.overall.as_ref(),
+            carried.overall.as_mut(),
+        ) {
+            // The document's own indicators: the columns the table lacks are dropped,
+            // and the form gives them back grouped by class.
+            for (ind, kept_ind) in source.indicators.iter().zip(kept.indicators.iter_mut()) {
+                self.indicator(DOCUMENT, ind, kept_ind);
+            }
+            let mut holder = Project {
+                indicators: std::mem::take(&mut kept.indicators),
+                ..Project::default()
+            };
+            in_printed_order(&mut holder, spec);
+            kept.indicators = holder.indicators;
+        }
         for (project, kept) in source.projects.iter().zip(carried.projects.iter_mut()) {
             self.project(source, project, kept);
         }
@@ -526,7 +553,13 @@ impl Pruning<'_> {
         if !cap.duties {
             kept.duties.clear();
         }
-        (!kept.sections.is_empty() || !kept.duties.is_empty()).then_some(kept)
+        if !cap.document_indicators && !overall.indicators.is_empty() {
+            let n = overall.indicators.len();
+            let value = format!("{n} indicator(s)");
+            self.record_drop(None, None, "overall.indicators".into(), value);
+            kept.indicators.clear();
+        }
+        (!kept.is_empty()).then_some(kept)
     }
 
     /// One project: its form fields, expense lines and extras, then each indicator, then
@@ -724,10 +757,7 @@ fn in_printed_order(project: &mut Project, spec: &IndicatorSpec) {
 
 /// The kind of what a form carries: projects, department text or duties, or both.
 fn kind_of(carried: &Document) -> Kind {
-    let has_overall = carried
-        .overall
-        .as_ref()
-        .is_some_and(|o| !o.sections.is_empty() || !o.duties.is_empty());
+    let has_overall = carried.overall.as_ref().is_some_and(|o| !o.is_empty());
     match (carried.projects.is_empty(), has_overall) {
         (false, true) => Kind::Mixed,
         (true, true) => Kind::Department,

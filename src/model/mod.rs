@@ -803,6 +803,17 @@ pub struct Overall {
     /// linyi: duties → objectives → indicators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub duties: Vec<Duty>,
+    /// Department-level indicators that belong to no duty (ningde's one table for the
+    /// whole department).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<Indicator>,
+}
+
+impl Overall {
+    /// Whether it holds nothing: no sections, no duties, no indicators.
+    pub fn is_empty(&self) -> bool {
+        self.sections.is_empty() && self.duties.is_empty() && self.indicators.is_empty()
+    }
 }
 
 /// A headed text section of a department table (tangshan part 1), e.g. heading

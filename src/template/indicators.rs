@@ -25,6 +25,10 @@ use super::field::FieldKind;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorSpec {
+    /// Whose indicators the table holds: each project's (default), or the document's
+    /// as a whole (`scope = "document"`, with `arrangement = "table"`: ningde).
+    #[serde(default)]
+    pub scope: IndicatorScope,
     /// A label in the column before the table, merged down over it ("绩效指标").
     #[serde(default)]
     pub caption: Option<String>,
@@ -59,6 +63,26 @@ pub struct IndicatorColumn {
     #[serde(default = "super::form::one")]
     pub cols: u32,
 }
+
+/// Whose indicators an indicator table holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IndicatorScope {
+    /// One table per project, under its form.
+    #[default]
+    Project,
+    /// One table for the whole document (department-level indicators of no duty).
+    Document,
+}
+
+super::names::named!(
+    IndicatorScope,
+    key = "scope",
+    what = "indicator scope",
+    [
+        ("project", IndicatorScope::Project),
+        ("document", IndicatorScope::Document),
+    ]
+);
 
 impl IndicatorColumn {
     /// The column's text for an indicator, as written: an `extras` column gives the
@@ -366,7 +390,7 @@ impl Reader<'_> {
         spec: &IndicatorSpec,
         header: &Header,
         project: &mut Project,
-        index: usize,
+        owner: &str,
     ) -> usize {
         let table = Table::new(sheet, region, spec, header);
         let mut classes = Classes {
@@ -406,9 +430,38 @@ impl Reader<'_> {
             }
         }
         let merged = merge_sides(lists);
-        self.rekey_values(pending, &merged, index);
+        self.rekey_values(pending, &merged, owner);
         project.indicators = merged.into_iter().map(|(i, _)| i).collect();
         last_row
+    }
+
+    /// The document's own indicator table (`scope = "document"`): the form above its
+    /// header is read once for the document, the table into `overall.indicators`,
+    /// and what stands under it into the document's notes and signatures.
+    pub(super) fn read_document_indicators(&mut self, sheet: &Sheet, spec: &IndicatorSpec) {
+        let whole = Region {
+            first_row: 0,
+            end_row: sheet.height(),
+        };
+        let Some(header) = find_header(sheet, whole, spec) else {
+            return;
+        };
+        self.read_title(sheet, 0, header.row);
+        let mut scratch = Project::default();
+        let above = Region {
+            first_row: 0,
+            end_row: header.row,
+        };
+        self.read_form(sheet, above, &mut scratch, 0);
+        let last = self.read_indicators(sheet, whole, spec, &header, &mut scratch, "overall");
+        self.read_document_footer(sheet, last + 1);
+        if !scratch.indicators.is_empty() {
+            if self.doc.source.sheet.is_none() {
+                self.doc.source.sheet = Some(sheet.name.clone());
+            }
+            let overall = self.doc.overall.get_or_insert_with(Default::default);
+            overall.indicators.extend(scratch.indicators);
+        }
     }
 
     /// One side's indicator on a row: its name, classes and the other columns of
@@ -502,14 +555,14 @@ impl Reader<'_> {
         &mut self,
         mut pending: IndexMap<(usize, Period), String>,
         merged: &[(Indicator, usize)],
-        index: usize,
+        owner: &str,
     ) {
         let mut rekeyed = Vec::new();
         for (j, (_, row)) in merged.iter().enumerate() {
             for period in Period::ALL {
                 if let Some(cell) = pending.shift_remove(&(*row, period)) {
                     rekeyed.push((
-                        format!("projects[{index}].indicators[{j}].values.{}", period.key()),
+                        format!("{owner}.indicators[{j}].values.{}", period.key()),
                         cell,
                     ));
                 }
@@ -518,10 +571,7 @@ impl Reader<'_> {
         let cells = &mut self.doc.source.cells;
         for ((row, period), cell) in pending {
             cells.insert(
-                format!(
-                    "projects[{index}].indicators[@{row}].values.{}",
-                    period.key()
-                ),
+                format!("{owner}.indicators[@{row}].values.{}", period.key()),
                 cell,
             );
         }

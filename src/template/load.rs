@@ -276,9 +276,19 @@ impl Template {
     }
 
     fn validate_blocks(&self) -> std::result::Result<(), String> {
-        if self.arrangement == Arrangement::Table && (self.list.is_some() == self.duties.is_some())
-        {
-            return Err("`arrangement = \"table\"` needs exactly one of [list] or [duties]".into());
+        let tables = [
+            self.list.is_some(),
+            self.duties.is_some(),
+            self.document_indicators().is_some(),
+        ];
+        let count = tables.iter().filter(|t| **t).count();
+        if self.arrangement == Arrangement::Table && count != 1 {
+            return Err("`arrangement = \"table\"` needs exactly one of [list], [duties] or [indicators] with `scope = \"document\"`".into());
+        }
+        if self.document_indicators().is_some() && self.arrangement != Arrangement::Table {
+            return Err(
+                "[indicators] `scope = \"document\"` goes with `arrangement = \"table\"`".into(),
+            );
         }
         if let Some(list) = &self.list {
             for col in &list.columns {
@@ -315,7 +325,7 @@ impl Template {
     /// `kind` must say what the blocks hold.
     fn validate_kind(&self) -> std::result::Result<(), String> {
         let holds = self.holds();
-        let department = holds.duties || holds.sections;
+        let department = holds.duties || holds.sections || holds.indicators;
         let fits = match self.kind {
             Kind::Project => holds.projects,
             Kind::Department => department,

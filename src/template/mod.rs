@@ -33,7 +33,7 @@ pub use duties::{DutiesSpec, DutyColumn, DutyField};
 pub use field::{Field, FieldKind, Repeat, Scope};
 pub use footer::{FooterSpec, SIGNATURE_WORDS, signature_word, starts_footer};
 pub use form::{CellStyle, FormCell, FormField, FormRow, FromSide, Placed, form_anchor_label};
-pub use indicators::{IndicatorColumn, IndicatorField, IndicatorSpec};
+pub use indicators::{IndicatorColumn, IndicatorField, IndicatorScope, IndicatorSpec};
 pub use list::{Codec, ListColumn, ListField, ListSpec};
 pub use load::{builtin_ids, resolve};
 pub use names::Named;
@@ -212,11 +212,20 @@ impl Template {
 
     /// Whether the layout has a place for projects, department duties and department text.
     pub fn holds(&self) -> Holds {
+        let document = self.document_indicators().is_some();
         Holds {
-            projects: self.indicators.is_some() || self.list.is_some(),
+            projects: (self.indicators.is_some() && !document) || self.list.is_some(),
             duties: self.duties.is_some(),
             sections: self.sections.is_some(),
+            indicators: document,
         }
+    }
+
+    /// The indicator table, when it is the document's own (`scope = "document"`).
+    pub fn document_indicators(&self) -> Option<&IndicatorSpec> {
+        self.indicators
+            .as_ref()
+            .filter(|i| i.scope == IndicatorScope::Document)
     }
 
     /// Every field the form carries (cells, captures and pattern placeholders), for
@@ -292,6 +301,8 @@ pub struct Holds {
     pub duties: bool,
     /// Department text in sections.
     pub sections: bool,
+    /// A department-level indicator table.
+    pub indicators: bool,
 }
 
 #[cfg(test)]

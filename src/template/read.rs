@@ -53,11 +53,7 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
     }
     reader.settle_fiscal_year();
     reader.settle_money_unit();
-    let has_overall = reader
-        .doc
-        .overall
-        .as_ref()
-        .is_some_and(|o| !o.sections.is_empty() || !o.duties.is_empty());
+    let has_overall = reader.doc.overall.as_ref().is_some_and(|o| !o.is_empty());
     reader.doc.kind = match (reader.doc.projects.is_empty(), has_overall) {
         (false, true) => Kind::Mixed,
         (true, true) => Kind::Department,
@@ -217,6 +213,9 @@ impl<'t> Reader<'t> {
         if let Some(spec) = &self.template.duties {
             return self.read_duties(sheet, spec);
         }
+        if let Some(spec) = self.template.document_indicators() {
+            return self.read_document_indicators(sheet, spec);
+        }
         let Some(start_label) = self.start_label() else {
             return;
         };
@@ -358,7 +357,8 @@ impl<'t> Reader<'t> {
             index,
         );
         if let Some((spec, header)) = header {
-            last_row = self.read_indicators(sheet, region, spec, &header, &mut project, index);
+            let owner = format!("projects[{index}]");
+            last_row = self.read_indicators(sheet, region, spec, &header, &mut project, &owner);
             // What the project prints under its table: notes and signature slots.
             let (notes, signatures, end) = self.read_footer(sheet, last_row + 1, region.end_row);
             project.notes.extend(notes);

@@ -68,6 +68,18 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
             } else if let Some(spec) = &template.duties {
                 last = super::duties::render_duties(&mut sheet, row, doc, spec);
                 sheet.repeat_rows = Some((0, header_end));
+            } else if let Some(spec) = template.document_indicators() {
+                // The document's own indicators, laid out as a project's would be.
+                let holder = Project {
+                    indicators: doc
+                        .overall
+                        .as_ref()
+                        .map(|o| o.indicators.clone())
+                        .unwrap_or_default(),
+                    ..Project::default()
+                };
+                last = render_indicators(&mut sheet, row, &holder, spec);
+                sheet.repeat_rows = Some((0, row));
             }
             if let Some(spec) = &template.footer {
                 let (notes, signatures) = (&doc.notes, &doc.signatures);
@@ -183,10 +195,12 @@ fn check_fits(doc: &Document, template: &Template) -> Result<()> {
     let holds = template.holds();
     let duties = doc.overall.as_ref().map_or(0, |o| o.duties.len());
     let sections = doc.overall.as_ref().map_or(0, |o| o.sections.len());
+    let indicators = doc.overall.as_ref().map_or(0, |o| o.indicators.len());
     let projects = doc.projects.len();
     let fits = (projects > 0 && holds.projects)
         || (duties > 0 && (holds.duties || holds.sections))
-        || (sections > 0 && holds.sections);
+        || (sections > 0 && holds.sections)
+        || (indicators > 0 && holds.indicators);
     if fits {
         return Ok(());
     }
@@ -217,7 +231,14 @@ fn check_fits(doc: &Document, template: &Template) -> Result<()> {
             layouts(|h| h.sections)
         ));
     }
+    if indicators > 0 {
+        has.push(format!(
+            "{indicators} department-level indicator(s) (layouts for them: {})",
+            layouts(|h| h.indicators)
+        ));
+    }
     let what = match (holds.projects, holds.duties, holds.sections) {
+        _ if holds.indicators => "department-level indicators",
         (true, _, true) => "project tables and department text",
         (true, _, _) => "project tables",
         (_, true, _) => "department duties",
