@@ -41,7 +41,7 @@ pub struct LossReport {
 /// An amount the target form shows rounded after a change of money unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rounded {
-    /// The model path, e.g. "projects[0].funding.annual.total".
+    /// The model path, e.g. `projects[0].funding.annual.total`.
     pub field: String,
     /// The exact amount in the target's unit, e.g. "0.123456".
     pub value: String,

@@ -62,7 +62,7 @@ pub fn convert(money: Money, from: &str, to: &str, min_scale: u32) -> Option<Mon
 /// A converted amount whose figure the form shows rounded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Converted {
-    /// The model path ("projects[0].funding.annual.total").
+    /// The model path (`projects[0].funding.annual.total`).
     pub path: String,
     /// The exact amount in the new unit.
     pub value: Money,
