@@ -87,9 +87,7 @@ fn targets_without_a_place_say_so() {
         embed: true,
         csv_encoding: CsvEncoding::Utf8Bom,
     };
-    let err = convert::render_outputs(&doc, &options)
-        .err()
-        .expect("refused");
+    let err = convert::render_outputs(&doc, &options).expect_err("refused");
     assert!(
         err.to_string().contains("department-level indicator"),
         "{err}"
