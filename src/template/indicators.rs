@@ -439,20 +439,15 @@ impl Reader<'_> {
     /// header is read once for the document, the table into `overall.indicators`,
     /// and what stands under it into the document's notes and signatures.
     pub(super) fn read_document_indicators(&mut self, sheet: &Sheet, spec: &IndicatorSpec) {
+        let wanted: Vec<Vec<String>> = spec.columns.iter().map(|c| c.keys()).collect();
+        let Some(header) = self.read_table_head(sheet, &wanted) else {
+            return;
+        };
         let whole = Region {
             first_row: 0,
             end_row: sheet.height(),
         };
-        let Some(header) = find_header(sheet, whole, spec) else {
-            return;
-        };
-        self.read_title(sheet, 0, header.row);
         let mut scratch = Project::default();
-        let above = Region {
-            first_row: 0,
-            end_row: header.row,
-        };
-        self.read_form(sheet, above, &mut scratch, 0);
         let last = self.read_indicators(sheet, whole, spec, &header, &mut scratch, "overall");
         self.read_document_footer(sheet, last + 1);
         if !scratch.indicators.is_empty() {

@@ -11,7 +11,7 @@ use crate::text::label_key;
 use crate::warning::Warning;
 
 use super::field::FieldKind;
-use super::locate::{Region, cell_money, find_header_row};
+use super::locate::cell_money;
 use super::read::Reader;
 use super::{Field, field, names};
 
@@ -117,20 +117,9 @@ impl Reader<'_> {
     /// Reads the list: the form above its header, then 合计, unit and project rows.
     pub(super) fn read_list(&mut self, sheet: &Sheet, spec: &ListSpec) {
         let wanted: Vec<Vec<String>> = spec.columns.iter().map(|c| c.keys()).collect();
-        let whole = Region {
-            first_row: 0,
-            end_row: sheet.height(),
-        };
-        let Some(header) = find_header_row(sheet, whole, &wanted) else {
+        let Some(header) = self.read_table_head(sheet, &wanted) else {
             return;
         };
-        self.read_title(sheet, 0, header.row);
-        let mut scratch = Project::default();
-        let above = Region {
-            first_row: 0,
-            end_row: header.row,
-        };
-        self.read_form(sheet, above, &mut scratch, 0);
         let column = |field: ListField| {
             spec.columns
                 .iter()

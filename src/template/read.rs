@@ -337,6 +337,28 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// The head of a sheet that holds one table for the document (a list, the
+    /// document's indicators): the row of the table's column labels, with the title
+    /// and the form above it read once for the document.
+    pub(super) fn read_table_head(
+        &mut self,
+        sheet: &Sheet,
+        wanted: &[Vec<String>],
+    ) -> Option<super::locate::Header> {
+        let whole = Region {
+            first_row: 0,
+            end_row: sheet.height(),
+        };
+        let header = super::locate::find_header_row(sheet, whole, wanted)?;
+        self.read_title(sheet, 0, header.row);
+        let above = Region {
+            first_row: 0,
+            end_row: header.row,
+        };
+        self.read_form(sheet, above, &mut Project::default(), 0);
+        Some(header)
+    }
+
     /// Reads one project's form and indicator table; returns the row after its last.
     fn read_project(&mut self, sheet: &Sheet, region: Region) -> usize {
         let index = self.doc.projects.len();
