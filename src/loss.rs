@@ -161,6 +161,8 @@ pub(crate) struct Capacity {
     indicator_extras: Vec<String>,
     /// Whether the indicator table is the document's (department-level) one.
     document_indicators: bool,
+    /// Whether the duties table has spending columns.
+    duty_spending: bool,
     /// The labels of the form's `extras` cells, and whether the form is read once for
     /// the document (a list or duties layout) rather than once per project.
     form_extras: (Vec<String>, bool),
@@ -222,7 +224,13 @@ impl Capacity {
             .indicators
             .as_ref()
             .is_some_and(|i| i.scope == crate::template::IndicatorScope::Document);
+        let duty_spending = t
+            .duties
+            .iter()
+            .flat_map(|d| &d.columns)
+            .any(|c| c.field == crate::template::DutyField::SpendingProject);
         Capacity {
+            duty_spending,
             document_indicators,
             form_extras: (form_extras, document_form),
             footer,
@@ -537,6 +545,17 @@ impl Pruning<'_> {
                 format!("{n} section(s)"),
             );
         }
+        if cap.duties && !cap.duty_spending {
+            for o in overall.duties.iter().flat_map(|d| &d.objectives) {
+                for s in &o.spending {
+                    let value = match s.amount {
+                        Some(m) => format!("{}: {} {m}", o.name, s.project),
+                        None => format!("{}: {}", o.name, s.project),
+                    };
+                    self.record_drop(None, None, "overall.duties.spending".into(), value);
+                }
+            }
+        }
         if !cap.duties && !overall.duties.is_empty() {
             let n = overall.duties.len();
             self.record_drop(
@@ -552,6 +571,15 @@ impl Pruning<'_> {
         }
         if !cap.duties {
             kept.duties.clear();
+        }
+        if !cap.duty_spending {
+            for o in kept.duties.iter_mut().flat_map(|d| &mut d.objectives) {
+                o.spending.clear();
+            }
+            for d in &mut kept.duties {
+                d.objectives.retain(|o| !o.indicators.is_empty());
+            }
+            kept.duties.retain(|d| !d.objectives.is_empty());
         }
         if !cap.document_indicators && !overall.indicators.is_empty() {
             let n = overall.indicators.len();

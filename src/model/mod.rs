@@ -851,6 +851,19 @@ pub struct Objective {
     /// The objective's performance indicators.
     #[serde(default)]
     pub indicators: Vec<Indicator>,
+    /// The spending lines the objective's row carries: 支出项目名称 + 预算金额 (ningde).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spending: Vec<Spending>,
+}
+
+/// A spending line of a department's objective: a project and its budget.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Spending {
+    /// 支出项目名称, e.g. "基本支出".
+    pub project: String,
+    /// 预算金额 in the document's money unit, where one is printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
 }
 
 /// The JSON Schema of `Document`, as `jixiao schema` prints it.

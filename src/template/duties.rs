@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::grid::Sheet;
 use crate::model::{
-    Document, Duty, History, Indicator, Objective, Overall, Reference, Sourced, Value,
+    Document, Duty, History, Indicator, Objective, Overall, Reference, Sourced, Spending, Value,
 };
 use crate::render::{Content, RenderedSheet, Style};
 use crate::text::label_key;
@@ -68,6 +68,10 @@ pub enum DutyField {
     ReferenceHistoryLastYear,
     /// 历史值's 来源
     ReferenceHistorySource,
+    /// 支出项目名称: a spending line's project.
+    SpendingProject,
+    /// 预算金额: a spending line's amount.
+    SpendingAmount,
 }
 
 /// Which run of rows a written column merges its equal cells over.
@@ -90,7 +94,13 @@ pub struct DutyFieldDef {
     /// One line for the vocabulary table.
     pub about: &'static str,
     merge: Merge,
-    get: fn(&Duty, &Objective, &Indicator) -> Option<String>,
+    get: fn(&Duty, &Objective, &Line) -> Option<String>,
+}
+
+/// What one printed row of an objective holds: its k-th indicator and k-th spending line.
+pub struct Line<'a> {
+    indicator: Option<&'a Indicator>,
+    spending: Option<&'a Spending>,
 }
 
 fn reference(i: &Indicator) -> Option<&Reference> {
@@ -132,45 +142,53 @@ pub static DUTY_FIELDS: &[DutyFieldDef] = &[
         field: DutyField::Name,
         about: "绩效指标: the indicator's name; a row without one is no indicator",
         merge: Merge::None,
-        get: |_, _, i| Some(i.name.clone()),
+        get: |_, _, l| l.indicator.and_then(|i| Some(i.name.clone())),
     },
     DutyFieldDef {
         name: "explanation",
         field: DutyField::Explanation,
         about: "指标解释",
         merge: Merge::None,
-        get: |_, _, i| i.explanation.clone(),
+        get: |_, _, l| l.indicator.and_then(|i| i.explanation.clone()),
     },
     DutyFieldDef {
         name: "value",
         field: DutyField::Value,
         about: "年度指标值",
         merge: Merge::None,
-        get: |_, _, i| i.values.annual.as_ref().map(|v| v.text.clone()),
+        get: |_, _, l| {
+            l.indicator
+                .and_then(|i| i.values.annual.as_ref().map(|v| v.text.clone()))
+        },
     },
     DutyFieldDef {
         name: "activity",
         field: DutyField::Activity,
         about: "工作活动",
         merge: Merge::None,
-        get: |_, _, i| i.activity.clone(),
+        get: |_, _, l| l.indicator.and_then(|i| i.activity.clone()),
     },
     DutyFieldDef {
         name: "reference.planned",
         field: DutyField::ReferencePlanned,
         about: "规划值",
         merge: Merge::None,
-        get: |_, _, i| reference(i).and_then(|r| r.planned.clone()),
+        get: |_, _, l| {
+            l.indicator
+                .and_then(|i| reference(i).and_then(|r| r.planned.clone()))
+        },
     },
     DutyFieldDef {
         name: "reference.standard.value",
         field: DutyField::ReferenceStandardValue,
         about: "当年标准值",
         merge: Merge::None,
-        get: |_, _, i| {
-            reference(i)
-                .and_then(|r| r.standard.as_ref())
-                .map(|s| s.value.clone())
+        get: |_, _, l| {
+            l.indicator.and_then(|i| {
+                reference(i)
+                    .and_then(|r| r.standard.as_ref())
+                    .map(|s| s.value.clone())
+            })
         },
     },
     DutyFieldDef {
@@ -178,10 +196,12 @@ pub static DUTY_FIELDS: &[DutyFieldDef] = &[
         field: DutyField::ReferenceStandardSource,
         about: "the 来源 of 当年标准值",
         merge: Merge::None,
-        get: |_, _, i| {
-            reference(i)
-                .and_then(|r| r.standard.as_ref())
-                .and_then(|s| s.source.clone())
+        get: |_, _, l| {
+            l.indicator.and_then(|i| {
+                reference(i)
+                    .and_then(|r| r.standard.as_ref())
+                    .and_then(|s| s.source.clone())
+            })
         },
     },
     DutyFieldDef {
@@ -189,10 +209,12 @@ pub static DUTY_FIELDS: &[DutyFieldDef] = &[
         field: DutyField::ReferenceHistoryAvg3y,
         about: "前三年均值",
         merge: Merge::None,
-        get: |_, _, i| {
-            reference(i)
-                .and_then(|r| r.history.as_ref())
-                .and_then(|h| h.avg_3y.clone())
+        get: |_, _, l| {
+            l.indicator.and_then(|i| {
+                reference(i)
+                    .and_then(|r| r.history.as_ref())
+                    .and_then(|h| h.avg_3y.clone())
+            })
         },
     },
     DutyFieldDef {
@@ -200,10 +222,12 @@ pub static DUTY_FIELDS: &[DutyFieldDef] = &[
         field: DutyField::ReferenceHistoryLastYear,
         about: "上年值",
         merge: Merge::None,
-        get: |_, _, i| {
-            reference(i)
-                .and_then(|r| r.history.as_ref())
-                .and_then(|h| h.last_year.clone())
+        get: |_, _, l| {
+            l.indicator.and_then(|i| {
+                reference(i)
+                    .and_then(|r| r.history.as_ref())
+                    .and_then(|h| h.last_year.clone())
+            })
         },
     },
     DutyFieldDef {
@@ -211,11 +235,27 @@ pub static DUTY_FIELDS: &[DutyFieldDef] = &[
         field: DutyField::ReferenceHistorySource,
         about: "the 来源 of the history values",
         merge: Merge::None,
-        get: |_, _, i| {
-            reference(i)
-                .and_then(|r| r.history.as_ref())
-                .and_then(|h| h.source.clone())
+        get: |_, _, l| {
+            l.indicator.and_then(|i| {
+                reference(i)
+                    .and_then(|r| r.history.as_ref())
+                    .and_then(|h| h.source.clone())
+            })
         },
+    },
+    DutyFieldDef {
+        name: "spending.project",
+        field: DutyField::SpendingProject,
+        about: "支出项目名称 of a spending line the objective's row carries",
+        merge: Merge::None,
+        get: |_, _, l| l.spending.map(|s| s.project.clone()),
+    },
+    DutyFieldDef {
+        name: "spending.amount",
+        field: DutyField::SpendingAmount,
+        about: "预算金额 of that spending line (money)",
+        merge: Merge::None,
+        get: |_, _, l| l.spending.and_then(|s| s.amount).map(|m| m.to_string()),
     },
 ];
 
@@ -238,12 +278,12 @@ impl DutyField {
             .expect("every duty field has a row")
     }
 
-    /// The kind of cell (an indicator value, or text).
+    /// The kind of cell (an indicator value, money, or text).
     pub fn kind(self) -> FieldKind {
-        if self == DutyField::Value {
-            FieldKind::Value
-        } else {
-            FieldKind::Text
+        match self {
+            DutyField::Value => FieldKind::Value,
+            DutyField::SpendingAmount => FieldKind::Money,
+            _ => FieldKind::Text,
         }
     }
 }
@@ -256,9 +296,10 @@ impl Reader<'_> {
             return;
         };
         self.read_title(sheet, 0, table.top);
-        let Some(name_col) = table.at(DutyField::Name) else {
+        let name_col = table.at(DutyField::Name);
+        if name_col.is_none() && table.at(DutyField::SpendingProject).is_none() {
             return;
-        };
+        }
         let mut duties: Vec<Duty> = Vec::new();
         let mut carried: [String; 4] = Default::default();
         let last_col = table
@@ -286,10 +327,11 @@ impl Reader<'_> {
                 }
             }
             let (d, o) = place(&mut duties, &carried);
+            self.read_spending(sheet, row, &table, &mut duties, (d, o));
             let name = table.text(sheet, row, DutyField::Name);
-            if name.is_empty() {
+            let Some(name_col) = name_col.filter(|_| !name.is_empty()) else {
                 continue;
-            }
+            };
             let name = self.clean(sheet, row, name_col, &name);
             let indicator = table.indicator(sheet, row, name);
             let objective = &mut duties[d].objectives[o];
@@ -303,9 +345,10 @@ impl Reader<'_> {
             objective.indicators.push(indicator);
         }
         self.read_document_footer(sheet, end);
-        duties
-            .iter_mut()
-            .for_each(|d| d.objectives.retain(|o| !o.indicators.is_empty()));
+        duties.iter_mut().for_each(|d| {
+            d.objectives
+                .retain(|o| !o.indicators.is_empty() || !o.spending.is_empty())
+        });
         duties.retain(|d| !d.objectives.is_empty());
         if !duties.is_empty() {
             if self.doc.source.sheet.is_none() {
@@ -317,6 +360,44 @@ impl Reader<'_> {
                 .duties
                 .extend(duties);
         }
+    }
+
+    /// The spending line a row carries (支出项目名称 + 预算金额), into its objective.
+    fn read_spending(
+        &mut self,
+        sheet: &Sheet,
+        row: usize,
+        table: &DutiesTable,
+        duties: &mut [Duty],
+        (d, o): (usize, usize),
+    ) {
+        let project = table.text(sheet, row, DutyField::SpendingProject);
+        let Some(project_col) = table
+            .at(DutyField::SpendingProject)
+            .filter(|_| !project.is_empty())
+        else {
+            return;
+        };
+        let project = self.clean(sheet, row, project_col, &project);
+        let spending = &mut duties[d].objectives[o].spending;
+        let k = spending.len();
+        let amount = table.at(DutyField::SpendingAmount).and_then(|c| {
+            let cell = sheet.value(row, c);
+            let money = super::locate::cell_money(cell);
+            match money {
+                Some(_) => {
+                    let key = format!("overall.duties[{d}].objectives[{o}].spending[{k}].amount");
+                    self.doc.source.cells.insert(key, sheet.origin(row, c));
+                }
+                None if !cell.is_empty() => self.warnings.push(crate::warning::Warning::at(
+                    sheet.origin(row, c),
+                    format!("{:?} is not an amount", cell.display()),
+                )),
+                None => {}
+            }
+            money
+        });
+        spending.push(Spending { project, amount });
     }
 
     /// The duties table's header: found by its first column's label, it ends at the
@@ -445,6 +526,7 @@ fn place(duties: &mut Vec<Duty>, keys: &[String; 4]) -> (usize, usize) {
             detail,
             name: keys[3].clone(),
             indicators: Vec::new(),
+            spending: Vec::new(),
         });
     }
     (d, duty.objectives.len() - 1)
@@ -522,12 +604,17 @@ pub(super) fn render_duties(
     spec: &DutiesSpec,
 ) -> u32 {
     let duties = doc.overall.as_ref().map_or(&[][..], |o| &o.duties[..]);
-    // One entry per printed row: (duty index, objective index, the three of them).
-    let mut rows: Vec<(usize, usize, &Duty, &Objective, &Indicator)> = Vec::new();
+    // One entry per printed row: (duty index, objective index, the duty, the
+    // objective, and the row's indicator and spending line, k-th beside k-th).
+    let mut rows: Vec<(usize, usize, &Duty, &Objective, Line)> = Vec::new();
     for (di, d) in duties.iter().enumerate() {
         for (oi, o) in d.objectives.iter().enumerate() {
-            for i in &o.indicators {
-                rows.push((di, oi, d, o, i));
+            for k in 0..o.indicators.len().max(o.spending.len()) {
+                let line = Line {
+                    indicator: o.indicators.get(k),
+                    spending: o.spending.get(k),
+                };
+                rows.push((di, oi, d, o, line));
             }
         }
     }
@@ -535,12 +622,13 @@ pub(super) fn render_duties(
         let c = c as u32;
         // The text of this column on a row, and the group a merged run must stay in.
         let def = col.field.def();
-        let value = |&(di, oi, d, o, i): &(usize, usize, &Duty, &Objective, &Indicator)| -> (String, (usize, usize)) {
+        let value = |(di, oi, d, o, line): &(usize, usize, &Duty, &Objective, Line)| -> (String, (usize, usize)) {
+            let (di, oi) = (*di, *oi);
             let group = match def.merge {
                 Merge::Objective => (di, oi),
                 Merge::Duty | Merge::None => (di, usize::MAX),
             };
-            ((def.get)(d, o, i).unwrap_or_default(), group)
+            ((def.get)(d, o, line).unwrap_or_default(), group)
         };
         let merges = def.merge != Merge::None;
         let style = if merges { Style::Value } else { Style::Text };
@@ -552,14 +640,14 @@ pub(super) fn render_duties(
             while merges && j < rows.len() && value(&rows[j]) == (text.clone(), group) {
                 j += 1;
             }
-            sheet.put(
-                row + i as u32,
-                c,
-                (j - i) as u32,
-                1,
-                Content::text(&text),
-                style,
-            );
+            let money = (col.field.kind() == FieldKind::Money)
+                .then(|| crate::model::Money::parse(&text))
+                .flatten();
+            let (content, style) = match money {
+                Some(m) => (Content::Money(m), Style::Money),
+                None => (Content::text(&text), style),
+            };
+            sheet.put(row + i as u32, c, (j - i) as u32, 1, content, style);
             i = j;
         }
     }
