@@ -142,7 +142,7 @@ pub static DUTY_FIELDS: &[DutyFieldDef] = &[
         field: DutyField::Name,
         about: "绩效指标: the indicator's name; a row without one is no indicator",
         merge: Merge::None,
-        get: |_, _, l| l.indicator.and_then(|i| Some(i.name.clone())),
+        get: |_, _, l| l.indicator.map(|i| i.name.clone()),
     },
     DutyFieldDef {
         name: "explanation",
