@@ -710,6 +710,7 @@ fn a_note_row_read_as_a_duty_or_a_project() {
             detail: Some(NOTE.into()),
             name: NOTE.into(),
             indicators: vec![note_indicator(NOTE)],
+            spending: Vec::new(),
         }],
     });
     let cell = "部门预算整体绩效目标表!G40".to_string();
