@@ -504,7 +504,30 @@ impl Pruning<'_> {
         if self.cap.list {
             return;
         }
-        if let Some(total) = &source.total {
+        let total_fields: Vec<Field> = Fund::ALL
+            .into_iter()
+            .map(|f| Field::parse(&format!("total.{}", f.key())).expect("a field of the table"))
+            .collect();
+        if total_fields.iter().any(|f| self.cap.holds(*f)) {
+            // A form with cells for the stated total: the funds without one are dropped.
+            let held: Vec<Field> = total_fields
+                .into_iter()
+                .filter(|f| self.cap.holds(*f))
+                .collect();
+            if let Some(total) = carried.total.as_mut() {
+                for fund in Fund::ALL {
+                    let path = format!("total.{}", fund.key());
+                    let has_cell = held.iter().any(|f| f.path() == path);
+                    if let Some(m) = total.get(fund).filter(|_| !has_cell) {
+                        self.record_drop(None, None, path, m.to_string());
+                        total.set(fund, None);
+                    }
+                }
+                if total.is_empty() {
+                    carried.total = None;
+                }
+            }
+        } else if let Some(total) = &source.total {
             self.record_drop(None, None, "total".into(), format!("{total:?}"));
             carried.total = None;
         }

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use jixiao::Document;
 use jixiao::convert::{self, Format, WriteOptions};
-use jixiao::model::{Department, Kind, Overall};
+use jixiao::model::{Amounts, Department, Kind, Money, Overall};
 use jixiao::write::CsvEncoding;
 
 fn template() -> std::path::PathBuf {
@@ -32,6 +32,12 @@ fn department() -> Document {
         indicators,
         ..Overall::default()
     });
+    doc.total = Some(Amounts {
+        total: Money::parse("171.41"),
+        project: Money::parse("60.8"),
+        basic: Money::parse("110.61"),
+        ..Amounts::default()
+    });
     doc
 }
 
@@ -52,6 +58,8 @@ fn department_indicators_are_written_and_read_back() {
 
     let back = load_with(&out, &template());
     assert_eq!(back.kind, Kind::Department);
+    // The department's budget by nature of spending, from the form read once.
+    assert_eq!(back.total, doc.total);
     let n = doc.overall.as_ref().unwrap().indicators.len();
     assert_eq!(back.overall.as_ref().unwrap().indicators.len(), n);
     assert!(back.projects.is_empty());

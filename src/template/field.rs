@@ -605,6 +605,36 @@ pub static FIELDS: &[FieldDef] = &[
         },
         clear: |d, _, _| d.units.clear(),
     },
+    FieldDef {
+        path: "total.<fund>",
+        kind: FieldKind::Money,
+        scope: Scope::Document,
+        about: "the document's stated total by fund source or nature (a department's 年度预算安排: 资金总额, 项目支出, 基本支出)",
+        params: Params::Fund,
+        get: |d, _, a, _| {
+            d.total
+                .as_ref()
+                .and_then(|t| t.get(fund(a)))
+                .map(|m| m.to_string())
+        },
+        set: |d, _, a, _, v| match Money::parse(&v) {
+            Some(m) => {
+                d.total
+                    .get_or_insert_with(Default::default)
+                    .set(fund(a), Some(m));
+                true
+            }
+            None => false,
+        },
+        clear: |d, _, a| {
+            if let Some(t) = d.total.as_mut() {
+                t.set(fund(a), None);
+                if t.is_empty() {
+                    d.total = None;
+                }
+            }
+        },
+    },
 ];
 
 fn clear_goal(project: &mut Project, period: Period, text: bool) {
