@@ -46,15 +46,8 @@ fn department_indicators_are_written_and_read_back() {
     let dir = scratch("document-indicators");
     let doc = department();
     let t = jixiao::Template::from_file(&template()).unwrap();
-    let options = WriteOptions {
-        format: Format::Xlsx,
-        template: Some(t.clone()),
-        embed: false,
-        csv_encoding: CsvEncoding::Utf8Bom,
-    };
     let out = dir.join("dept.xlsx");
-    let rendered = convert::render_outputs(&doc, &options).unwrap();
-    convert::save(&out, &rendered.outputs).unwrap();
+    write_with(&doc, &template(), &out);
 
     let back = load_with(&out, &template());
     assert_eq!(back.kind, Kind::Department);

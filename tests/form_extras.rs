@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use jixiao::Document;
-use jixiao::convert::{self, Format, WriteOptions};
-use jixiao::write::CsvEncoding;
 
 /// The county form with one more row: 项目性质 | (extras), placed where `row_before`
 /// (a label of county.toml) starts its row, so two templates can differ in layout.
@@ -27,17 +25,6 @@ fn county_with_nature(dir: &Path, name: &str, before: &str) -> PathBuf {
     path
 }
 
-fn write(doc: &Document, template: &Path, out: &Path) {
-    let options = WriteOptions {
-        format: Format::Xlsx,
-        template: Some(jixiao::Template::from_file(template).unwrap()),
-        embed: false,
-        csv_encoding: CsvEncoding::Utf8Bom,
-    };
-    let rendered = convert::render_outputs(doc, &options).unwrap();
-    convert::save(out, &rendered.outputs).unwrap();
-}
-
 fn source() -> Document {
     let mut doc = load(&fixture("luan_2023.xlsx"));
     for (i, p) in doc.projects.iter_mut().enumerate() {
@@ -52,7 +39,7 @@ fn an_extras_cell_reads_and_writes_its_label() {
     let template = county_with_nature(&dir, "county-a", "年度绩效目标");
     let doc = source();
     let out = dir.join("a.xlsx");
-    write(&doc, &template, &out);
+    write_with(&doc, &template, &out);
     let back = load_with(&out, &template);
     for (i, p) in back.projects.iter().enumerate() {
         assert_eq!(
@@ -82,10 +69,10 @@ fn a_target_with_the_same_label_receives_it_and_others_report_it() {
     let doc = source();
     // Through a form A, then to a form B of another layout: the value follows its label.
     let out_a = dir.join("a.xlsx");
-    write(&doc, &a, &out_a);
+    write_with(&doc, &a, &out_a);
     let read_a = load_with(&out_a, &a);
     let out_b = dir.join("b.xlsx");
-    write(&read_a, &b, &out_b);
+    write_with(&read_a, &b, &out_b);
     let read_b = load_with(&out_b, &b);
     assert_eq!(
         read_b.projects[1]

@@ -40,6 +40,19 @@ pub fn load_with(path: &Path, template: &Path) -> Document {
         .document
 }
 
+/// Writes a document as xlsx in a template file's form, without the embedded copy, so
+/// that reading it back reads the form alone.
+pub fn write_with(doc: &Document, template: &Path, out: &Path) {
+    let options = convert::WriteOptions {
+        format: convert::Format::Xlsx,
+        template: Some(jixiao::Template::from_file(template).unwrap()),
+        embed: false,
+        csv_encoding: jixiao::write::CsvEncoding::Utf8Bom,
+    };
+    let rendered = convert::render_outputs(doc, &options).unwrap();
+    convert::save(out, &rendered.outputs).unwrap();
+}
+
 pub fn load_form_only(path: &Path) -> Document {
     let options = ReadOptions {
         ignore_embedded: true,
