@@ -213,12 +213,7 @@ impl Capacity {
             crate::template::Arrangement::Table => Footer::Document,
             _ => Footer::Project,
         });
-        let form_extras = t
-            .placed_form()
-            .iter()
-            .filter(|p| p.cell.is_extras())
-            .filter_map(|p| crate::template::form_anchor_label(t, p))
-            .collect();
+        let form_extras = t.extras_labels();
         let document_form = t.arrangement == crate::template::Arrangement::Table;
         let document_indicators = t
             .indicators

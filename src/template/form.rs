@@ -309,10 +309,15 @@ impl Template {
     }
 }
 
-/// The label a value cell of the form belongs to, as the template prints it.
-pub fn form_anchor_label(template: &Template, placed: &Placed) -> Option<String> {
-    let form = template.placed_form();
-    anchor(&form, placed).and_then(|l| l.cell.label.clone())
+impl Template {
+    /// The labels of the form's `extras` cells, as the template prints them.
+    pub fn extras_labels(&self) -> Vec<String> {
+        let form = self.placed_form();
+        form.iter()
+            .filter(|p| p.cell.is_extras())
+            .filter_map(|p| anchor(&form, p).and_then(|l| l.cell.label.clone()))
+            .collect()
+    }
 }
 
 /// The money unit a form region states ("项目资金（元）", "单位：万元"), if any.
