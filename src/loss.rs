@@ -170,6 +170,8 @@ pub(crate) struct Capacity {
     list_funds: Vec<Fund>,
     indicator_table: bool,
     sections: bool,
+    /// The label keys of the form's `section` cells: the headings it prints.
+    form_sections: Vec<Vec<String>>,
     /// A 合计 row and unit subtotal rows.
     list: bool,
     duties: bool,
@@ -236,6 +238,7 @@ impl Capacity {
             list_funds,
             indicator_table: t.indicators.is_some(),
             sections: t.sections.is_some(),
+            form_sections: t.section_keys(),
             list: t.list.as_ref().is_some_and(|l| l.total.is_some()),
             duties: t.duties.is_some(),
             fiscal_year,
@@ -554,14 +557,29 @@ impl Pruning<'_> {
     /// left when the form holds neither.
     fn overall(&mut self, overall: &Overall) -> Option<Overall> {
         let cap = self.cap;
-        if !cap.sections && !overall.sections.is_empty() {
-            let n = overall.sections.len();
-            self.record_drop(
-                None,
-                None,
-                "overall.sections".into(),
-                format!("{n} section(s)"),
-            );
+        let mut kept = overall.clone();
+        if !cap.sections {
+            // A form's `section` cells print the first section of their heading each.
+            let mut printed = vec![false; cap.form_sections.len()];
+            let mut held = |s: &crate::model::Section| {
+                let key = crate::template::heading_key(&s.heading);
+                let cell = cap
+                    .form_sections
+                    .iter()
+                    .enumerate()
+                    .position(|(i, keys)| !printed[i] && keys.contains(&key));
+                cell.inspect(|&i| printed[i] = true).is_some()
+            };
+            kept.sections.retain(|s| held(s));
+            let n = overall.sections.len() - kept.sections.len();
+            if n > 0 {
+                self.record_drop(
+                    None,
+                    None,
+                    "overall.sections".into(),
+                    format!("{n} section(s)"),
+                );
+            }
         }
         if cap.duties && !cap.duty_spending {
             for o in overall.duties.iter().flat_map(|d| &d.objectives) {
@@ -582,10 +600,6 @@ impl Pruning<'_> {
                 "overall.duties".into(),
                 format!("{n} duty(ies)"),
             );
-        }
-        let mut kept = overall.clone();
-        if !cap.sections {
-            kept.sections.clear();
         }
         if !cap.duties {
             kept.duties.clear();

@@ -10,6 +10,7 @@ use crate::model::{
 use crate::render::{Content, RenderedSheet, Style};
 use crate::text::label_key;
 
+use super::Template;
 use super::field::FieldKind;
 use super::names::{Named, deserialize_named};
 use super::read::Reader;
@@ -289,16 +290,26 @@ impl DutyField {
 }
 
 impl Reader<'_> {
-    /// Reads the duties table: one indicator a row, under the duty and objective its
-    /// (carried) cells name.
-    pub(super) fn read_duties(&mut self, sheet: &Sheet, spec: &DutiesSpec) {
-        let Some(table) = self.find_duties(sheet, spec) else {
-            return;
-        };
+    /// Reads the duties table, the title and the form above it: one indicator a
+    /// row, under the duty and objective its (carried) cells name. The rows end at
+    /// `limit` (where another table starts) at the latest; returns the row after the
+    /// last one read, or `None` when the sheet has no such table.
+    pub(super) fn read_duties(
+        &mut self,
+        sheet: &Sheet,
+        spec: &DutiesSpec,
+        limit: usize,
+    ) -> Option<usize> {
+        let table = self.find_duties(sheet, spec)?;
         self.read_title(sheet, 0, table.top);
+        let above = super::locate::Region {
+            first_row: 0,
+            end_row: table.top,
+        };
+        self.read_form(sheet, above, &mut crate::model::Project::default(), 0);
         let name_col = table.at(DutyField::Name);
         if name_col.is_none() && table.at(DutyField::SpendingProject).is_none() {
-            return;
+            return None;
         }
         let mut duties: Vec<Duty> = Vec::new();
         let mut carried: [String; 4] = Default::default();
@@ -309,8 +320,13 @@ impl Reader<'_> {
             .max()
             .copied()
             .unwrap_or(table.left);
-        let mut end = sheet.height();
-        for row in table.data..sheet.height() {
+        let limit = if limit > table.top {
+            limit.min(sheet.height())
+        } else {
+            sheet.height()
+        };
+        let mut end = limit;
+        for row in table.data..limit {
             if self.is_heading_row(sheet, row) || self.ends_table(sheet, row, table.left, last_col)
             {
                 end = row;
@@ -344,7 +360,6 @@ impl Reader<'_> {
             }
             objective.indicators.push(indicator);
         }
-        self.read_document_footer(sheet, end);
         duties.iter_mut().for_each(|d| {
             d.objectives
                 .retain(|o| !o.indicators.is_empty() || !o.spending.is_empty())
@@ -360,6 +375,7 @@ impl Reader<'_> {
                 .duties
                 .extend(duties);
         }
+        Some(end)
     }
 
     /// The spending line a row carries (支出项目名称 + 预算金额), into its objective.
@@ -596,13 +612,48 @@ fn assign(spec: &DutiesSpec, stacks: &[Vec<String>]) -> Vec<Option<usize>> {
         .collect()
 }
 
-/// Lays out the duty rows from `row` (the header is the template's form, above it).
+/// Where each duty column prints, as (sheet column, columns spanned): under its
+/// header label in the form. Consecutive columns of one label share its cell, one
+/// column each, the last taking the rest (linyi's two 部门职责 columns under one
+/// label of two columns; 宁德's 部门职能 alone over two); a column whose label the
+/// form lacks follows the previous one.
+fn placement(spec: &DutiesSpec, t: &Template) -> Vec<(u32, u32)> {
+    let form = t.placed_form();
+    let columns = &spec.columns;
+    let mut out = Vec::with_capacity(columns.len());
+    let mut next = 0u32;
+    let mut i = 0;
+    while i < columns.len() {
+        let key = label_key(&columns[i].label);
+        let same = |c: &DutyColumn| label_key(&c.label) == key && c.under == columns[i].under;
+        let k = columns[i..].iter().take_while(|c| same(c)).count();
+        let cell = form
+            .iter()
+            .filter(|p| p.col >= next && p.cell.label.is_some() && p.cell.keys().contains(&key))
+            .min_by_key(|p| (p.col, std::cmp::Reverse(p.row)));
+        let k32 = k as u32;
+        let (col, cols) = cell.map_or((next, k32), |p| (p.col, p.cell.cols.max(k32)));
+        for m in 0..k32 {
+            let width = if m + 1 == k32 { cols - m } else { 1 };
+            out.push((col + m, width));
+        }
+        next = col + cols;
+        i += k;
+    }
+    out
+}
+
+/// Lays out the duty rows from `row` (the header is the template's form, above it),
+/// each column under its label; a label left of the table in the header's last row
+/// (宁德's 年度履职目标) is merged down over the rows. Returns the last row.
 pub(super) fn render_duties(
     sheet: &mut RenderedSheet,
     row: u32,
     doc: &Document,
     spec: &DutiesSpec,
+    template: &Template,
 ) -> u32 {
+    let placed = placement(spec, template);
     let duties = doc.overall.as_ref().map_or(&[][..], |o| &o.duties[..]);
     // One entry per printed row: (duty index, objective index, the duty, the
     // objective, and the row's indicator and spending line, k-th beside k-th).
@@ -618,8 +669,7 @@ pub(super) fn render_duties(
             }
         }
     }
-    for (c, col) in spec.columns.iter().enumerate() {
-        let c = c as u32;
+    for (col, &(c, cols)) in spec.columns.iter().zip(&placed) {
         // The text of this column on a row, and the group a merged run must stay in.
         let def = col.field.def();
         let value = |(di, oi, d, o, line): &(usize, usize, &Duty, &Objective, Line)| -> (String, (usize, usize)) {
@@ -647,9 +697,18 @@ pub(super) fn render_duties(
                 Some(m) => (Content::Money(m), Style::Money),
                 None => (Content::text(&text), style),
             };
-            sheet.put(row + i as u32, c, (j - i) as u32, 1, content, style);
+            sheet.put(row + i as u32, c, (j - i) as u32, cols, content, style);
             i = j;
         }
+    }
+    let left = placed.iter().map(|p| p.0).min().unwrap_or(0);
+    let end = row + rows.len() as u32;
+    for caption in sheet
+        .cells
+        .iter_mut()
+        .filter(|c| c.row < row && c.row + c.rows == row && c.col + c.cols <= left)
+    {
+        caption.rows = end.max(row) - caption.row;
     }
     row + rows.len().saturating_sub(1) as u32
 }

@@ -80,16 +80,25 @@ pub enum FormField {
     /// above a list or duties table, the document's) `extras` under the label as the
     /// template prints it; written back by any form with a cell of that label.
     Extras,
+    /// A headed text of the document (`overall.sections`) whose heading is the cell's
+    /// label (宁德's 年度总体目标): read as a section headed by the label as the
+    /// template prints it; written from the section whose heading matches the label
+    /// or an alias, numbering aside ("一、总体绩效目标" matches 总体绩效目标).
+    Section,
 }
 
 impl<'de> Deserialize<'de> for FormField {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let path = String::deserialize(d)?;
-        if path == "extras" {
-            return Ok(FormField::Extras);
+        match path.as_str() {
+            "extras" => return Ok(FormField::Extras),
+            "section" => return Ok(FormField::Section),
+            _ => {}
         }
         Field::parse(&path).map(FormField::Field).ok_or_else(|| {
-            let valid = Field::all().map(|f| f.path()).chain(["extras".to_string()]);
+            let valid = Field::all()
+                .map(|f| f.path())
+                .chain(["extras".to_string(), "section".to_string()]);
             serde::de::Error::custom(names::unknown("field", &path, "field", valid))
         })
     }
@@ -181,6 +190,12 @@ impl FormCell {
     /// Whether the cell holds the value of its label in `extras` (`field = "extras"`).
     pub fn is_extras(&self) -> bool {
         self.field == Some(FormField::Extras)
+    }
+
+    /// Whether the cell holds a section of the document headed by its label
+    /// (`field = "section"`).
+    pub fn is_section(&self) -> bool {
+        self.field == Some(FormField::Section)
     }
 
     /// The field a label carries in itself.
@@ -318,6 +333,53 @@ impl Template {
             .filter_map(|p| anchor(&form, p).and_then(|l| l.cell.label.clone()))
             .collect()
     }
+
+    /// For each `section` cell of the form, the match keys of its label (label and
+    /// aliases): the headings of the document's sections the form prints.
+    pub fn section_keys(&self) -> Vec<Vec<String>> {
+        let form = self.placed_form();
+        form.iter()
+            .filter(|p| p.cell.is_section())
+            .filter_map(|p| anchor(&form, p).map(|l| l.cell.keys()))
+            .collect()
+    }
+}
+
+/// A section heading as matched against a form label: numbering ("一、", "（二）",
+/// "3.") dropped, then the label key.
+pub fn heading_key(heading: &str) -> String {
+    let key = label_key(heading);
+    let numbered = |s: &str| -> Option<usize> {
+        let inner = s.strip_prefix('(').map_or(s, |r| r);
+        let digits = inner
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+            .map(char::len_utf8)
+            .sum::<usize>();
+        if digits == 0 {
+            return None;
+        }
+        let rest = &inner[digits..];
+        let after = if s.starts_with('(') {
+            rest.strip_prefix(')')?
+        } else {
+            rest.strip_prefix(['、', '.', '．']).unwrap_or(rest)
+        };
+        (after.len() < s.len() && !after.is_empty()).then(|| s.len() - after.len())
+    };
+    match numbered(&key) {
+        Some(cut) => key[cut..].to_string(),
+        None => key,
+    }
+}
+
+/// The document's section a form's `section` cell prints: the first whose heading
+/// matches one of the label's keys.
+pub fn section_for<'d>(doc: &'d Document, keys: &[String]) -> Option<&'d crate::model::Section> {
+    let sections = doc.overall.as_ref().map_or(&[][..], |o| &o.sections[..]);
+    sections
+        .iter()
+        .find(|s| keys.contains(&heading_key(&s.heading)))
 }
 
 /// The money unit a form region states ("项目资金（元）", "单位：万元"), if any.
@@ -455,6 +517,8 @@ impl Reader<'_> {
         let Some(field) = placed.cell.field() else {
             if placed.cell.is_extras() {
                 self.store_extras(sheet, (r, c), label, project, index);
+            } else if placed.cell.is_section() {
+                self.store_section(sheet, (r, c), label);
             } else {
                 self.store_pattern(sheet, (r, c), placed.cell, project, index);
             }
@@ -585,6 +649,30 @@ impl Reader<'_> {
             project.extras.insert(key, value);
         }
         self.note_origin(sheet, at, &path, document, index);
+    }
+
+    /// Keeps a cell's text as a section of the document headed by its label as the
+    /// template prints it (宁德's 年度总体目标).
+    fn store_section(&mut self, sheet: &Sheet, at: (usize, usize), label: &Placed) {
+        let Some(heading) = label.cell.label.clone() else {
+            return;
+        };
+        let text = self.clean(sheet, at.0, at.1, sheet.value(at.0, at.1).display().trim());
+        let sections = &mut self
+            .doc
+            .overall
+            .get_or_insert_with(Default::default)
+            .sections;
+        // The same form read again (one sheet per project) gives the same section once.
+        if sections
+            .iter()
+            .any(|s| s.heading == heading && s.text == text)
+        {
+            return;
+        }
+        let path = format!("overall.sections[{}].text", sections.len());
+        sections.push(crate::model::Section { heading, text });
+        self.note_origin(sheet, at, &path, true, 0);
     }
 
     /// Reads a cell printed from a pattern of several fields ("[079]六安…",
@@ -853,6 +941,15 @@ pub(super) fn render_form(
                 .unwrap_or_default();
             let style = cell_style(cell.style, Style::Value);
             sheet.put(r, c, placed.rows, cell.cols, Content::text(&value), style);
+            continue;
+        }
+        if cell.is_section() {
+            let keys = anchor(&form, placed)
+                .map(|l| l.cell.keys())
+                .unwrap_or_default();
+            let text = section_for(doc, &keys).map_or("", |s| s.text.as_str());
+            let style = cell_style(cell.style, Style::Text);
+            sheet.put(r, c, placed.rows, cell.cols, Content::text(text), style);
             continue;
         }
         let line = placed.repeat.unwrap_or(0) as usize;

@@ -443,6 +443,17 @@ impl Reader<'_> {
         let Some(header) = self.read_table_head(sheet, &wanted) else {
             return;
         };
+        self.read_document_indicator_rows(sheet, spec, header);
+    }
+
+    /// The rows of the document's indicator table under its header, into
+    /// `overall.indicators`, then the footer under it.
+    pub(super) fn read_document_indicator_rows(
+        &mut self,
+        sheet: &Sheet,
+        spec: &IndicatorSpec,
+        header: Header,
+    ) {
         let whole = Region {
             first_row: 0,
             end_row: sheet.height(),

@@ -282,8 +282,10 @@ impl Template {
             self.document_indicators().is_some(),
         ];
         let count = tables.iter().filter(|t| **t).count();
-        if self.arrangement == Arrangement::Table && count != 1 {
-            return Err("`arrangement = \"table\"` needs exactly one of [list], [duties] or [indicators] with `scope = \"document\"`".into());
+        // A duties table may be followed by the document's indicator table (宁德).
+        let duties_then_indicators = count == 2 && !tables[0];
+        if self.arrangement == Arrangement::Table && count != 1 && !duties_then_indicators {
+            return Err("`arrangement = \"table\"` needs one of [list], [duties] or [indicators] with `scope = \"document\"` (or [duties] followed by such [indicators])".into());
         }
         if self.document_indicators().is_some() && self.arrangement != Arrangement::Table {
             return Err(

@@ -192,6 +192,34 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// A duties table, and the department's indicator table after it where the
+    /// template has one (宁德): the duty rows end where the indicator header starts,
+    /// what stands between the two is the document's notes, and the footer follows
+    /// the last table.
+    fn read_duties_and_indicators(&mut self, sheet: &Sheet, spec: &super::DutiesSpec) {
+        let whole = Region {
+            first_row: 0,
+            end_row: sheet.height(),
+        };
+        let indicators = self
+            .template
+            .document_indicators()
+            .and_then(|spec| find_header(sheet, whole, spec).map(|h| (spec, h)));
+        let limit = indicators.as_ref().map_or(sheet.height(), |(_, h)| h.row);
+        let Some(end) = self.read_duties(sheet, spec, limit) else {
+            return;
+        };
+        match indicators {
+            Some((spec, header)) if header.row >= end => {
+                let (notes, signatures, _) = self.read_footer(sheet, end, header.row);
+                self.doc.notes.extend(notes);
+                self.doc.signatures.extend(signatures);
+                self.read_document_indicator_rows(sheet, spec, header);
+            }
+            _ => self.read_document_footer(sheet, end),
+        }
+    }
+
     /// How many form rows stand above the start label (tangshan's unit line).
     fn rows_above_start(&self) -> usize {
         let key = self.start_label().map(label_key).unwrap_or_default();
@@ -211,7 +239,7 @@ impl<'t> Reader<'t> {
             return self.read_list(sheet, spec);
         }
         if let Some(spec) = &self.template.duties {
-            return self.read_duties(sheet, spec);
+            return self.read_duties_and_indicators(sheet, spec);
         }
         if let Some(spec) = self.template.document_indicators() {
             return self.read_document_indicators(sheet, spec);

@@ -66,10 +66,18 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
                 last = super::list::render_list(&mut sheet, row, doc, spec);
                 sheet.repeat_rows = Some((0, row));
             } else if let Some(spec) = &template.duties {
-                last = super::duties::render_duties(&mut sheet, row, doc, spec);
+                last = super::duties::render_duties(&mut sheet, row, doc, spec, template);
                 sheet.repeat_rows = Some((0, header_end));
-            } else if let Some(spec) = template.document_indicators() {
-                // The document's own indicators, laid out as a project's would be.
+            }
+            if let Some(spec) = template.document_indicators() {
+                // The document's own indicators, laid out as a project's would be;
+                // after a duties table, on the row below it.
+                let header = if template.duties.is_some() {
+                    last + 1
+                } else {
+                    sheet.repeat_rows = Some((0, row));
+                    row
+                };
                 let holder = Project {
                     indicators: doc
                         .overall
@@ -78,8 +86,7 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
                         .unwrap_or_default(),
                     ..Project::default()
                 };
-                last = render_indicators(&mut sheet, row, &holder, spec);
-                sheet.repeat_rows = Some((0, row));
+                last = render_indicators(&mut sheet, header, &holder, spec);
             }
             if let Some(spec) = &template.footer {
                 let (notes, signatures) = (&doc.notes, &doc.signatures);
@@ -199,7 +206,7 @@ fn check_fits(doc: &Document, template: &Template) -> Result<()> {
     let projects = doc.projects.len();
     let fits = (projects > 0 && holds.projects)
         || (duties > 0 && (holds.duties || holds.sections))
-        || (sections > 0 && holds.sections)
+        || (sections > 0 && (holds.sections || !template.section_keys().is_empty()))
         || (indicators > 0 && holds.indicators);
     if fits {
         return Ok(());
