@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::loss::Capacity;
 use crate::model::{Amounts, Document, Duty, Fund, Indicator, Project, Section, Unit, Value};
 use crate::template::{IndicatorField, Template};
+use crate::text::label_key;
 
 /// A value the converter inferred because the target requires it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,6 +49,9 @@ pub fn for_layout(doc: &mut Document, target: &Template) -> Vec<Inferred> {
     classes(doc, &cap, &mut inferred);
     if cap.has_list_total() && !doc.projects.is_empty() {
         list_totals(doc, cap.list_funds(), &mut inferred);
+    }
+    if cap.has_duties_table() && !cap.has_duty_indicators() && cap.has_document_indicators() {
+        duty_indicators_to_document(doc, &mut inferred);
     }
     if let Some(spec) = target.sections.as_ref().filter(|_| !cap.has_duties_table()) {
         duties_to_sections(doc, &spec.begin, &mut inferred);
@@ -150,33 +154,83 @@ fn list_totals(doc: &mut Document, funds: &[Fund], out: &mut Vec<Inferred>) {
     }
 }
 
-/// A form with department text but no duties table prints the duties as text, after
-/// the part's own heading lines (`begin`) when the document has no text of its own.
-fn duties_to_sections(doc: &mut Document, begin: &[String], out: &mut Vec<Inferred>) {
-    let Some(overall) = doc.overall.as_mut().filter(|o| !o.duties.is_empty()) else {
+/// A form whose duties table prints no indicators but which has the department's own
+/// indicator table (宁德) shows the duties' indicators there, after its own.
+fn duty_indicators_to_document(doc: &mut Document, out: &mut Vec<Inferred>) {
+    let Some(overall) = doc.overall.as_mut() else {
         return;
     };
-    let mut text = duties_as_sections(&overall.duties);
-    if overall.sections.is_empty() {
-        let headings = begin.iter().map(|h| Section {
-            heading: h.clone(),
-            text: String::new(),
-        });
-        text.splice(0..0, headings);
+    let moved: Vec<Indicator> = overall
+        .duties
+        .iter_mut()
+        .flat_map(|d| &mut d.objectives)
+        .flat_map(|o| std::mem::take(&mut o.indicators))
+        .collect();
+    if moved.is_empty() {
+        return;
     }
     out.push(Inferred::document(
-        "overall.sections",
-        format!("{} section(s)", text.len()),
-        "the duties table written out as text, one section per duty",
+        "overall.indicators",
+        format!("{} indicator(s)", moved.len()),
+        "the duties' indicators, in the department's indicator table (the duties table has no indicator column)",
     ));
+    overall.indicators.extend(moved);
+}
+
+/// A form with department text but no duties table prints the duties as text; the
+/// part's own heading lines (`begin`) open the text when it lacks them, since they are
+/// what tells the part from the rest of the sheet.
+fn duties_to_sections(doc: &mut Document, begin: &[String], out: &mut Vec<Inferred>) {
+    let money_unit = doc.money_unit.clone();
+    let Some(overall) = doc.overall.as_mut() else {
+        return;
+    };
+    let text = duties_as_sections(&overall.duties, &money_unit);
+    let opens = |s: &[Section]| {
+        let first = begin.first().map(|b| label_key(b));
+        s.first().map(|s| label_key(&s.heading)) == first
+    };
+    let headings: Vec<Section> = if opens(&overall.sections) {
+        Vec::new()
+    } else {
+        begin
+            .iter()
+            .map(|h| Section {
+                heading: h.clone(),
+                text: String::new(),
+            })
+            .collect()
+    };
+    if text.is_empty() && (overall.sections.is_empty() || headings.is_empty()) {
+        return;
+    }
+    let (what, why) = if text.is_empty() {
+        (
+            headings.len(),
+            "the part's heading lines, before the document's own text",
+        )
+    } else {
+        (
+            headings.len() + text.len(),
+            "the duties table written out as text, one section per duty",
+        )
+    };
+    out.push(Inferred::document(
+        "overall.sections",
+        format!("{what} section(s)"),
+        why,
+    ));
+    overall.sections.splice(0..0, headings);
     overall.sections.extend(text);
 }
 
-/// Duties as department text: a heading per duty, a line per indicator.
-fn duties_as_sections(duties: &[Duty]) -> Vec<Section> {
+/// Duties as department text: a heading per duty (its 职责序号, or its number), a line
+/// per indicator, per spending line, and per objective with neither.
+fn duties_as_sections(duties: &[Duty], money_unit: &str) -> Vec<Section> {
     duties
         .iter()
-        .map(|d| {
+        .enumerate()
+        .map(|(n, d)| {
             let mut lines = Vec::new();
             for o in &d.objectives {
                 for i in &o.indicators {
@@ -190,9 +244,26 @@ fn duties_as_sections(duties: &[Duty]) -> Vec<Section> {
                         o.name, i.name
                     ));
                 }
+                for s in &o.spending {
+                    let amount = s
+                        .amount
+                        .map_or(String::new(), |m| format!("，预算金额：{m}{money_unit}"));
+                    lines.push(format!(
+                        "职责目标：{}；支出项目：{}{amount}。",
+                        o.name, s.project
+                    ));
+                }
+                if o.indicators.is_empty() && o.spending.is_empty() {
+                    lines.push(format!("职责目标：{}。", o.name));
+                }
             }
+            let seq = if d.seq.is_empty() {
+                (n + 1).to_string()
+            } else {
+                d.seq.clone()
+            };
             Section {
-                heading: format!("{}、{}", d.seq, d.name),
+                heading: format!("{seq}、{}", d.name),
                 text: lines.join("\n"),
             }
         })

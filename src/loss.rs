@@ -163,6 +163,12 @@ pub(crate) struct Capacity {
     document_indicators: bool,
     /// Whether the duties table has spending columns.
     duty_spending: bool,
+    /// Whether the duties table has an indicator-name column (linyi), so that it
+    /// prints the duties' indicators.
+    duty_indicators: bool,
+    /// Whether the duties table prints 职责序号 and the objectives' detailed duty.
+    duty_seq: bool,
+    duty_detail: bool,
     /// The labels of the form's `extras` cells, and whether the form is read once for
     /// the document (a list or duties layout) rather than once per project.
     form_extras: (Vec<String>, bool),
@@ -226,8 +232,26 @@ impl Capacity {
             .iter()
             .flat_map(|d| &d.columns)
             .any(|c| c.field == crate::template::DutyField::SpendingProject);
+        let duty_indicators = t
+            .duties
+            .iter()
+            .flat_map(|d| &d.columns)
+            .any(|c| c.field == crate::template::DutyField::Name);
+        let duty_column = |field| {
+            t.duties
+                .iter()
+                .flat_map(|d| &d.columns)
+                .any(|c| c.field == field)
+        };
+        let (duty_seq, duty_detail) = (
+            duty_column(crate::template::DutyField::DutySeq),
+            duty_column(crate::template::DutyField::ObjectiveDetail),
+        );
         Capacity {
+            duty_seq,
+            duty_detail,
             duty_spending,
+            duty_indicators,
             document_indicators,
             form_extras: (form_extras, document_form),
             footer,
@@ -324,6 +348,16 @@ impl Capacity {
     /// Whether the form has a department duties table.
     pub(crate) fn has_duties_table(&self) -> bool {
         self.duties
+    }
+
+    /// Whether the form's duties table prints indicators (has a name column).
+    pub(crate) fn has_duty_indicators(&self) -> bool {
+        self.duty_indicators
+    }
+
+    /// Whether the form has the department's own indicator table.
+    pub(crate) fn has_document_indicators(&self) -> bool {
+        self.document_indicators
     }
 
     /// The document-level fields the form has no place for, in report order.
@@ -480,7 +514,13 @@ impl Pruning<'_> {
             carried.fiscal_year = None;
         }
         let empty = Project::default();
-        let unheld: Vec<Field> = self.cap.unheld_document_fields().collect();
+        // A form printed once per project shows the department only beside a project.
+        let no_form = !self.cap.form_extras.1 && source.projects.is_empty();
+        let unheld: Vec<Field> = if no_form {
+            vec![Field::DEPARTMENT_NAME, Field::DEPARTMENT_CODE]
+        } else {
+            self.cap.unheld_document_fields().collect()
+        };
         for field in unheld {
             if let Some(v) = field.get(source, &empty).filter(|v| !v.is_empty()) {
                 self.record_drop(None, None, field.path(), v);
@@ -592,6 +632,14 @@ impl Pruning<'_> {
                 }
             }
         }
+        if cap.duties && !cap.duty_indicators {
+            for o in overall.duties.iter().flat_map(|d| &d.objectives) {
+                for i in &o.indicators {
+                    let value = format!("{}: {}", o.name, i.name);
+                    self.record_drop(None, None, "overall.duties.indicators".into(), value);
+                }
+            }
+        }
         if !cap.duties && !overall.duties.is_empty() {
             let n = overall.duties.len();
             self.record_drop(
@@ -604,14 +652,19 @@ impl Pruning<'_> {
         if !cap.duties {
             kept.duties.clear();
         }
+        if !cap.duty_indicators {
+            for o in kept.duties.iter_mut().flat_map(|d| &mut d.objectives) {
+                o.indicators.clear();
+            }
+        }
+        if cap.duties {
+            self.duty_columns(&mut kept.duties);
+        }
         if !cap.duty_spending {
+            // The duty and objective stay: the form prints a row for them.
             for o in kept.duties.iter_mut().flat_map(|d| &mut d.objectives) {
                 o.spending.clear();
             }
-            for d in &mut kept.duties {
-                d.objectives.retain(|o| !o.indicators.is_empty());
-            }
-            kept.duties.retain(|d| !d.objectives.is_empty());
         }
         if !cap.document_indicators && !overall.indicators.is_empty() {
             let n = overall.indicators.len();
@@ -620,6 +673,23 @@ impl Pruning<'_> {
             kept.indicators.clear();
         }
         (!kept.is_empty()).then_some(kept)
+    }
+
+    /// The 职责序号 and detailed duty texts a duties table has no column for.
+    fn duty_columns(&mut self, duties: &mut [crate::model::Duty]) {
+        for d in duties {
+            if !self.cap.duty_seq && !d.seq.is_empty() {
+                let value = format!("{} {}", d.seq, d.name);
+                self.record_drop(None, None, "overall.duties.seq".into(), value);
+                d.seq.clear();
+            }
+            for o in &mut d.objectives {
+                if let Some(detail) = o.detail.take_if(|_| !self.cap.duty_detail) {
+                    let value = format!("{}: {detail}", o.name);
+                    self.record_drop(None, None, "overall.duties.objectives.detail".into(), value);
+                }
+            }
+        }
     }
 
     /// One project: its form fields, expense lines and extras, then each indicator, then

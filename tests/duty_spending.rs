@@ -117,6 +117,21 @@ fn a_duties_table_without_spending_columns_reports_them() {
             "保障机构正常运转: 基本支出 171.41"
         ]
     );
-    // Objectives that held only spending are not carried by the linyi form.
-    assert!(carried.overall.is_none());
+    // The duties and objectives that held only spending are carried: linyi prints a
+    // row for each, with no indicator.
+    let overall = carried.overall.expect("duties carried");
+    let objectives: Vec<&str> = overall
+        .duties
+        .iter()
+        .flat_map(|d| &d.objectives)
+        .map(|o| o.name.as_str())
+        .collect();
+    assert_eq!(objectives, ["完成年鉴编纂出版", "保障机构正常运转"]);
+    assert!(
+        overall
+            .duties
+            .iter()
+            .flat_map(|d| &d.objectives)
+            .all(|o| o.spending.is_empty() && o.indicators.is_empty())
+    );
 }

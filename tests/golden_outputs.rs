@@ -32,6 +32,11 @@
 //!   one more J401 warning (水电费标准控制, now a 成本指标 by its name, has the question
 //!   "考察水电费标准是否符合预算标准" as its value, like 租金标准达标率's J401 at G37), and
 //!   for read-back forms J505 "no 二级指标" gone four times and J507 notes changed.
+//! - issue 14 (honest loss for a department written without projects): tangshan prints
+//!   the department only on each project's unit line, so linyi → tangshan (no projects)
+//!   now reports `doc.department.name` (临沂市住房公积金中心) as dropped: the stderr of the
+//!   three linyi → tangshan lines and its report.json change (one more `dropped` entry);
+//!   the xlsx, CSV and read-back JSON are unchanged.
 
 mod common;
 

@@ -155,3 +155,100 @@ fn a_section_cell_prints_the_section_of_its_heading_and_reports_the_rest() {
     assert_eq!(read[0].heading, "总体绩效目标");
     assert_eq!(read[0].text, goal.text);
 }
+
+#[test]
+fn linyi_duties_go_to_a_form_without_indicator_columns_with_their_indicators_moved() {
+    // linyi's duties carry indicators, 职责序号 and a detailed duty; the two-table
+    // form's duties table has none of those columns, but it has the department's
+    // indicator table: the indicators move there (inferred), seq and detail are dropped.
+    let linyi = load(&fixture("linyi_2023.xlsx"));
+    let n = linyi.indicator_count();
+    let t = jixiao::Template::from_file(&template()).unwrap();
+    let (_, carried, report) = jixiao::loss::prepare(&linyi, &t);
+    assert!(
+        report
+            .inferred
+            .iter()
+            .any(|i| i.field == "overall.indicators" && i.value == format!("{n} indicator(s)")),
+        "{:?}",
+        report.inferred
+    );
+    let overall = carried.overall.as_ref().unwrap();
+    assert_eq!(overall.indicators.len(), n);
+    assert!(
+        overall
+            .duties
+            .iter()
+            .flat_map(|d| &d.objectives)
+            .all(|o| o.indicators.is_empty())
+    );
+    let count = |field: &str| report.dropped.iter().filter(|d| d.field == field).count();
+    let duties = &linyi.overall.as_ref().unwrap().duties;
+    assert_eq!(count("overall.duties.seq"), duties.len());
+    let details = duties
+        .iter()
+        .flat_map(|d| &d.objectives)
+        .filter(|o| o.detail.is_some())
+        .count();
+    assert_eq!(count("overall.duties.objectives.detail"), details);
+
+    let dir = scratch("two-tables-linyi");
+    let out = dir.join("linyi.xlsx");
+    write_with(&linyi, &template(), &out);
+    let back = load_with(&out, &template());
+    let got = back.overall.as_ref().unwrap();
+    assert_eq!(got.duties, overall.duties);
+    let names =
+        |v: &[jixiao::model::Indicator]| v.iter().map(|i| i.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&got.indicators), names(&overall.indicators));
+}
+
+#[test]
+fn duties_with_spending_only_become_rows_and_text_elsewhere() {
+    let doc = department();
+    // linyi: a row per objective, with no indicator; the spending lines reported.
+    let dir = scratch("two-tables-elsewhere");
+    let linyi = jixiao::Template::builtin("linyi").unwrap();
+    let (_, carried, _) = jixiao::loss::prepare(&doc, &linyi);
+    let out = dir.join("linyi.xlsx");
+    let options = jixiao::convert::WriteOptions {
+        format: jixiao::convert::Format::Xlsx,
+        template: Some(linyi),
+        embed: false,
+        csv_encoding: jixiao::write::CsvEncoding::Utf8Bom,
+    };
+    let rendered = jixiao::convert::render_outputs(&doc, &options).unwrap();
+    jixiao::convert::save(&out, &rendered.outputs).unwrap();
+    let back = load(&out);
+    assert_eq!(
+        back.overall.as_ref().unwrap().duties,
+        carried.overall.as_ref().unwrap().duties
+    );
+    // tangshan part 1: the duties as text, spending lines included, after the part's
+    // heading lines and the document's own section; the department has no place.
+    let tangshan = jixiao::Template::builtin("tangshan").unwrap();
+    let (_, carried, report) = jixiao::loss::prepare(&doc, &tangshan);
+    let sections = &carried.overall.as_ref().unwrap().sections;
+    let headings: Vec<&str> = sections.iter().map(|s| s.heading.as_str()).collect();
+    assert_eq!(
+        headings,
+        [
+            "第一部分",
+            "部门整体绩效目标",
+            "总体绩效目标",
+            "1、档案收集整理",
+            "2、机构运转"
+        ]
+    );
+    assert!(
+        sections[3]
+            .text
+            .contains("支出项目：设备购置，预算金额：12.5万元")
+    );
+    assert!(
+        report
+            .dropped
+            .iter()
+            .any(|d| d.field == "doc.department.name" && d.value == "某县档案馆")
+    );
+}

@@ -128,7 +128,8 @@ impl Document {
         }
     }
 
-    /// The number of indicators over all projects and department duties.
+    /// The number of indicators over all projects, department duties and the
+    /// department's own indicator table.
     pub fn indicator_count(&self) -> usize {
         let in_projects: usize = self.projects.iter().map(|p| p.indicators.len()).sum();
         let in_duties: usize = self
@@ -138,7 +139,8 @@ impl Document {
             .flat_map(|d| &d.objectives)
             .map(|o| o.indicators.len())
             .sum();
-        in_projects + in_duties
+        let own: usize = self.overall.iter().map(|o| o.indicators.len()).sum();
+        in_projects + in_duties + own
     }
 }
 

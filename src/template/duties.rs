@@ -360,9 +360,12 @@ impl Reader<'_> {
             }
             objective.indicators.push(indicator);
         }
+        // A row with a duty and objective but no indicator or spending line still
+        // states them (a duties table written from a form that had neither).
         duties.iter_mut().for_each(|d| {
-            d.objectives
-                .retain(|o| !o.indicators.is_empty() || !o.spending.is_empty())
+            d.objectives.retain(|o| {
+                !o.indicators.is_empty() || !o.spending.is_empty() || !o.name.is_empty()
+            })
         });
         duties.retain(|d| !d.objectives.is_empty());
         if !duties.is_empty() {
@@ -660,7 +663,8 @@ pub(super) fn render_duties(
     let mut rows: Vec<(usize, usize, &Duty, &Objective, Line)> = Vec::new();
     for (di, d) in duties.iter().enumerate() {
         for (oi, o) in d.objectives.iter().enumerate() {
-            for k in 0..o.indicators.len().max(o.spending.len()) {
+            // An objective with neither indicators nor spending still prints its row.
+            for k in 0..o.indicators.len().max(o.spending.len()).max(1) {
                 let line = Line {
                     indicator: o.indicators.get(k),
                     spending: o.spending.get(k),
