@@ -277,7 +277,11 @@ fn kinds_meet_with_a_clear_message() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("layouts for projects: luan"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("layouts for projects: ") && err.contains("luan"),
+        "{err}"
+    );
 }
 
 #[test]

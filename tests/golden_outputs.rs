@@ -37,6 +37,10 @@
 //!   now reports `doc.department.name` (临沂市住房公积金中心) as dropped: the stderr of the
 //!   three linyi → tangshan lines and its report.json change (one more `dropped` entry);
 //!   the xlsx, CSV and read-back JSON are unchanged.
+//! - issue 14 (built-in templates listed from `templates/` by build.rs, sorted by id):
+//!   the refusals that name the layouts able to hold a document list them in id order
+//!   ("layouts for projects: guangzhou, luan, national, tangshan, yancheng"): only the
+//!   stderr of the exit=1 lines (every conversion to or from linyi that is refused).
 
 mod common;
 

@@ -9,15 +9,9 @@ use crate::model::Kind;
 
 use super::{Arrangement, ListField, Template, field, names, pattern};
 
-/// The layouts shipped in the binary: (id, template text).
-const BUILTIN: &[(&str, &str)] = &[
-    ("luan", include_str!("../../templates/luan.toml")),
-    ("national", include_str!("../../templates/national.toml")),
-    ("yancheng", include_str!("../../templates/yancheng.toml")),
-    ("tangshan", include_str!("../../templates/tangshan.toml")),
-    ("guangzhou", include_str!("../../templates/guangzhou.toml")),
-    ("linyi", include_str!("../../templates/linyi.toml")),
-];
+/// The layouts shipped in the binary: (id, template text), one per `templates/<id>.toml`,
+/// sorted by id (listed by build.rs).
+const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 
 /// A TOML error on one line, its place first: toml prints the position ("TOML parse
 /// error at line 3, column 5"), the source line and a caret, or the key path ("in
@@ -361,5 +355,20 @@ impl Template {
                 "`kind = {kind:?}`: the template has no {needs}; add [indicators], [list], [duties] or [sections]"
             ),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_file_is_built_in_under_its_own_id() {
+        let ids = builtin_ids();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+        for id in ids {
+            let t = Template::builtin(id).expect("a built-in template loads");
+            assert_eq!(t.id, id, "templates/{id}.toml says id = {:?}", t.id);
+        }
     }
 }
