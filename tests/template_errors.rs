@@ -157,7 +157,7 @@ fn extends_a_missing_file_or_layout() {
         &[
             "`extends = \"base/city.toml\"`",
             "no template file",
-            "built-in layouts: luan",
+            "built-in layouts: guangzhou, linyi, luan",
         ],
     );
 }
