@@ -41,6 +41,8 @@
 //!   the refusals that name the layouts able to hold a document list them in id order
 //!   ("layouts for projects: guangzhou, luan, national, tangshan, yancheng"): only the
 //!   stderr of the exit=1 lines (every conversion to or from linyi that is refused).
+//! - issue 14 (templates/ningde.toml): the same refusals name ningde among the layouts
+//!   for duties and for department-level indicators; exit=1 stderr lines only.
 
 mod common;
 

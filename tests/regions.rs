@@ -1,0 +1,164 @@
+//! The two regions added as template files only (issue 14): 宁德 部门整体支出绩效目标表
+//! (templates/ningde.toml) and 鄂州 项目支出绩效目标表 (templates/ezhou.toml). Each fixture
+//! reads to all of its facts from every format, round-trips through its own layout,
+//! and converts to and from the layouts the issue names: with the embedded copy the
+//! document comes back whole; without it, exactly what the loss report carried.
+
+mod common;
+
+use common::*;
+use jixiao::Document;
+use jixiao::convert::{self, Format, WriteOptions};
+use jixiao::loss::prepare;
+use jixiao::template::Template;
+use jixiao::write::csv::CsvEncoding;
+
+const NINGDE: [&str; 4] = [
+    "regions/ningde_2019.xlsx",
+    "regions/ningde_2019.csv",
+    "regions/legacy/ningde_2019.xls",
+    "regions/legacy/ningde_2019.ods",
+];
+
+fn write(doc: &Document, target: &Template, embed: bool, path: &std::path::Path) {
+    let options = WriteOptions {
+        format: Format::Xlsx,
+        template: Some(target.clone()),
+        embed,
+        csv_encoding: CsvEncoding::Utf8Bom,
+    };
+    let rendered = convert::render_outputs(doc, &options).unwrap();
+    convert::save(path, &rendered.outputs).unwrap();
+}
+
+/// What a comparison of read documents looks at: not where they came from, nor the
+/// title (each form prints its own).
+fn comparable(doc: &Document) -> Document {
+    let mut d = without_source(doc);
+    d.title = None;
+    d
+}
+
+/// Converts `doc` to `target` twice: with the embedded copy it reads back as the
+/// document written; from the form alone, as what the loss report says it carried.
+/// Returns the report.
+fn converts(doc: &Document, target: &str, what: &str) -> jixiao::loss::LossReport {
+    let dir = scratch(&format!("regions-{what}-{}", rand_suffix()));
+    let t = Template::builtin(target).unwrap();
+    let (written, carried, report) = prepare(doc, &t);
+    let path = dir.join("embedded.xlsx");
+    write(doc, &t, true, &path);
+    assert_same(
+        &without_source(&load(&path)),
+        &without_source(&written),
+        &format!("{what}: with the embedded copy"),
+    );
+    let path = dir.join("form.xlsx");
+    write(doc, &t, false, &path);
+    let mut got = comparable(&load_form_only(&path));
+    let mut expected = comparable(&carried);
+    if report.dropped.iter().any(|d| d.field == "fiscal_year") {
+        // Not printed by the target; a reader may re-derive it from dated text.
+        expected.fiscal_year = None;
+        got.fiscal_year = None;
+    }
+    assert_same(&got, &expected, &format!("{what}: form only vs the report"));
+    report
+}
+
+fn fields(report: &jixiao::loss::LossReport) -> Vec<&str> {
+    let mut f: Vec<&str> = report.dropped.iter().map(|d| d.field.as_str()).collect();
+    f.dedup();
+    f
+}
+
+#[test]
+fn ningde_reads_to_its_facts_from_every_format() {
+    for file in NINGDE {
+        let doc = load(&fixture(file));
+        assert_eq!(doc.source.layout, "ningde", "{file} detected");
+        assert_facts("regions/ningde_2019.facts.json", &doc, &[]);
+    }
+}
+
+#[test]
+fn ningde_round_trips_through_its_own_layout() {
+    let doc = load(&fixture(NINGDE[0]));
+    let report = converts(&doc, "ningde", "ningde-ningde");
+    assert!(report.dropped.is_empty(), "{:?}", report.dropped);
+    let dir = scratch("regions-ningde-self");
+    let path = dir.join("ningde.xlsx");
+    write(&doc, &Template::builtin("ningde").unwrap(), false, &path);
+    assert_same(
+        &comparable(&load_form_only(&path)),
+        &comparable(&doc),
+        "ningde → ningde equals the source",
+    );
+}
+
+#[test]
+fn ningde_and_linyi_convert_both_ways_with_honest_reports() {
+    let ningde = load(&fixture(NINGDE[0]));
+    let report = converts(&ningde, "linyi", "ningde-linyi");
+    // linyi has duties but no spending, budget, department code, goal text or
+    // department indicator table.
+    assert_eq!(
+        fields(&report),
+        [
+            "doc.department.code",
+            "total",
+            "overall.sections",
+            "overall.duties.spending",
+            "overall.indicators",
+        ]
+    );
+    let linyi = load(&fixture("linyi_2023.xlsx"));
+    let report = converts(&linyi, "ningde", "linyi-ningde");
+    // Its indicators move to ningde's department table; seq, detailed duties,
+    // activities and reference values have no place.
+    assert!(
+        report
+            .inferred
+            .iter()
+            .any(|i| i.field == "overall.indicators")
+    );
+    let mut dropped = fields(&report);
+    dropped.sort();
+    dropped.dedup();
+    assert_eq!(
+        dropped,
+        [
+            "activity",
+            "overall.duties.objectives.detail",
+            "overall.duties.seq",
+            "reference"
+        ]
+    );
+}
+
+#[test]
+fn ningde_goes_to_tangshan_part_one_as_text() {
+    let ningde = load(&fixture(NINGDE[0]));
+    let report = converts(&ningde, "tangshan", "ningde-tangshan");
+    let (written, _, _) = prepare(&ningde, &Template::builtin("tangshan").unwrap());
+    let sections = &written.overall.as_ref().unwrap().sections;
+    assert!(sections.iter().any(|s| s.heading == "年度总体目标"));
+    assert!(
+        sections
+            .iter()
+            .any(|s| s.text.contains("支出项目：基本支出，预算金额：171.41万元"))
+    );
+    let mut dropped = fields(&report);
+    dropped.sort();
+    assert_eq!(
+        dropped,
+        [
+            "doc.department.code",
+            "doc.department.name",
+            "fiscal_year",
+            "overall.duties",
+            "overall.indicators",
+            "total",
+        ]
+    );
+}
