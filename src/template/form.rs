@@ -14,6 +14,7 @@ use crate::text::{label_key, label_key_starts_with, label_key_within};
 use crate::warning::Warning;
 
 use super::field::{FieldKind, Repeat, Scope};
+use super::indicators::Band;
 use super::locate::{Region, cell_money};
 use super::pattern::Slot;
 use super::read::Reader;
@@ -875,17 +876,19 @@ fn cell_style(style: Option<super::CellStyle>, default: Style) -> Style {
     style.map_or(default, super::CellStyle::style)
 }
 
-/// Lays out the form from `row`; returns the row after it.
+/// Lays out the form from `row`; returns the row after it. A label of its last row that
+/// labels an indicator column below (`bands`) is merged down over the table's header row.
 pub(super) fn render_form(
     sheet: &mut RenderedSheet,
     row: u32,
     doc: &Document,
     project: &Project,
-    t: &Template,
+    (t, bands): (&Template, &[Band]),
 ) -> u32 {
     let project = &*t.with_line_totals(project);
     let repeats = t.repeat().map_or(1, |list| list.len(doc, project).max(1)) as u32;
     let form = t.layout_form(repeats);
+    let end = form.iter().map(|p| p.row + p.rows).max().unwrap_or(0);
     for placed in &form {
         let (r, c) = (row + placed.row, placed.col);
         let cell = placed.cell;
@@ -895,7 +898,9 @@ pub(super) fn render_form(
                 None => label.clone(),
             };
             let style = cell_style(cell.style, Style::Label);
-            sheet.put(r, c, placed.rows, cell.cols, Content::text(&shown), style);
+            let over_header = placed.row + placed.rows == end && bands.iter().any(|b| b.col == c);
+            let rows = placed.rows + u32::from(over_header && cell.capture.is_none());
+            sheet.put(r, c, rows, cell.cols, Content::text(&shown), style);
             continue;
         }
         if cell.is_extras() {
