@@ -155,6 +155,9 @@ pub(crate) struct Capacity {
     /// Where the form prints notes and signature slots, if it does.
     footer: Option<Footer>,
     fields: Vec<Field>,
+    /// The periods whose total the 支出 list's 合计 line holds (the form has no other
+    /// cell for it).
+    line_totals: Vec<Period>,
     indicator_fields: Vec<IndicatorField>,
     periods: Vec<Period>,
     /// The labels of the indicator table's `extras` columns.
@@ -256,6 +259,7 @@ impl Capacity {
             form_extras: (form_extras, document_form),
             footer,
             fields,
+            line_totals: t.line_totals(),
             indicator_fields,
             periods,
             indicator_extras,
@@ -269,10 +273,11 @@ impl Capacity {
         }
     }
 
-    /// The fields of the form (pattern cells hold each of their parts), the list and
-    /// the title.
+    /// The fields of the form (pattern cells hold each of their parts, a 支出 合计 line
+    /// the totals it is the only place for), the list and the title.
     fn form_fields(t: &Template) -> Vec<Field> {
         let mut fields = t.fields();
+        fields.extend(t.line_totals().into_iter().map(Capacity::total_field));
         if let Some(list) = &t.list {
             fields.extend(list.columns.iter().filter_map(|c| match c.field {
                 ListField::Field(f) => Some(f),
@@ -310,6 +315,11 @@ impl Capacity {
             periods.push(Period::Annual);
         }
         (fields, periods)
+    }
+
+    /// `funding.<period>.total`
+    fn total_field(period: Period) -> Field {
+        Field::parse(&format!("funding.{}.total", period.key())).expect("a field of the table")
     }
 
     /// Whether the form holds a field; a line field stands for its whole list.
@@ -368,11 +378,21 @@ impl Capacity {
     }
 
     /// Every project field, whether the form holds it, and whether an empty slot is
-    /// worth reporting (a goal's period is printed in the label, not filled in).
+    /// worth reporting (a goal's period is printed in the label, not filled in; a 合计
+    /// line is printed only for a total there is).
     fn project_fields(&self) -> impl Iterator<Item = (Field, bool, bool)> + '_ {
-        Field::all_project_fields().into_iter().map(|f| {
+        let in_line: Vec<Field> = self
+            .line_totals
+            .iter()
+            .map(|p| Capacity::total_field(*p))
+            .collect();
+        Field::all_project_fields().into_iter().map(move |f| {
             let held = self.holds(f);
-            (f, held, held && !f.is_goal_period())
+            (
+                f,
+                held,
+                held && !f.is_goal_period() && !in_line.contains(&f),
+            )
         })
     }
 
@@ -708,6 +728,7 @@ impl Pruning<'_> {
             kept.funding.expenses_total = None;
         } else {
             self.expense_columns(name, kept);
+            self.line_totals(name, kept);
         }
         let (labels, document) = &self.cap.form_extras;
         let held = |k: &String| !*document && labels.contains(k) && !kept.extras[k].is_empty();
@@ -764,6 +785,29 @@ impl Pruning<'_> {
         for (field, value) in drops {
             self.record_drop(project, None, field, value);
         }
+    }
+
+    /// Where the 合计 line is the only place for a period's total, the form shows the
+    /// line's figure (a stated total that differs from it is dropped), and reading it
+    /// gives what [`crate::model::Funding::take_line_totals`] makes of the line.
+    fn line_totals(&mut self, project: Option<&str>, kept: &mut Project) {
+        let periods = self.cap.line_totals.clone();
+        if periods.is_empty() {
+            return;
+        }
+        let line = kept.funding.printed_total_line(&periods);
+        for &p in &periods {
+            let shown = line.as_ref().and_then(|l| l.amount(p));
+            if let Some(stated) = kept.funding.total(p)
+                && shown.map(|m| m.to_string()) != Some(stated.to_string())
+            {
+                let field = Capacity::total_field(p).path();
+                self.record_drop(project, None, field, stated.to_string());
+            }
+            kept.funding.set_total(p, None);
+        }
+        kept.funding.expenses_total = line;
+        kept.funding.take_line_totals(&periods);
     }
 
     /// Notes and signature slots: dropped unless the form prints a footer where they

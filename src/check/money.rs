@@ -279,7 +279,7 @@ fn expenses(ctx: &mut Ctx<'_>, pi: usize) {
         let Some(total) = p.funding.amounts(period).and_then(|a| a.total) else {
             continue;
         };
-        if stated.is_empty() {
+        if stated.is_empty() || total_from_line(ctx, pi, period) {
             continue;
         }
         let Some(s) = sum(stated.iter().copied()) else {
@@ -323,6 +323,18 @@ fn expenses(ctx: &mut Ctx<'_>, pi: usize) {
             );
         }
     }
+}
+
+/// Whether a period's total was read from the 合计 line the project keeps (a form with
+/// no other cell for it): J110 compares that line with the lines already, at the same
+/// cell, so J103 would say it twice.
+fn total_from_line(ctx: &Ctx<'_>, pi: usize, period: Period) -> bool {
+    let base = format!("projects[{pi}].funding");
+    let key = period.key();
+    let line = ctx.cell(&format!("{base}.expenses_total.{key}"));
+    ctx.doc.projects[pi].funding.expenses_total.is_some()
+        && line.is_some()
+        && line == ctx.cell(&format!("{base}.{key}.total"))
 }
 
 /// J108: the mid-term amount covers the budget year, so it cannot be smaller.

@@ -564,7 +564,9 @@ pub struct Funding {
     pub expenses: Vec<Expense>,
     /// The stated total of the 支出 lines, as printed on the list's 合计 / 小计 / 总计
     /// line (its `name` is that label), with the same columns as a line; `check`
-    /// compares it with the lines' sum (J110).
+    /// compares it with the lines' sum (J110). Where a form has no other cell for a
+    /// period's total, the line's amount is that total, and a line stating nothing
+    /// more is none (see [`Funding::take_line_totals`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expenses_total: Option<Expense>,
     /// tangshan 资金支出计划.
@@ -590,6 +592,88 @@ impl Funding {
             Period::HalfYear => &mut self.half_year,
         };
         slot.get_or_insert_with(Amounts::default)
+    }
+
+    /// The stated total of one period.
+    pub fn total(&self, period: Period) -> Option<Money> {
+        self.amounts(period).and_then(|a| a.total)
+    }
+
+    /// Sets or clears the total of one period; amounts left empty are none.
+    pub fn set_total(&mut self, period: Period, total: Option<Money>) {
+        self.amounts_mut(period).total = total;
+        let slot = match period {
+            Period::MidTerm => &mut self.mid_term,
+            Period::Annual => &mut self.annual,
+            Period::HalfYear => &mut self.half_year,
+        };
+        if slot.as_ref().is_some_and(Amounts::is_empty) {
+            *slot = None;
+        }
+    }
+
+    /// The 合计 line a form prints where that line is the only place for the totals of
+    /// `periods` (the form has no 资金总额 cell of theirs): the stated line with each
+    /// such total in it where it states none, or a bare 合计 line when only the totals
+    /// are stated.
+    pub fn printed_total_line(&self, periods: &[Period]) -> Option<Expense> {
+        let mut line = self.expenses_total.clone();
+        for &period in periods {
+            let Some(total) = self.total(period) else {
+                continue;
+            };
+            let line = line.get_or_insert_with(|| Expense {
+                name: Expense::TOTAL_NAMES[0].to_string(),
+                ..Expense::default()
+            });
+            if let Some(slot) = line.amount_mut(period)
+                && slot.is_none()
+            {
+                *slot = Some(total);
+            }
+        }
+        line
+    }
+
+    /// Reads a 合计 line that is the only place for the totals of `periods`: each amount
+    /// it states of those periods is the period's total, unless one is stated already.
+    /// A line that then states nothing but those totals is no more than them and goes
+    /// (the normal form, so that a form read and written back compares equal). Returns
+    /// the periods whose total the line gave.
+    pub fn take_line_totals(&mut self, periods: &[Period]) -> Vec<Period> {
+        let Some(line) = self.expenses_total.clone() else {
+            return Vec::new();
+        };
+        let mut taken = Vec::new();
+        for &period in periods {
+            if let Some(m) = line.amount(period)
+                && self.total(period).is_none()
+            {
+                self.set_total(period, Some(m));
+                taken.push(period);
+            }
+        }
+        if self.is_bare_total_line(&line, periods) {
+            self.expenses_total = None;
+        }
+        taken
+    }
+
+    /// Whether a 合计 line states nothing but the totals of `periods`: no 测算依据, no
+    /// actuals, no amount of another period, and at least one of those totals.
+    fn is_bare_total_line(&self, line: &Expense, periods: &[Period]) -> bool {
+        let amounts = [Period::Annual, Period::HalfYear].map(|p| (p, line.amount(p)));
+        let only_totals = amounts.iter().all(|&(p, m)| match m {
+            None => true,
+            // The same figure as printed: "814.00" is not the "814" of another cell.
+            Some(m) => {
+                periods.contains(&p) && self.total(p).map(|t| t.to_string()) == Some(m.to_string())
+            }
+        });
+        line.basis.is_none()
+            && line.actuals.is_empty()
+            && only_totals
+            && amounts.iter().any(|(_, m)| m.is_some())
     }
 }
 
@@ -622,6 +706,24 @@ impl Expense {
     pub fn is_total_name(name: &str) -> bool {
         let folded: String = name.chars().filter(|c| !c.is_whitespace()).collect();
         Expense::TOTAL_NAMES.contains(&folded.as_str())
+    }
+
+    /// The line's amount of a period (a line has none for the mid-term window).
+    pub fn amount(&self, period: Period) -> Option<Money> {
+        match period {
+            Period::Annual => self.annual,
+            Period::HalfYear => self.half_year,
+            Period::MidTerm => None,
+        }
+    }
+
+    /// The line's amount slot of a period, if a line has one.
+    pub fn amount_mut(&mut self, period: Period) -> Option<&mut Option<Money>> {
+        match period {
+            Period::Annual => Some(&mut self.annual),
+            Period::HalfYear => Some(&mut self.half_year),
+            Period::MidTerm => None,
+        }
     }
 }
 

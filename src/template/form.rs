@@ -1,18 +1,20 @@
 //! The form: a project's label/value grid, read by its labels and rendered on the
 //! template's grid (cells placed like an HTML table, a repeated row per list line).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Deserialize;
 
 use crate::grid::{Cell, Sheet};
-use crate::model::{Document, Money, Project};
+use crate::model::{Document, Money, Period, Project};
 use crate::parse::value::{format_percent_from_fraction, parse_percent};
 use crate::render::{Content, RenderedSheet, Style};
 use crate::text::{label_key, label_key_starts_with, label_key_within};
 use crate::warning::Warning;
 
 use super::field::{FieldKind, Repeat, Scope};
+use super::indicators::Band;
 use super::locate::{Region, cell_money};
 use super::pattern::Slot;
 use super::read::Reader;
@@ -325,6 +327,36 @@ impl Template {
 }
 
 impl Template {
+    /// The periods whose project total the 支出 list's 合计 line holds: those the
+    /// repeated 支出 row has an amount column for (`expenses.annual`,
+    /// `expenses.half_year`) and the form has no `funding.<period>.total` cell of.
+    pub fn line_totals(&self) -> Vec<Period> {
+        if self.repeat() != Some(Repeat::Expenses) {
+            return Vec::new();
+        }
+        let fields = self.fields();
+        let has = |path: String| Field::parse(&path).is_some_and(|f| fields.contains(&f));
+        [Period::Annual, Period::HalfYear]
+            .into_iter()
+            .filter(|p| {
+                has(format!("expenses.{}", p.key())) && !has(format!("funding.{}.total", p.key()))
+            })
+            .collect()
+    }
+
+    /// The project as the form prints it: where the 合计 line holds a period's total,
+    /// the line carries it (a bare 合计 line when the project states only the total).
+    fn with_line_totals<'p>(&self, project: &'p Project) -> Cow<'p, Project> {
+        let periods = self.line_totals();
+        let line = project.funding.printed_total_line(&periods);
+        if line == project.funding.expenses_total {
+            return Cow::Borrowed(project);
+        }
+        let mut shown = project.clone();
+        shown.funding.expenses_total = line;
+        Cow::Owned(shown)
+    }
+
     /// The labels of the form's `extras` cells, as the template prints them.
     pub fn extras_labels(&self) -> Vec<String> {
         let form = self.placed_form();
@@ -432,6 +464,7 @@ impl Reader<'_> {
         }
         if !line_columns.is_empty() {
             last_row = last_row.max(self.read_lines(sheet, region, &line_columns, project, index));
+            self.settle_line_totals(project, index);
         }
         last_row
     }
@@ -624,6 +657,31 @@ impl Reader<'_> {
             row += 1;
         }
         row.saturating_sub(1)
+    }
+
+    /// Where the 支出 list's 合计 line is the only place for a period's total, the line
+    /// gives the total, read from its cell; a line stating nothing more goes (see
+    /// [`crate::model::Funding::take_line_totals`]), and with it its cells' provenance.
+    fn settle_line_totals(&mut self, project: &mut Project, index: usize) {
+        let periods = self.template.line_totals();
+        if periods.is_empty() || project.funding.expenses_total.is_none() {
+            return;
+        }
+        let taken = project.funding.take_line_totals(&periods);
+        let line_path = |p: Period| format!("projects[{index}].funding.expenses_total.{}", p.key());
+        let cells = &mut self.doc.source.cells;
+        for p in taken {
+            if let Some(cell) = cells.get(&line_path(p)).cloned() {
+                let total = format!("projects[{index}].funding.{}.total", p.key());
+                cells.entry(total).or_insert(cell);
+            }
+        }
+        if project.funding.expenses_total.is_none() {
+            // A bare line states amounts only, recorded under these paths.
+            for p in [Period::Annual, Period::HalfYear] {
+                cells.shift_remove(&line_path(p));
+            }
+        }
     }
 
     /// Keeps a value the model has no name for under its label as the template prints
@@ -906,16 +964,19 @@ fn cell_style(style: Option<super::CellStyle>, default: Style) -> Style {
     style.map_or(default, super::CellStyle::style)
 }
 
-/// Lays out the form from `row`; returns the row after it.
+/// Lays out the form from `row`; returns the row after it. A label of its last row that
+/// labels an indicator column below (`bands`) is merged down over the table's header row.
 pub(super) fn render_form(
     sheet: &mut RenderedSheet,
     row: u32,
     doc: &Document,
     project: &Project,
-    t: &Template,
+    (t, bands): (&Template, &[Band]),
 ) -> u32 {
+    let project = &*t.with_line_totals(project);
     let repeats = t.repeat().map_or(1, |list| list.len(doc, project).max(1)) as u32;
     let form = t.layout_form(repeats);
+    let end = form.iter().map(|p| p.row + p.rows).max().unwrap_or(0);
     for placed in &form {
         let (r, c) = (row + placed.row, placed.col);
         let cell = placed.cell;
@@ -925,7 +986,9 @@ pub(super) fn render_form(
                 None => label.clone(),
             };
             let style = cell_style(cell.style, Style::Label);
-            sheet.put(r, c, placed.rows, cell.cols, Content::text(&shown), style);
+            let over_header = placed.row + placed.rows == end && bands.iter().any(|b| b.col == c);
+            let rows = placed.rows + u32::from(over_header && cell.capture.is_none());
+            sheet.put(r, c, rows, cell.cols, Content::text(&shown), style);
             continue;
         }
         if cell.is_extras() {

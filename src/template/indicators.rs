@@ -18,6 +18,7 @@ use super::locate::{Header, Region, find_header_row};
 use super::names;
 use super::order::{IndicatorRow, indicator_rows};
 use super::read::Reader;
+use super::{Placed, Template};
 
 use super::field::FieldKind;
 
@@ -771,11 +772,58 @@ pub(super) fn find_header(sheet: &Sheet, region: Region, spec: &IndicatorSpec) -
     find_header_row(sheet, region, &wanted)
 }
 
+/// An indicator column whose label the form's last row already prints over it, in the
+/// same sheet columns: a band row above the header (鄂州 prints 保障绩效目标实现措施 there,
+/// beside 绩效指标 over the other columns). The form's label cell is merged down over
+/// the header row, which then prints no label of its own in those columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Band {
+    /// The indicator column: its index in `columns`.
+    pub(super) column: usize,
+    /// Its first sheet column.
+    pub(super) col: u32,
+}
+
+impl Template {
+    /// The indicator columns labelled by the form's last row (see [`Band`]).
+    pub(super) fn bands(&self) -> Vec<Band> {
+        let Some(spec) = &self.indicators else {
+            return Vec::new();
+        };
+        // Only an indicator table stands right under the form (not a list, not duties).
+        if self.list.is_some() || self.duties.is_some() {
+            return Vec::new();
+        }
+        let form = self.placed_form();
+        let end = form.iter().map(|p| p.row + p.rows).max().unwrap_or(0);
+        let last: Vec<&Placed> = form
+            .iter()
+            .filter(|p| p.row + p.rows == end && p.cell.label.is_some() && p.cell.capture.is_none())
+            .collect();
+        let mut col = u32::from(spec.caption.is_some());
+        let mut bands = Vec::new();
+        for (i, column) in spec.columns.iter().enumerate() {
+            let key = label_key(&column.label);
+            let over = |p: &&&Placed| {
+                p.col == col && p.cell.cols == column.cols && p.cell.keys().contains(&key)
+            };
+            if last.iter().any(|p| over(&p)) {
+                bands.push(Band { column: i, col });
+            }
+            col += column.cols;
+        }
+        bands
+    }
+}
+
+/// Lays out the indicator table from its header row; returns its last row. The columns
+/// in `bands` leave their header cell to the form's label above them.
 pub(super) fn render_indicators(
     sheet: &mut RenderedSheet,
     header_row: u32,
     project: &Project,
     spec: &IndicatorSpec,
+    bands: &[Band],
 ) -> u32 {
     let rows = indicator_rows(project, spec);
     let n = rows.len() as u32;
@@ -792,15 +840,17 @@ pub(super) fn render_indicators(
         col = 1;
     }
     let first = header_row + 1;
-    for column in &spec.columns {
-        sheet.put(
-            header_row,
-            col,
-            1,
-            column.cols,
-            Content::text(&column.label.clone()),
-            Style::Label,
-        );
+    for (index, column) in spec.columns.iter().enumerate() {
+        if !bands.iter().any(|b| b.column == index) {
+            sheet.put(
+                header_row,
+                col,
+                1,
+                column.cols,
+                Content::text(&column.label.clone()),
+                Style::Label,
+            );
+        }
         match column.field {
             // Class columns merge vertically over each run of equal classes.
             IndicatorField::Level1 | IndicatorField::Level2 => {
@@ -817,7 +867,10 @@ pub(super) fn render_indicators(
                 while i < rows.len() {
                     let k = key(&rows[i]);
                     let mut j = i + 1;
-                    while j < rows.len() && key(&rows[j]) == k && k.0.is_some() {
+                    // A 二级 column merges its runs also where no 一级 is stated (鄂州
+                    // prints no 一级 column: its first column holds the 二级 class).
+                    let classed = k.0.is_some() || (!by_level1 && k.1.is_some());
+                    while j < rows.len() && key(&rows[j]) == k && classed {
                         j += 1;
                     }
                     let shown = if by_level1 { k.0 } else { k.1 };
@@ -829,6 +882,27 @@ pub(super) fn render_indicators(
                         Content::text(&shown.unwrap_or_default()),
                         Style::Label,
                     );
+                    i = j;
+                }
+            }
+            // A measure labelled in the band row stands beside the whole table, written
+            // once beside the indicators it serves: each run of equal texts (blank
+            // included) is one merged cell, read back for every row. An ordinary
+            // extra column (分值, 权重) keeps one cell per indicator.
+            IndicatorField::Extras if bands.iter().any(|b| b.column == index) => {
+                let texts: Vec<String> = rows
+                    .iter()
+                    .map(|r| r.indicator.and_then(|ind| column.text(ind)))
+                    .map(Option::unwrap_or_default)
+                    .collect();
+                let mut i = 0;
+                while i < texts.len() {
+                    let j = (i + 1..texts.len())
+                        .find(|&j| texts[j] != texts[i])
+                        .unwrap_or(texts.len());
+                    let (at, span) = (first + i as u32, (j - i) as u32);
+                    let content = Content::text(&texts[i]);
+                    sheet.put(at, col, span, column.cols, content, Style::Text);
                     i = j;
                 }
             }

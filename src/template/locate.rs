@@ -65,7 +65,49 @@ pub(super) fn find_header_row(
             }
         }
     }
-    best.map(|(_, h)| h)
+    let mut header = best.map(|(_, h)| h)?;
+    find_in_band(sheet, region, &mut header, wanted, longest);
+    Some(header)
+}
+
+/// Looks for the wanted columns missing from the header row in the row directly above
+/// it, a band row that labels a column over the header (鄂州 prints 保障绩效目标实现措施
+/// there, beside 绩效指标 over the other columns), each between the columns found
+/// before and after it. The header row is chosen first, so a band never changes it.
+fn find_in_band(
+    sheet: &Sheet,
+    region: Region,
+    header: &mut Header,
+    wanted: &[Vec<String>],
+    longest: usize,
+) {
+    if header.row <= region.first_row || header.columns.iter().all(Option::is_some) {
+        return;
+    }
+    let band = header.row - 1;
+    let width = sheet.rows.get(band).map_or(0, Vec::len);
+    let mut from = 0;
+    for (i, keys) in wanted.iter().enumerate().take(header.columns.len()) {
+        if let Some(c) = header.columns[i] {
+            from = c + 1;
+            continue;
+        }
+        let to = header.columns[i + 1..]
+            .iter()
+            .flatten()
+            .next()
+            .copied()
+            .unwrap_or(width)
+            .min(width);
+        let at = (from..to).find(|&c| {
+            label_key_within(&sheet.raw(band, c).shown(), longest)
+                .is_some_and(|k| keys.contains(&k))
+        });
+        if let Some(c) = at {
+            header.columns[i] = Some(c);
+            from = c + 1;
+        }
+    }
 }
 
 /// Non-empty text cells of a sheet as (row, col, text), in reading order.

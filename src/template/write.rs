@@ -6,7 +6,7 @@ use crate::render::{Content, RenderedSheet, RenderedWorkbook, Style};
 
 use super::footer::render_footer;
 use super::form::render_form;
-use super::indicators::render_indicators;
+use super::indicators::{Band, render_indicators};
 use super::pattern::{Pattern, Slot};
 use super::sections::render_sections;
 use super::{Arrangement, Template};
@@ -14,6 +14,7 @@ use super::{Arrangement, Template};
 /// Renders a document in a template's layout. The caller decides about embedding.
 pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
     check_fits(doc, template)?;
+    let bands = template.bands();
     let mut book = RenderedWorkbook::default();
     if let Some(spec) = &template.sections
         && let Some(overall) = doc.overall.as_ref().filter(|o| !o.sections.is_empty())
@@ -28,7 +29,7 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
             for (i, project) in doc.projects.iter().enumerate() {
                 let mut sheet = new_sheet(template, sheet_name(template, doc, project, i));
                 let row = render_title(&mut sheet, doc, template);
-                render_project(&mut sheet, row, doc, project, template);
+                render_project(&mut sheet, row, doc, project, (template, &bands));
                 book.sheets.push(sheet);
             }
         }
@@ -50,7 +51,7 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
                     );
                     row += 1;
                 }
-                row = render_project(&mut sheet, row, doc, project, template) + 1;
+                row = render_project(&mut sheet, row, doc, project, (template, &bands)) + 1;
             }
             book.sheets.push(sheet);
         }
@@ -59,7 +60,8 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
             let name = fixed_sheet_name(template, doc);
             let mut sheet = new_sheet(template, name);
             let row = render_title(&mut sheet, doc, template);
-            let row = render_form(&mut sheet, row, doc, &Project::default(), template);
+            let holder = Project::default();
+            let row = render_form(&mut sheet, row, doc, &holder, (template, &bands));
             let header_end = row.saturating_sub(1);
             let mut last = row;
             if let Some(spec) = &template.list {
@@ -86,7 +88,7 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
                         .unwrap_or_default(),
                     ..Project::default()
                 };
-                last = render_indicators(&mut sheet, header, &holder, spec);
+                last = render_indicators(&mut sheet, header, &holder, spec, &bands);
             }
             if let Some(spec) = &template.footer {
                 let (notes, signatures) = (&doc.notes, &doc.signatures);
@@ -181,11 +183,11 @@ fn render_project(
     row: u32,
     doc: &Document,
     project: &Project,
-    t: &Template,
+    (t, bands): (&Template, &[Band]),
 ) -> u32 {
-    let next = render_form(sheet, row, doc, project, t);
+    let next = render_form(sheet, row, doc, project, (t, bands));
     let last = match &t.indicators {
-        Some(spec) => render_indicators(sheet, next, project, spec),
+        Some(spec) => render_indicators(sheet, next, project, spec, bands),
         None => next.saturating_sub(1),
     };
     match &t.footer {
