@@ -167,3 +167,58 @@ fn runs_of_equal_measures_merge_and_differing_ones_do_not() {
         "read back with a gap",
     );
 }
+
+#[test]
+fn a_class_column_without_a_first_level_merges_its_runs() {
+    // A form whose first class column holds the 二级 class and prints no 一级 (鄂州):
+    // equal 二级 classes on consecutive rows print as one merged cell, as for 一级.
+    let dir = scratch("band-level2-only");
+    let toml = std::fs::read_to_string(template())
+        .unwrap()
+        .replace("{ label = \"一级指标\", field = \"level1\" },\n", "")
+        .replace(
+            "{ label = \"二级指标\", field = \"level2\" }",
+            "{ label = \"一级指标\", field = \"level2\" }",
+        )
+        .replace(
+            "{ label = \"三级指标\", field = \"name\" }",
+            "{ label = \"二级指标\", field = \"name\", cols = 2 }",
+        );
+    let path = dir.join("level2_only.toml");
+    std::fs::write(&path, toml).unwrap();
+    let mut doc = load(&fixture("luan_2023.xlsx"));
+    doc.projects.truncate(1);
+    for ind in &mut doc.projects[0].indicators {
+        ind.level1 = None;
+    }
+    let out = dir.join("level2_only.xlsx");
+    write_with(&doc, &path, &out);
+    let book = jixiao::read::read_path(&out).unwrap();
+    let sheet = &book.sheets[0];
+    let runs: Vec<(u32, u32)> = sheet
+        .merges()
+        .iter()
+        .filter(|m| m.first_col == 0 && m.last_col == 0 && m.last_row > m.first_row)
+        .map(|m| (m.first_row, m.last_row))
+        .collect();
+    let classes = doc.projects[0]
+        .indicators
+        .windows(2)
+        .filter(|w| w[0].level2 == w[1].level2)
+        .count();
+    assert!(
+        classes > 0,
+        "the fixture has classes with several indicators"
+    );
+    assert!(!runs.is_empty(), "二级 runs merged in column A: {runs:?}");
+    let back = load_with(&out, &path);
+    let names = |d: &Document| -> Vec<(Option<String>, String)> {
+        d.projects[0]
+            .indicators
+            .iter()
+            .map(|i| (i.level2.clone(), i.name.clone()))
+            .collect()
+    };
+    let (_, carried, _) = jixiao::loss::prepare(&doc, &jixiao::Template::from_file(&path).unwrap());
+    assert_eq!(names(&back), names(&carried));
+}
