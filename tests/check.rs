@@ -565,8 +565,11 @@ fn structure_rules() {
     let found = new_findings(&clean, &doc);
     assert_eq!(codes_cells(&found), expect(&[("J504", &l1("E25:H25"))]));
 
+    // No class at all (an empty 一级 with a standard 二级 is an 产出 one: see
+    // an_empty_level1_is_the_class_its_level2_belongs_to).
     let mut doc = clean.clone();
     doc.projects[0].indicators[0].level1 = None;
+    doc.projects[0].indicators[0].level2 = None;
     let found = new_findings(&clean, &doc);
     assert!(
         found
@@ -593,6 +596,85 @@ fn structure_rules() {
         .retain(|i| i.level2.as_deref() != Some("质量指标"));
     let found = new_findings(&clean, &doc);
     assert_eq!(codes_cells(&found), expect(&[("J507", &l1("E12:H12"))]));
+}
+
+/// 鄂州's form prints no 一级 column: its column headed 一级指标 holds 数量指标, 质量指标
+/// and 成本指标, the 二级 classes (the fixture's six recovered indicators).
+fn ezhou_shaped() -> Document {
+    let ind = |level2: &str, name: &str, annual: &str| Indicator {
+        level2: Some(level2.into()),
+        name: name.into(),
+        values: Values {
+            annual: Some(Value::parse(annual)),
+            ..Values::default()
+        },
+        ..Indicator::default()
+    };
+    let mut doc = Document::new(jixiao::model::Kind::Project);
+    doc.fiscal_year = Some(2022);
+    doc.projects.push(Project {
+        name: "滨湖大厦办公大楼运行保障".into(),
+        indicators: vec![
+            ind("数量指标", "办公大楼日常维修维护次数", "2280次"),
+            ind("数量指标", "大楼安检巡察次数", "200次"),
+            ind("质量指标", "办公大楼日常维修维护验收合格率", ">92%"),
+            ind("质量指标", "经常性大型设备更新验收合格率", "≥92%"),
+            ind("质量指标", "重要设备维修维保验收合格率", "95%"),
+            ind("成本指标", "成本控制率", "不超预算"),
+        ],
+        ..Default::default()
+    });
+    doc
+}
+
+#[test]
+fn an_empty_level1_is_the_class_its_level2_belongs_to() {
+    // ezhou: 数量/质量/成本指标 are 产出指标; the recovered part really has no 效益指标.
+    let found = check(&ezhou_shaped());
+    let codes: Vec<_> = found.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["J401", "J502"], "\n{}", listing(&found));
+    assert!(
+        found[0].message.contains("不超预算"),
+        "{}",
+        found[0].message
+    );
+
+    // luan without its 一级 column: nothing new, the 二级 classes say it all.
+    let clean = luan();
+    let mut doc = clean.clone();
+    for ind in &mut doc.projects[0].indicators {
+        ind.level1 = None;
+    }
+    let found = new_findings(&clean, &doc);
+    assert!(found.is_empty(), "\n{}", listing(&found));
+    // An 二级 class implies 效益 as well as 产出: J501/J502 count it there.
+    assert!(
+        doc.projects[0]
+            .indicators
+            .iter()
+            .any(|i| i.level2.as_deref().is_some_and(|l| l.contains("效益")))
+    );
+
+    // Still no class: both empty, or a 二级 class that names no 一级.
+    let l1 = |c: &str| at(L1, c);
+    let mut empty = doc.clone();
+    empty.projects[0].indicators[0].level2 = None;
+    let found = new_findings(&doc, &empty);
+    assert_eq!(codes_cells(&found), expect(&[("J505", &l1("E12:H12"))]));
+    assert!(
+        found[0].message.contains("分类为空"),
+        "{}",
+        found[0].message
+    );
+    let mut unknown = doc.clone();
+    unknown.projects[0].indicators[0].level2 = Some("进度指标".into());
+    let found = new_findings(&doc, &unknown);
+    assert_eq!(codes_cells(&found), expect(&[("J505", &l1("E12:H12"))]));
+    assert!(
+        found[0].message.contains("「进度指标」"),
+        "{}",
+        found[0].message
+    );
 }
 
 /// The J510/J511 findings only, as (code, cell).

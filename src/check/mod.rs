@@ -270,13 +270,13 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "J501",
         severity: Severity::Warning,
-        title: "项目没有产出指标",
+        title: "项目没有产出指标（一级指标为空的按其二级指标归类：数量、质量、时效、成本指标属产出指标）",
         example: "项目「专项工作经费」没有产出指标（共 2 个指标）",
     },
     Rule {
         code: "J502",
         severity: Severity::Warning,
-        title: "项目没有效益指标",
+        title: "项目没有效益指标（一级指标为空的按其二级指标归类：经济、社会、生态效益指标和可持续影响指标属效益指标）",
         example: "项目「购置经费」没有效益指标（共 2 个指标）",
     },
     Rule {
@@ -294,7 +294,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "J505",
         severity: Severity::Warning,
-        title: "指标缺少分类（一级指标为空，或同一项目其他指标都有二级指标而它没有）",
+        title: "指标缺少分类（一级指标为空，且没有能确定一级的标准二级指标；或同一项目其他指标都有二级指标而它没有）",
         example: "指标「缴存单位及职工满意度」没有一级指标（分类为空）",
     },
     Rule {
