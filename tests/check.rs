@@ -9,7 +9,10 @@ use std::collections::BTreeSet;
 use common::*;
 use jixiao::Document;
 use jixiao::check::{Finding, RULES, Severity, check};
-use jixiao::model::{Duty, Goal, Goals, Indicator, Money, Objective, Project, Value, Values};
+use jixiao::model::{
+    Amounts, Duty, Goal, Goals, Indicator, Kind, Money, Objective, Overall, Project, Spending,
+    Value, Values,
+};
 
 /// (code, cell) of every finding, in the order `check` gives them.
 fn codes_cells(findings: &[Finding]) -> Vec<(&'static str, String)> {
@@ -610,7 +613,7 @@ fn ezhou_shaped() -> Document {
         },
         ..Indicator::default()
     };
-    let mut doc = Document::new(jixiao::model::Kind::Project);
+    let mut doc = Document::new(Kind::Project);
     doc.fiscal_year = Some(2022);
     doc.projects.push(Project {
         name: "滨湖大厦办公大楼运行保障".into(),
@@ -674,6 +677,216 @@ fn an_empty_level1_is_the_class_its_level2_belongs_to() {
         found[0].message.contains("「进度指标」"),
         "{}",
         found[0].message
+    );
+}
+
+const N: &str = "部门整体支出绩效目标表";
+
+/// 宁德's 2019 部门整体支出绩效目标表 as its grid has it (tests/fixtures/regions/
+/// ningde_2019.csv), with the cells each value sits in: the department's budget, the
+/// spending lines of its 年度履职目标 and its one indicator table.
+fn ningde_shaped() -> Document {
+    let mut doc = Document::new(Kind::Department);
+    doc.fiscal_year = Some(2019);
+    doc.source.file = "ningde_2019.xlsx".into();
+    doc.total = Some(Amounts {
+        total: money("171.41"),
+        project: money("60.8"),
+        basic: money("110.61"),
+        ..Amounts::default()
+    });
+    let duty = |name: &str, task: &str, project: &str, amount: &str| Duty {
+        seq: String::new(),
+        name: name.into(),
+        objectives: vec![Objective {
+            detail: None,
+            name: task.into(),
+            indicators: Vec::new(),
+            spending: vec![Spending {
+                project: project.into(),
+                amount: money(amount),
+            }],
+        }],
+    };
+    let ind = |level2: &str, name: &str, explanation: &str, annual: &str| Indicator {
+        level1: Some("产出指标".into()),
+        level2: Some(level2.into()),
+        name: name.into(),
+        explanation: Some(explanation.into()),
+        values: Values {
+            annual: Some(Value::parse(annual)),
+            ..Values::default()
+        },
+        ..Indicator::default()
+    };
+    doc.overall = Some(Overall {
+        duties: vec![
+            duty(
+                "组织、指导、编纂、督促和检查地方志、年鉴、地情工作",
+                "保障志鉴地情相关工作开展所需资金,确保完成2019年度任务",
+                "地情、市志编纂与年鉴出版经费",
+                "49.8",
+            ),
+            duty(
+                "确保本室各人员工资及福利的发放",
+                "按时发放2019年人员福利",
+                "地情、市志编纂与年鉴出版经费",
+                "11",
+            ),
+            duty(
+                "确保日常工作正常运行",
+                "按时发放2019年人员工资待遇",
+                "基本支出",
+                "171.41",
+            ),
+        ],
+        indicators: vec![
+            ind(
+                "数量指标",
+                "志鉴地情相关工作开展所需资金的供应时效",
+                "100%(历史标准)",
+                "100%",
+            ),
+            ind("数量指标", "确保日常工作正常运行", "100%", "100%"),
+            ind(
+                "数量指标",
+                "按年度发放绩效奖、文明奖、综治平安奖、应休未休补贴",
+                "60%",
+                "≥60%",
+            ),
+            ind(
+                "质量指标",
+                "调研、督促、指导志、鉴、地情编纂的县(市、区)的覆盖率",
+                "90%(计划标准)",
+                "1",
+            ),
+            ind("质量指标", "各类书籍审稿率", "100%(计划标准)", "1"),
+            ind("时效指标", "项目完成时间", "2019年12月(计划标准)", "100%"),
+        ],
+        ..Overall::default()
+    });
+    let cells = &mut doc.source.cells;
+    for (fund, row) in [("total", 4), ("project", 5), ("basic", 6)] {
+        cells.insert(format!("total.{fund}"), at(N, &format!("E{row}")));
+    }
+    for d in 0..3 {
+        cells.insert(
+            format!("overall.duties[{d}].objectives[0].spending[0].amount"),
+            at(N, &format!("H{}", 9 + d)),
+        );
+    }
+    for i in 0..6 {
+        cells.insert(
+            format!("overall.indicators[{i}].values.annual"),
+            at(N, &format!("H{}", 14 + i)),
+        );
+    }
+    doc
+}
+
+#[test]
+fn ningde_rates_written_as_fractions() {
+    let doc = ningde_shaped();
+    let findings = check(&doc);
+    let rates: Vec<&Finding> = findings.iter().filter(|f| f.code == "J411").collect();
+    assert_eq!(
+        codes_cells(&findings),
+        expect(&[("J411", &at(N, "H17")), ("J411", &at(N, "H18"))]),
+        "\n{}",
+        listing(&findings)
+    );
+    assert_eq!(rates[0].severity, Severity::Warning);
+    assert_eq!(rates[0].project, None);
+    assert_eq!(
+        rates[0].message,
+        "质量指标「调研、督促、指导志、鉴、地情编纂的县(市、区)的覆盖率」是比率，指标值「1」是不带 % 的小数，多半是指 100%（指标解释为 90%）"
+    );
+    assert_eq!(
+        rates[1].message,
+        "质量指标「各类书籍审稿率」是比率，指标值「1」是不带 % 的小数，多半是指 100%（指标解释为 100%）"
+    );
+    // J411 says it: no J403 "缺少计量单位（%）" on the same values.
+    assert!(
+        findings.iter().all(|f| f.code != "J403"),
+        "\n{}",
+        listing(&findings)
+    );
+}
+
+#[test]
+fn a_fraction_is_a_rate_only_where_the_indicator_is_one() {
+    let clean = ningde_shaped();
+    let plant = |i: usize, name: &str, explanation: Option<&str>, annual: &str| {
+        let mut doc = clean.clone();
+        let ind = &mut doc.overall.as_mut().unwrap().indicators[i];
+        ind.name = name.into();
+        ind.explanation = explanation.map(Into::into);
+        ind.values.annual = Some(Value::parse(annual));
+        new_findings(&clean, &doc)
+    };
+    let h15 = at(N, "H15");
+    // A rate by its explanation's percent, not its name; 0.95 is 95%.
+    let found = plant(1, "确保日常工作正常运行", Some("95%"), "0.95");
+    assert_eq!(codes_cells(&found), expect(&[("J411", &h15)]));
+    assert!(found[0].message.contains("多半是指 95%（指标解释为 95%）"));
+    // A rate by its name, with no explanation: no percent to quote; an op is kept.
+    let found = plant(1, "档案整理完成率", None, "≥0.9");
+    assert_eq!(codes_cells(&found), expect(&[("J411", &h15)]));
+    assert!(
+        found[0].message.ends_with("多半是指 ≥90%"),
+        "{}",
+        found[0].message
+    );
+    // Counts: a unit, or neither a 率 name nor a percent in the explanation.
+    assert!(plant(1, "召开编纂工作会议", Some("反映会议召开情况"), "1").is_empty());
+    assert!(plant(1, "审稿率抽查", Some("100%"), "1次").is_empty());
+    // Not a fraction: 0, or above 1 (J403 asks a 率 for its %).
+    assert!(plant(1, "确保日常工作正常运行", Some("100%"), "0").is_empty());
+    let found = plant(1, "各类书籍审稿率", None, "2");
+    assert_eq!(codes_cells(&found), expect(&[("J403", &h15)]));
+    // In a project table, and in a duty's indicators, alike.
+    let luan = luan();
+    let mut doc = luan.clone();
+    doc.projects[0].indicators[3].values.annual = Some(Value::parse("1"));
+    let found = new_findings(&luan, &doc);
+    assert_eq!(
+        found.iter().map(|f| f.code).collect::<Vec<_>>(),
+        ["J411"],
+        "\n{}",
+        listing(&found)
+    );
+    let linyi = linyi();
+    let mut doc = linyi.clone();
+    let ind = &mut doc.overall.as_mut().unwrap().duties[2].objectives[1].indicators[0];
+    assert_eq!(ind.name, "来电回复率");
+    ind.values.annual = Some(Value::parse("1"));
+    let found = new_findings(&linyi, &doc);
+    assert_eq!(
+        codes_cells(&found),
+        expect(&[("J411", "部门预算整体绩效目标表!G14")]),
+        "\n{}",
+        listing(&found)
+    );
+}
+
+#[test]
+fn a_departments_own_indicators_are_checked_where_they_were_read() {
+    // Through a form in ningde's shape: written, read back, checked at the read cells.
+    let dir = scratch("check-dept-indicators");
+    let template = fixture("templates/dept_indicators.toml");
+    let mut doc = ningde_shaped();
+    doc.overall.as_mut().unwrap().duties.clear();
+    let out = dir.join("ningde.xlsx");
+    write_with(&doc, &template, &out);
+    let back = load_with(&out, &template);
+    let found = check(&back);
+    let cell =
+        |i: usize| back.source.cells[&format!("overall.indicators[{i}].values.annual")].clone();
+    assert_eq!(
+        codes_cells(&found),
+        vec![("J411", cell(3)), ("J411", cell(4))],
+        "\n{}",
+        listing(&found)
     );
 }
 

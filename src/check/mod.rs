@@ -222,7 +222,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "J403",
         severity: Severity::Warning,
-        title: "数值缺少计量单位（成本指标、时效指标、名称为「…率」的指标）",
+        title: "数值缺少计量单位（成本指标、时效指标、名称为「…率」的指标；写成小数的比率见 J411）",
         example: "成本指标「市本级及管理部业务开展经费」的指标值「≤23.42」缺少计量单位（元或万元）",
     },
     Rule {
@@ -266,6 +266,12 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         title: "指标没有任何指标值",
         example: "数量指标「举办服务礼仪、业务培训等次数」没有指标值",
+    },
+    Rule {
+        code: "J411",
+        severity: Severity::Warning,
+        title: "比率写成了不带 % 的小数（名称为「…率」或指标解释、参考值写有 % 的指标，指标值是 0 到 1 之间的裸数字，如「1」「0.95」）",
+        example: "质量指标「各类书籍审稿率」是比率，指标值「1」是不带 % 的小数，多半是指 100%（指标解释为 100%）",
     },
     Rule {
         code: "J501",
@@ -420,6 +426,15 @@ pub(crate) struct IndicatorRef<'a> {
 }
 
 impl IndicatorRef<'_> {
+    /// The indicator's class, for the value rules: project indicators and a department's
+    /// own indicator table (ningde) have one; duty indicators (linyi) have none.
+    pub fn class(&self) -> Option<ClassOf> {
+        if self.context.is_some() {
+            return None;
+        }
+        class_of(self.ind)
+    }
+
     /// The values the indicator has, in the order 中期, 半年, 年度.
     pub fn values(&self) -> Vec<(Period, &Value)> {
         [Period::MidTerm, Period::HalfYear, Period::Annual]
@@ -514,7 +529,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Every indicator: project indicators first, then department-level ones.
+    /// Every indicator: project indicators first, then department-level ones (the
+    /// department's own table, then the duties').
     pub fn indicators(&self) -> Vec<IndicatorRef<'a>> {
         let doc: &'a Document = self.doc;
         let mut out = Vec::new();
@@ -529,6 +545,14 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some(overall) = &doc.overall {
+            for (ii, ind) in overall.indicators.iter().enumerate() {
+                out.push(IndicatorRef {
+                    ind,
+                    path: format!("overall.indicators[{ii}]"),
+                    project: None,
+                    context: None,
+                });
+            }
             for (di, duty) in overall.duties.iter().enumerate() {
                 for (oi, obj) in duty.objectives.iter().enumerate() {
                     for (ii, ind) in obj.indicators.iter().enumerate() {
@@ -733,8 +757,8 @@ fn class_from_level2(level2: &str) -> Option<Class> {
     })
 }
 
-/// The class of a project indicator. Department-level indicators (linyi duties) have
-/// no class.
+/// The class of an indicator (the value rules ask [`IndicatorRef::class`], which gives
+/// duty indicators none).
 pub(crate) fn class_of(ind: &Indicator) -> Option<ClassOf> {
     let level1 = ind.level1.as_deref().map(norm_class).unwrap_or_default();
     if level1 == "决策" || level1 == "过程" {
