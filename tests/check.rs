@@ -10,8 +10,8 @@ use common::*;
 use jixiao::Document;
 use jixiao::check::{Finding, RULES, Severity, check};
 use jixiao::model::{
-    Amounts, Duty, Goal, Goals, Indicator, Kind, Money, Objective, Overall, Project, Spending,
-    Value, Values,
+    Amounts, Duty, Expense, Funding, Goal, Goals, Indicator, Kind, Money, Objective, Overall,
+    Project, Spending, Value, Values,
 };
 
 /// (code, cell) of every finding, in the order `check` gives them.
@@ -615,8 +615,27 @@ fn ezhou_shaped() -> Document {
     };
     let mut doc = Document::new(Kind::Project);
     doc.fiscal_year = Some(2022);
+    let expense = |name: &str, annual: &str, a2020: &str, a2021: &str| Expense {
+        name: name.into(),
+        annual: money(annual),
+        actuals: [("2020", a2020), ("2021", a2021)]
+            .into_iter()
+            .map(|(y, m)| (y.to_string(), money(m).unwrap()))
+            .collect(),
+        ..Expense::default()
+    };
+    let funding = Funding {
+        expenses: vec![
+            expense("保安服务费", "191", "191", "191"),
+            expense("保洁服务费", "99", "99", "99"),
+            expense("水电气、维修维护费", "524", "372.88", "504.55"),
+        ],
+        expenses_total: Some(expense("合计", "814", "662.98", "794.55")),
+        ..Funding::default()
+    };
     doc.projects.push(Project {
         name: "滨湖大厦办公大楼运行保障".into(),
+        funding,
         indicators: vec![
             ind("数量指标", "办公大楼日常维修维护次数", "2280次"),
             ind("数量指标", "大楼安检巡察次数", "200次"),
@@ -633,13 +652,19 @@ fn ezhou_shaped() -> Document {
 #[test]
 fn an_empty_level1_is_the_class_its_level2_belongs_to() {
     // ezhou: 数量/质量/成本指标 are 产出指标; the recovered part really has no 效益指标.
+    // What remains are its published oddities: the 2020 actuals' 合计, 不超预算.
     let found = check(&ezhou_shaped());
     let codes: Vec<_> = found.iter().map(|f| f.code).collect();
-    assert_eq!(codes, ["J401", "J502"], "\n{}", listing(&found));
+    assert_eq!(codes, ["J110", "J401", "J502"], "\n{}", listing(&found));
     assert!(
-        found[0].message.contains("不超预算"),
+        found[0].message.contains("662.98 ≠ 3 项支出之和 662.88"),
         "{}",
         found[0].message
+    );
+    assert!(
+        found[1].message.contains("不超预算"),
+        "{}",
+        found[1].message
     );
 
     // luan without its 一级 column: nothing new, the 二级 classes say it all.
@@ -785,16 +810,34 @@ fn ningde_shaped() -> Document {
 }
 
 #[test]
-fn ningde_rates_written_as_fractions() {
+fn ningde_findings_are_its_published_oddities() {
     let doc = ningde_shaped();
     let findings = check(&doc);
-    let rates: Vec<&Finding> = findings.iter().filter(|f| f.code == "J411").collect();
     assert_eq!(
         codes_cells(&findings),
-        expect(&[("J411", &at(N, "H17")), ("J411", &at(N, "H18"))]),
+        expect(&[
+            // 资金总额 171.41 vs the 年度履职目标 lines 49.8 + 11 + 171.41.
+            ("J111", &at(N, "E4")),
+            // Row 3's 基本支出 171.41 although the budget's 基本支出 is 110.61.
+            ("J111", &at(N, "H11")),
+            // 覆盖率 "1" (指标解释 90%) and 审稿率 "1" (指标解释 100%).
+            ("J411", &at(N, "H17")),
+            ("J411", &at(N, "H18")),
+        ]),
         "\n{}",
         listing(&findings)
     );
+    assert_eq!(findings[0].severity, Severity::Error);
+    assert_eq!(
+        findings[0].message,
+        "资金总额 171.41 ≠ 履职目标 3 项支出之和 232.21（差 -60.80）"
+    );
+    assert_eq!(
+        findings[1].message,
+        "履职目标「按时发放2019年人员工资待遇」的支出「基本支出」171.41 ≠ 预算安排的基本支出 110.61（差 60.80）"
+    );
+    assert_eq!(findings[1].project, None);
+    let rates: Vec<&Finding> = findings.iter().filter(|f| f.code == "J411").collect();
     assert_eq!(rates[0].severity, Severity::Warning);
     assert_eq!(rates[0].project, None);
     assert_eq!(
@@ -810,6 +853,104 @@ fn ningde_rates_written_as_fractions() {
         findings.iter().all(|f| f.code != "J403"),
         "\n{}",
         listing(&findings)
+    );
+}
+
+#[test]
+fn duty_spending_against_the_stated_budget() {
+    fn line(doc: &mut Document, d: usize) -> &mut Spending {
+        &mut doc.overall.as_mut().unwrap().duties[d].objectives[0].spending[0]
+    }
+    let published = ningde_shaped();
+    // Row 3 corrected to 110.61: the lines add up to 171.41 and the table is clean.
+    let mut doc = published.clone();
+    line(&mut doc, 2).amount = money("110.61");
+    let found = check(&doc);
+    assert!(
+        found.iter().all(|f| f.code != "J111"),
+        "\n{}",
+        listing(&found)
+    );
+    // The name matches whatever the spaces and width; a 项目支出 line is the 项目支出.
+    let mut doc = published.clone();
+    line(&mut doc, 2).project = " 基本\u{3000}支出".into();
+    line(&mut doc, 0).project = "项目支出".into();
+    let found: Vec<_> = check(&doc)
+        .into_iter()
+        .filter(|f| f.code == "J111")
+        .collect();
+    assert_eq!(
+        codes_cells(&found),
+        expect(&[
+            ("J111", &at(N, "E4")),
+            ("J111", &at(N, "H9")),
+            ("J111", &at(N, "H11")),
+        ]),
+        "\n{}",
+        listing(&found)
+    );
+    assert!(
+        found[1]
+            .message
+            .ends_with("的支出「项目支出」49.8 ≠ 预算安排的项目支出 60.8（差 -11.0）"),
+        "{}",
+        found[1].message
+    );
+    // A line without a cell of its own points at the budget's figure.
+    let mut doc = published.clone();
+    doc.source
+        .cells
+        .shift_remove("overall.duties[2].objectives[0].spending[0].amount");
+    let found: Vec<_> = check(&doc)
+        .into_iter()
+        .filter(|f| f.code == "J111")
+        .collect();
+    assert_eq!(
+        codes_cells(&found),
+        expect(&[("J111", &at(N, "E4")), ("J111", &at(N, "E6"))])
+    );
+    // Nothing stated, nothing compared: no budget, or lines without amounts.
+    let mut doc = published.clone();
+    doc.total = None;
+    assert!(check(&doc).iter().all(|f| f.code != "J111"));
+    let mut doc = published.clone();
+    for d in 0..3 {
+        line(&mut doc, d).amount = None;
+    }
+    assert!(check(&doc).iter().all(|f| f.code != "J111"));
+    // Only 基本支出 stated: the line is compared, the sum is not.
+    let mut doc = published.clone();
+    doc.total = Some(Amounts {
+        basic: money("110.61"),
+        ..Amounts::default()
+    });
+    let found: Vec<_> = check(&doc)
+        .into_iter()
+        .filter(|f| f.code == "J111")
+        .collect();
+    assert_eq!(codes_cells(&found), expect(&[("J111", &at(N, "H11"))]));
+}
+
+#[test]
+fn duty_spending_is_checked_where_it_was_read() {
+    // Through a form in the shape of ningde's 年度履职目标: written, read back, checked
+    // at the read cells (the form has no budget rows: the budget is the document's).
+    let dir = scratch("check-duty-spending");
+    let template = fixture("templates/duty_spending.toml");
+    let mut doc = ningde_shaped();
+    doc.overall.as_mut().unwrap().indicators.clear();
+    let out = dir.join("ningde-duties.xlsx");
+    write_with(&doc, &template, &out);
+    let mut back = load_with(&out, &template);
+    back.total = doc.total.clone();
+    let found = check(&back);
+    let cell = back.source.cells["overall.duties[2].objectives[0].spending[0].amount"].clone();
+    assert_eq!(
+        codes_cells(&found),
+        // The sum's finding has no cell: this form prints no 资金总额.
+        vec![("J111", cell), ("J111", String::new())],
+        "\n{}",
+        listing(&found)
     );
 }
 
