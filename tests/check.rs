@@ -667,6 +667,15 @@ fn an_empty_level1_is_the_class_its_level2_belongs_to() {
         found[1].message
     );
 
+    // Converted to a form with a 一级 column, the 一级 inferred from the 二级: the same.
+    let mut converted = ezhou_shaped();
+    for ind in &mut converted.projects[0].indicators {
+        ind.level1 = Some("产出指标".into());
+        ind.inferred.push("level1".into());
+    }
+    let same: Vec<_> = check(&converted).into_iter().map(|f| f.code).collect();
+    assert_eq!(same, codes, "\n{}", listing(&check(&converted)));
+
     // luan without its 一级 column: nothing new, the 二级 classes say it all.
     let clean = luan();
     let mut doc = clean.clone();

@@ -318,7 +318,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "J507",
         severity: Severity::Note,
-        title: "产出指标缺少数量、质量或时效指标",
+        title: "产出指标缺少数量、质量或时效指标（只看原表写明为产出指标的）",
         example: "产出指标下没有质量指标（有 数量指标×2、时效指标、成本指标）",
     },
     Rule {

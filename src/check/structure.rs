@@ -262,11 +262,18 @@ fn duplicates(ctx: &mut Ctx<'_>, pi: usize, inds: &[&IndicatorRef<'_>]) {
 }
 
 /// J507: 产出指标 with 二级 classes but without 数量, 质量 or 时效. (成本 may stand as a
-/// 一级 class in newer forms, so it is not required here.)
+/// 一级 class in newer forms, so it is not required here.) Only a 产出指标 printed as
+/// such counts: not one whose 一级 is implied by its 二级 (a form without a 一级
+/// column), nor one the converter inferred, so that a converted table finds what its
+/// source does.
 fn output_classes(ctx: &mut Ctx<'_>, pi: usize, inds: &[&IndicatorRef<'_>]) {
+    let printed_output = |r: &&&IndicatorRef<'_>| {
+        r.ind.level1.as_deref().map(norm_class).as_deref() == Some("产出")
+            && !r.ind.inferred.iter().any(|f| f == "level1")
+    };
     let outputs: Vec<String> = inds
         .iter()
-        .filter(|r| r.ind.level1.as_deref().map(norm_class).as_deref() == Some("产出"))
+        .filter(printed_output)
         .filter(|r| !r.ind.inferred.iter().any(|f| f == "level2"))
         .filter_map(|r| r.ind.level2.as_deref().map(norm_class))
         .filter(|s| !s.is_empty())
@@ -299,10 +306,7 @@ fn output_classes(ctx: &mut Ctx<'_>, pi: usize, inds: &[&IndicatorRef<'_>]) {
         })
         .collect::<Vec<_>>()
         .join("、");
-    let first = inds
-        .iter()
-        .find(|r| r.ind.level1.as_deref().map(norm_class).as_deref() == Some("产出"))
-        .expect("outputs exist");
+    let first = inds.iter().find(printed_output).expect("outputs exist");
     let cell = ctx.value_cells(first, &[]);
     ctx.report(
         "J507",
