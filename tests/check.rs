@@ -9,7 +9,10 @@ use std::collections::BTreeSet;
 use common::*;
 use jixiao::Document;
 use jixiao::check::{Finding, RULES, Severity, check};
-use jixiao::model::{Duty, Goal, Goals, Indicator, Money, Objective, Project, Value, Values};
+use jixiao::model::{
+    Amounts, Duty, Expense, Funding, Goal, Goals, Indicator, Kind, Money, Objective, Overall,
+    Project, Spending, Value, Values,
+};
 
 /// (code, cell) of every finding, in the order `check` gives them.
 fn codes_cells(findings: &[Finding]) -> Vec<(&'static str, String)> {
@@ -565,8 +568,11 @@ fn structure_rules() {
     let found = new_findings(&clean, &doc);
     assert_eq!(codes_cells(&found), expect(&[("J504", &l1("E25:H25"))]));
 
+    // No class at all (an empty 一级 with a standard 二级 is an 产出 one: see
+    // an_empty_level1_is_the_class_its_level2_belongs_to).
     let mut doc = clean.clone();
     doc.projects[0].indicators[0].level1 = None;
+    doc.projects[0].indicators[0].level2 = None;
     let found = new_findings(&clean, &doc);
     assert!(
         found
@@ -593,6 +599,445 @@ fn structure_rules() {
         .retain(|i| i.level2.as_deref() != Some("质量指标"));
     let found = new_findings(&clean, &doc);
     assert_eq!(codes_cells(&found), expect(&[("J507", &l1("E12:H12"))]));
+}
+
+/// 鄂州's form prints no 一级 column: its column headed 一级指标 holds 数量指标, 质量指标
+/// and 成本指标, the 二级 classes (the fixture's six recovered indicators).
+fn ezhou_shaped() -> Document {
+    let ind = |level2: &str, name: &str, annual: &str| Indicator {
+        level2: Some(level2.into()),
+        name: name.into(),
+        values: Values {
+            annual: Some(Value::parse(annual)),
+            ..Values::default()
+        },
+        ..Indicator::default()
+    };
+    let mut doc = Document::new(Kind::Project);
+    doc.fiscal_year = Some(2022);
+    let expense = |name: &str, annual: &str, a2020: &str, a2021: &str| Expense {
+        name: name.into(),
+        annual: money(annual),
+        actuals: [("2020", a2020), ("2021", a2021)]
+            .into_iter()
+            .map(|(y, m)| (y.to_string(), money(m).unwrap()))
+            .collect(),
+        ..Expense::default()
+    };
+    let funding = Funding {
+        expenses: vec![
+            expense("保安服务费", "191", "191", "191"),
+            expense("保洁服务费", "99", "99", "99"),
+            expense("水电气、维修维护费", "524", "372.88", "504.55"),
+        ],
+        expenses_total: Some(expense("合计", "814", "662.98", "794.55")),
+        ..Funding::default()
+    };
+    doc.projects.push(Project {
+        name: "滨湖大厦办公大楼运行保障".into(),
+        funding,
+        indicators: vec![
+            ind("数量指标", "办公大楼日常维修维护次数", "2280次"),
+            ind("数量指标", "大楼安检巡察次数", "200次"),
+            ind("质量指标", "办公大楼日常维修维护验收合格率", ">92%"),
+            ind("质量指标", "经常性大型设备更新验收合格率", "≥92%"),
+            ind("质量指标", "重要设备维修维保验收合格率", "95%"),
+            ind("成本指标", "成本控制率", "不超预算"),
+        ],
+        ..Default::default()
+    });
+    doc
+}
+
+#[test]
+fn an_empty_level1_is_the_class_its_level2_belongs_to() {
+    // ezhou: 数量/质量/成本指标 are 产出指标; the recovered part really has no 效益指标.
+    // What remains are its published oddities: the 2020 actuals' 合计, 不超预算.
+    let found = check(&ezhou_shaped());
+    let codes: Vec<_> = found.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["J110", "J401", "J502"], "\n{}", listing(&found));
+    assert!(
+        found[0].message.contains("662.98 ≠ 3 项支出之和 662.88"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        found[1].message.contains("不超预算"),
+        "{}",
+        found[1].message
+    );
+
+    // Converted to a form with a 一级 column, the 一级 inferred from the 二级: the same.
+    let mut converted = ezhou_shaped();
+    for ind in &mut converted.projects[0].indicators {
+        ind.level1 = Some("产出指标".into());
+        ind.inferred.push("level1".into());
+    }
+    let same: Vec<_> = check(&converted).into_iter().map(|f| f.code).collect();
+    assert_eq!(same, codes, "\n{}", listing(&check(&converted)));
+
+    // luan without its 一级 column: nothing new, the 二级 classes say it all.
+    let clean = luan();
+    let mut doc = clean.clone();
+    for ind in &mut doc.projects[0].indicators {
+        ind.level1 = None;
+    }
+    let found = new_findings(&clean, &doc);
+    assert!(found.is_empty(), "\n{}", listing(&found));
+    // An 二级 class implies 效益 as well as 产出: J501/J502 count it there.
+    assert!(
+        doc.projects[0]
+            .indicators
+            .iter()
+            .any(|i| i.level2.as_deref().is_some_and(|l| l.contains("效益")))
+    );
+
+    // Still no class: both empty, or a 二级 class that names no 一级.
+    let l1 = |c: &str| at(L1, c);
+    let mut empty = doc.clone();
+    empty.projects[0].indicators[0].level2 = None;
+    let found = new_findings(&doc, &empty);
+    assert_eq!(codes_cells(&found), expect(&[("J505", &l1("E12:H12"))]));
+    assert!(
+        found[0].message.contains("分类为空"),
+        "{}",
+        found[0].message
+    );
+    let mut unknown = doc.clone();
+    unknown.projects[0].indicators[0].level2 = Some("进度指标".into());
+    let found = new_findings(&doc, &unknown);
+    assert_eq!(codes_cells(&found), expect(&[("J505", &l1("E12:H12"))]));
+    assert!(
+        found[0].message.contains("「进度指标」"),
+        "{}",
+        found[0].message
+    );
+}
+
+const N: &str = "部门整体支出绩效目标表";
+
+/// 宁德's 2019 部门整体支出绩效目标表 as its grid has it (tests/fixtures/regions/
+/// ningde_2019.csv), with the cells each value sits in: the department's budget, the
+/// spending lines of its 年度履职目标 and its one indicator table.
+fn ningde_shaped() -> Document {
+    let mut doc = Document::new(Kind::Department);
+    doc.fiscal_year = Some(2019);
+    doc.source.file = "ningde_2019.xlsx".into();
+    doc.total = Some(Amounts {
+        total: money("171.41"),
+        project: money("60.8"),
+        basic: money("110.61"),
+        ..Amounts::default()
+    });
+    let duty = |name: &str, task: &str, project: &str, amount: &str| Duty {
+        seq: String::new(),
+        name: name.into(),
+        objectives: vec![Objective {
+            detail: None,
+            name: task.into(),
+            indicators: Vec::new(),
+            spending: vec![Spending {
+                project: project.into(),
+                amount: money(amount),
+            }],
+        }],
+    };
+    let ind = |level2: &str, name: &str, explanation: &str, annual: &str| Indicator {
+        level1: Some("产出指标".into()),
+        level2: Some(level2.into()),
+        name: name.into(),
+        explanation: Some(explanation.into()),
+        values: Values {
+            annual: Some(Value::parse(annual)),
+            ..Values::default()
+        },
+        ..Indicator::default()
+    };
+    doc.overall = Some(Overall {
+        duties: vec![
+            duty(
+                "组织、指导、编纂、督促和检查地方志、年鉴、地情工作",
+                "保障志鉴地情相关工作开展所需资金,确保完成2019年度任务",
+                "地情、市志编纂与年鉴出版经费",
+                "49.8",
+            ),
+            duty(
+                "确保本室各人员工资及福利的发放",
+                "按时发放2019年人员福利",
+                "地情、市志编纂与年鉴出版经费",
+                "11",
+            ),
+            duty(
+                "确保日常工作正常运行",
+                "按时发放2019年人员工资待遇",
+                "基本支出",
+                "171.41",
+            ),
+        ],
+        indicators: vec![
+            ind(
+                "数量指标",
+                "志鉴地情相关工作开展所需资金的供应时效",
+                "100%(历史标准)",
+                "100%",
+            ),
+            ind("数量指标", "确保日常工作正常运行", "100%", "100%"),
+            ind(
+                "数量指标",
+                "按年度发放绩效奖、文明奖、综治平安奖、应休未休补贴",
+                "60%",
+                "≥60%",
+            ),
+            ind(
+                "质量指标",
+                "调研、督促、指导志、鉴、地情编纂的县(市、区)的覆盖率",
+                "90%(计划标准)",
+                "1",
+            ),
+            ind("质量指标", "各类书籍审稿率", "100%(计划标准)", "1"),
+            ind("时效指标", "项目完成时间", "2019年12月(计划标准)", "100%"),
+        ],
+        ..Overall::default()
+    });
+    let cells = &mut doc.source.cells;
+    for (fund, row) in [("total", 4), ("project", 5), ("basic", 6)] {
+        cells.insert(format!("total.{fund}"), at(N, &format!("E{row}")));
+    }
+    for d in 0..3 {
+        cells.insert(
+            format!("overall.duties[{d}].objectives[0].spending[0].amount"),
+            at(N, &format!("H{}", 9 + d)),
+        );
+    }
+    for i in 0..6 {
+        cells.insert(
+            format!("overall.indicators[{i}].values.annual"),
+            at(N, &format!("H{}", 14 + i)),
+        );
+    }
+    doc
+}
+
+#[test]
+fn ningde_findings_are_its_published_oddities() {
+    let doc = ningde_shaped();
+    let findings = check(&doc);
+    assert_eq!(
+        codes_cells(&findings),
+        expect(&[
+            // 资金总额 171.41 vs the 年度履职目标 lines 49.8 + 11 + 171.41.
+            ("J111", &at(N, "E4")),
+            // Row 3's 基本支出 171.41 although the budget's 基本支出 is 110.61.
+            ("J111", &at(N, "H11")),
+            // 覆盖率 "1" (指标解释 90%) and 审稿率 "1" (指标解释 100%).
+            ("J411", &at(N, "H17")),
+            ("J411", &at(N, "H18")),
+        ]),
+        "\n{}",
+        listing(&findings)
+    );
+    assert_eq!(findings[0].severity, Severity::Error);
+    assert_eq!(
+        findings[0].message,
+        "资金总额 171.41 ≠ 履职目标 3 项支出之和 232.21（差 -60.80）"
+    );
+    assert_eq!(
+        findings[1].message,
+        "履职目标「按时发放2019年人员工资待遇」的支出「基本支出」171.41 ≠ 预算安排的基本支出 110.61（差 60.80）"
+    );
+    assert_eq!(findings[1].project, None);
+    let rates: Vec<&Finding> = findings.iter().filter(|f| f.code == "J411").collect();
+    assert_eq!(rates[0].severity, Severity::Warning);
+    assert_eq!(rates[0].project, None);
+    assert_eq!(
+        rates[0].message,
+        "质量指标「调研、督促、指导志、鉴、地情编纂的县(市、区)的覆盖率」是比率，指标值「1」是不带 % 的小数，多半是指 100%（指标解释为 90%）"
+    );
+    assert_eq!(
+        rates[1].message,
+        "质量指标「各类书籍审稿率」是比率，指标值「1」是不带 % 的小数，多半是指 100%（指标解释为 100%）"
+    );
+    // J411 says it: no J403 "缺少计量单位（%）" on the same values.
+    assert!(
+        findings.iter().all(|f| f.code != "J403"),
+        "\n{}",
+        listing(&findings)
+    );
+}
+
+#[test]
+fn duty_spending_against_the_stated_budget() {
+    fn line(doc: &mut Document, d: usize) -> &mut Spending {
+        &mut doc.overall.as_mut().unwrap().duties[d].objectives[0].spending[0]
+    }
+    let published = ningde_shaped();
+    // Row 3 corrected to 110.61: the lines add up to 171.41 and the table is clean.
+    let mut doc = published.clone();
+    line(&mut doc, 2).amount = money("110.61");
+    let found = check(&doc);
+    assert!(
+        found.iter().all(|f| f.code != "J111"),
+        "\n{}",
+        listing(&found)
+    );
+    // The name matches whatever the spaces and width; a 项目支出 line is the 项目支出.
+    let mut doc = published.clone();
+    line(&mut doc, 2).project = " 基本\u{3000}支出".into();
+    line(&mut doc, 0).project = "项目支出".into();
+    let found: Vec<_> = check(&doc)
+        .into_iter()
+        .filter(|f| f.code == "J111")
+        .collect();
+    assert_eq!(
+        codes_cells(&found),
+        expect(&[
+            ("J111", &at(N, "E4")),
+            ("J111", &at(N, "H9")),
+            ("J111", &at(N, "H11")),
+        ]),
+        "\n{}",
+        listing(&found)
+    );
+    assert!(
+        found[1]
+            .message
+            .ends_with("的支出「项目支出」49.8 ≠ 预算安排的项目支出 60.8（差 -11.0）"),
+        "{}",
+        found[1].message
+    );
+    // A line without a cell of its own points at the budget's figure.
+    let mut doc = published.clone();
+    doc.source
+        .cells
+        .shift_remove("overall.duties[2].objectives[0].spending[0].amount");
+    let found: Vec<_> = check(&doc)
+        .into_iter()
+        .filter(|f| f.code == "J111")
+        .collect();
+    assert_eq!(
+        codes_cells(&found),
+        expect(&[("J111", &at(N, "E4")), ("J111", &at(N, "E6"))])
+    );
+    // Nothing stated, nothing compared: no budget, or lines without amounts.
+    let mut doc = published.clone();
+    doc.total = None;
+    assert!(check(&doc).iter().all(|f| f.code != "J111"));
+    let mut doc = published.clone();
+    for d in 0..3 {
+        line(&mut doc, d).amount = None;
+    }
+    assert!(check(&doc).iter().all(|f| f.code != "J111"));
+    // Only 基本支出 stated: the line is compared, the sum is not.
+    let mut doc = published.clone();
+    doc.total = Some(Amounts {
+        basic: money("110.61"),
+        ..Amounts::default()
+    });
+    let found: Vec<_> = check(&doc)
+        .into_iter()
+        .filter(|f| f.code == "J111")
+        .collect();
+    assert_eq!(codes_cells(&found), expect(&[("J111", &at(N, "H11"))]));
+}
+
+#[test]
+fn duty_spending_is_checked_where_it_was_read() {
+    // Through a form in the shape of ningde's 年度履职目标: written, read back, checked
+    // at the read cells (the form has no budget rows: the budget is the document's).
+    let dir = scratch("check-duty-spending");
+    let template = fixture("templates/duty_spending.toml");
+    let mut doc = ningde_shaped();
+    doc.overall.as_mut().unwrap().indicators.clear();
+    let out = dir.join("ningde-duties.xlsx");
+    write_with(&doc, &template, &out);
+    let mut back = load_with(&out, &template);
+    back.total = doc.total.clone();
+    let found = check(&back);
+    let cell = back.source.cells["overall.duties[2].objectives[0].spending[0].amount"].clone();
+    assert_eq!(
+        codes_cells(&found),
+        // The sum's finding has no cell: this form prints no 资金总额.
+        vec![("J111", cell), ("J111", String::new())],
+        "\n{}",
+        listing(&found)
+    );
+}
+
+#[test]
+fn a_fraction_is_a_rate_only_where_the_indicator_is_one() {
+    let clean = ningde_shaped();
+    let plant = |i: usize, name: &str, explanation: Option<&str>, annual: &str| {
+        let mut doc = clean.clone();
+        let ind = &mut doc.overall.as_mut().unwrap().indicators[i];
+        ind.name = name.into();
+        ind.explanation = explanation.map(Into::into);
+        ind.values.annual = Some(Value::parse(annual));
+        new_findings(&clean, &doc)
+    };
+    let h15 = at(N, "H15");
+    // A rate by its explanation's percent, not its name; 0.95 is 95%.
+    let found = plant(1, "确保日常工作正常运行", Some("95%"), "0.95");
+    assert_eq!(codes_cells(&found), expect(&[("J411", &h15)]));
+    assert!(found[0].message.contains("多半是指 95%（指标解释为 95%）"));
+    // A rate by its name, with no explanation: no percent to quote; an op is kept.
+    let found = plant(1, "档案整理完成率", None, "≥0.9");
+    assert_eq!(codes_cells(&found), expect(&[("J411", &h15)]));
+    assert!(
+        found[0].message.ends_with("多半是指 ≥90%"),
+        "{}",
+        found[0].message
+    );
+    // Counts: a unit, or neither a 率 name nor a percent in the explanation.
+    assert!(plant(1, "召开编纂工作会议", Some("反映会议召开情况"), "1").is_empty());
+    assert!(plant(1, "审稿率抽查", Some("100%"), "1次").is_empty());
+    // Not a fraction: 0, or above 1 (J403 asks a 率 for its %).
+    assert!(plant(1, "确保日常工作正常运行", Some("100%"), "0").is_empty());
+    let found = plant(1, "各类书籍审稿率", None, "2");
+    assert_eq!(codes_cells(&found), expect(&[("J403", &h15)]));
+    // In a project table, and in a duty's indicators, alike.
+    let luan = luan();
+    let mut doc = luan.clone();
+    doc.projects[0].indicators[3].values.annual = Some(Value::parse("1"));
+    let found = new_findings(&luan, &doc);
+    assert_eq!(
+        found.iter().map(|f| f.code).collect::<Vec<_>>(),
+        ["J411"],
+        "\n{}",
+        listing(&found)
+    );
+    let linyi = linyi();
+    let mut doc = linyi.clone();
+    let ind = &mut doc.overall.as_mut().unwrap().duties[2].objectives[1].indicators[0];
+    assert_eq!(ind.name, "来电回复率");
+    ind.values.annual = Some(Value::parse("1"));
+    let found = new_findings(&linyi, &doc);
+    assert_eq!(
+        codes_cells(&found),
+        expect(&[("J411", "部门预算整体绩效目标表!G14")]),
+        "\n{}",
+        listing(&found)
+    );
+}
+
+#[test]
+fn a_departments_own_indicators_are_checked_where_they_were_read() {
+    // Through a form in ningde's shape: written, read back, checked at the read cells.
+    let dir = scratch("check-dept-indicators");
+    let template = fixture("templates/dept_indicators.toml");
+    let mut doc = ningde_shaped();
+    doc.overall.as_mut().unwrap().duties.clear();
+    let out = dir.join("ningde.xlsx");
+    write_with(&doc, &template, &out);
+    let back = load_with(&out, &template);
+    let found = check(&back);
+    let cell =
+        |i: usize| back.source.cells[&format!("overall.indicators[{i}].values.annual")].clone();
+    assert_eq!(
+        codes_cells(&found),
+        vec![("J411", cell(3)), ("J411", cell(4))],
+        "\n{}",
+        listing(&found)
+    );
 }
 
 /// The J510/J511 findings only, as (code, cell).

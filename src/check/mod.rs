@@ -160,6 +160,12 @@ pub const RULES: &[Rule] = &[
         example: "支出合计2020年实际执行数 662.98 ≠ 3 项支出之和 662.88（差 0.10）",
     },
     Rule {
+        code: "J111",
+        severity: Severity::Error,
+        title: "部门履职目标的支出与预算安排不符（名为「基本支出」「项目支出」的支出行 ≠ 所列基本支出、项目支出；各支出行之和 ≠ 资金总额）",
+        example: "履职目标「按时发放2019年人员工资待遇」的支出「基本支出」171.41 ≠ 预算安排的基本支出 110.61（差 60.80）",
+    },
+    Rule {
         code: "J201",
         severity: Severity::Error,
         title: "资金支出计划（累计 %）出现下降",
@@ -222,7 +228,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "J403",
         severity: Severity::Warning,
-        title: "数值缺少计量单位（成本指标、时效指标、名称为「…率」的指标）",
+        title: "数值缺少计量单位（成本指标、时效指标、名称为「…率」的指标；写成小数的比率见 J411）",
         example: "成本指标「市本级及管理部业务开展经费」的指标值「≤23.42」缺少计量单位（元或万元）",
     },
     Rule {
@@ -268,15 +274,21 @@ pub const RULES: &[Rule] = &[
         example: "数量指标「举办服务礼仪、业务培训等次数」没有指标值",
     },
     Rule {
+        code: "J411",
+        severity: Severity::Warning,
+        title: "比率写成了不带 % 的小数（名称为「…率」或指标解释、参考值写有 % 的指标，指标值是 0 到 1 之间的裸数字，如「1」「0.95」）",
+        example: "质量指标「各类书籍审稿率」是比率，指标值「1」是不带 % 的小数，多半是指 100%（指标解释为 100%）",
+    },
+    Rule {
         code: "J501",
         severity: Severity::Warning,
-        title: "项目没有产出指标",
+        title: "项目没有产出指标（一级指标为空的按其二级指标归类：数量、质量、时效、成本指标属产出指标）",
         example: "项目「专项工作经费」没有产出指标（共 2 个指标）",
     },
     Rule {
         code: "J502",
         severity: Severity::Warning,
-        title: "项目没有效益指标",
+        title: "项目没有效益指标（一级指标为空的按其二级指标归类：经济、社会、生态效益指标和可持续影响指标属效益指标）",
         example: "项目「购置经费」没有效益指标（共 2 个指标）",
     },
     Rule {
@@ -294,7 +306,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "J505",
         severity: Severity::Warning,
-        title: "指标缺少分类（一级指标为空，或同一项目其他指标都有二级指标而它没有）",
+        title: "指标缺少分类（一级指标为空，且没有能确定一级的标准二级指标；或同一项目其他指标都有二级指标而它没有）",
         example: "指标「缴存单位及职工满意度」没有一级指标（分类为空）",
     },
     Rule {
@@ -306,7 +318,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "J507",
         severity: Severity::Note,
-        title: "产出指标缺少数量、质量或时效指标",
+        title: "产出指标缺少数量、质量或时效指标（只看原表写明为产出指标的）",
         example: "产出指标下没有质量指标（有 数量指标×2、时效指标、成本指标）",
     },
     Rule {
@@ -420,6 +432,15 @@ pub(crate) struct IndicatorRef<'a> {
 }
 
 impl IndicatorRef<'_> {
+    /// The indicator's class, for the value rules: project indicators and a department's
+    /// own indicator table (ningde) have one; duty indicators (linyi) have none.
+    pub fn class(&self) -> Option<ClassOf> {
+        if self.context.is_some() {
+            return None;
+        }
+        class_of(self.ind)
+    }
+
     /// The values the indicator has, in the order 中期, 半年, 年度.
     pub fn values(&self) -> Vec<(Period, &Value)> {
         [Period::MidTerm, Period::HalfYear, Period::Annual]
@@ -514,7 +535,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Every indicator: project indicators first, then department-level ones.
+    /// Every indicator: project indicators first, then department-level ones (the
+    /// department's own table, then the duties').
     pub fn indicators(&self) -> Vec<IndicatorRef<'a>> {
         let doc: &'a Document = self.doc;
         let mut out = Vec::new();
@@ -529,6 +551,14 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some(overall) = &doc.overall {
+            for (ii, ind) in overall.indicators.iter().enumerate() {
+                out.push(IndicatorRef {
+                    ind,
+                    path: format!("overall.indicators[{ii}]"),
+                    project: None,
+                    context: None,
+                });
+            }
             for (di, duty) in overall.duties.iter().enumerate() {
                 for (oi, obj) in duty.objectives.iter().enumerate() {
                     for (ii, ind) in obj.indicators.iter().enumerate() {
@@ -733,8 +763,8 @@ fn class_from_level2(level2: &str) -> Option<Class> {
     })
 }
 
-/// The class of a project indicator. Department-level indicators (linyi duties) have
-/// no class.
+/// The class of an indicator (the value rules ask [`IndicatorRef::class`], which gives
+/// duty indicators none).
 pub(crate) fn class_of(ind: &Indicator) -> Option<ClassOf> {
     let level1 = ind.level1.as_deref().map(norm_class).unwrap_or_default();
     if level1 == "决策" || level1 == "过程" {

@@ -30,6 +30,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>) {
         sources(ctx, None, &unit.amounts, &base, &prefix, &label);
     }
     subtotals(ctx);
+    duty_spending(ctx);
 }
 
 fn fund_name(fund: Fund, breakdown: bool) -> &'static str {
@@ -525,11 +526,113 @@ fn subtotals(ctx: &mut Ctx<'_>) {
     }
 }
 
+/// The part of the budget a spending line's name stands for: 基本支出 or 项目支出,
+/// whatever the spaces and width.
+fn nature_of(project: &str) -> Option<Fund> {
+    let folded: String = project
+        .chars()
+        .map(crate::text::fold_width)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    match folded.as_str() {
+        "基本支出" => Some(Fund::Basic),
+        "项目支出" => Some(Fund::Project),
+        _ => None,
+    }
+}
+
+/// J111: a department's duty spending lines (ningde's 年度履职目标: 支出项目名称 +
+/// 预算金额) against its stated budget (年度预算安排): a line named 基本支出 or 项目支出
+/// is that part of the budget, and the lines add up to 资金总额. Only stated amounts
+/// count; nothing is compared where the budget does not state the figure.
+fn duty_spending(ctx: &mut Ctx<'_>) {
+    let doc = ctx.doc;
+    let (Some(overall), Some(budget)) = (&doc.overall, &doc.total) else {
+        return;
+    };
+    let mut amounts: Vec<Decimal> = Vec::new();
+    for (di, duty) in overall.duties.iter().enumerate() {
+        for (oi, objective) in duty.objectives.iter().enumerate() {
+            for (si, line) in objective.spending.iter().enumerate() {
+                let Some(amount) = line.amount else { continue };
+                amounts.push(amount.0);
+                let Some(fund) = nature_of(&line.project) else {
+                    continue;
+                };
+                let Some(stated) = budget.get(fund) else {
+                    continue;
+                };
+                if amount.0 == stated.0 {
+                    continue;
+                }
+                let path = format!("overall.duties[{di}].objectives[{oi}].spending[{si}].amount");
+                let cell = ctx
+                    .cell(&path)
+                    .or_else(|| ctx.cell(&format!("total.{}", fund.key())));
+                let what = if objective.name.trim().is_empty() {
+                    duty.name.trim()
+                } else {
+                    objective.name.trim()
+                };
+                ctx.report(
+                    "J111",
+                    None,
+                    cell,
+                    format!(
+                        "履职目标「{what}」的支出「{}」{} ≠ 预算安排的{} {}（差 {}）",
+                        line.project.trim(),
+                        amount.0,
+                        fund_name(fund, false),
+                        stated.0,
+                        diff(amount.0, stated.0)
+                    ),
+                );
+            }
+        }
+    }
+    let Some(total) = budget.total else { return };
+    if amounts.is_empty() {
+        return;
+    }
+    let Some(s) = sum(amounts.iter().copied()) else {
+        return;
+    };
+    if s != total.0 {
+        let cell = ctx.cell("total.total");
+        ctx.report(
+            "J111",
+            None,
+            cell,
+            format!(
+                "资金总额 {} ≠ 履职目标 {} 项支出之和 {s}（差 {}）",
+                total.0,
+                amounts.len(),
+                diff(total.0, s)
+            ),
+        );
+    }
+}
+
 /// The column names of guangzhou's flat list.
 fn sub_fund_name(fund: Fund) -> &'static str {
     match fund {
         Fund::Total => "总计",
         Fund::SpecialAccount => "财政专户拨款",
         other => fund_name(other, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nature_of;
+    use crate::model::Fund;
+
+    #[test]
+    fn spending_lines_named_for_a_part_of_the_budget() {
+        assert_eq!(nature_of("基本支出"), Some(Fund::Basic));
+        assert_eq!(nature_of(" 基本 支出 "), Some(Fund::Basic));
+        assert_eq!(nature_of("项目\u{3000}支出"), Some(Fund::Project));
+        assert_eq!(nature_of("地情、市志编纂与年鉴出版经费"), None);
+        assert_eq!(nature_of("基本支出（人员经费）"), None);
     }
 }

@@ -16,6 +16,38 @@ const CLASSES: &[(&str, &[&str])] = &[
     ("过程", &["资金管理", "组织实施"]),
 ];
 
+/// The 一级 class (normalized, as in [`CLASSES`]) that a standard 二级 class belongs to:
+/// 数量指标 → 产出, 社会效益指标 → 效益, 满意度指标 → 满意度.
+pub(crate) fn level1_of_level2(level2: &str) -> Option<&'static str> {
+    let l2 = norm_class(level2);
+    CLASSES
+        .iter()
+        .find(|(_, l2s)| l2s.contains(&l2.as_str()))
+        .map(|(l1, _)| *l1)
+}
+
+/// The 一级 class an indicator counts under (normalized): its own, or where that is
+/// empty, the one its 二级 class implies (a form without a 一级 column, ezhou). A 二级
+/// class the converter inferred implies nothing: the source had no class at all.
+fn level1_class(ind: &Indicator) -> String {
+    let own = ind.level1.as_deref().map(norm_class).unwrap_or_default();
+    if !own.is_empty() {
+        return own;
+    }
+    implied_level1(ind).unwrap_or_default().to_string()
+}
+
+/// The 一级 class implied by an indicator's 二级 class as read (not inferred).
+fn implied_level1(ind: &Indicator) -> Option<&'static str> {
+    if ind.inferred.iter().any(|f| f == "level2") {
+        return None;
+    }
+    ind.level2
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .and_then(level1_of_level2)
+}
+
 fn level2_of(level1: &str) -> Option<&'static [&'static str]> {
     CLASSES
         .iter()
@@ -64,10 +96,8 @@ fn project(ctx: &mut Ctx<'_>, pi: usize, inds: &[&IndicatorRef<'_>]) {
         );
         return;
     }
-    let level1s: Vec<String> = inds
-        .iter()
-        .map(|r| r.ind.level1.as_deref().map(norm_class).unwrap_or_default())
-        .collect();
+    // An indicator without a 一级 class counts under the one its 二级 class implies.
+    let level1s: Vec<String> = inds.iter().map(|r| level1_class(r.ind)).collect();
     for (code, class, what) in [("J501", "产出", "产出指标"), ("J502", "效益", "效益指标")]
     {
         if !level1s.iter().any(|l| l == class) {
@@ -92,21 +122,39 @@ fn project(ctx: &mut Ctx<'_>, pi: usize, inds: &[&IndicatorRef<'_>]) {
 }
 
 /// J503 unknown 一级, J504 unknown or mismatched 二级, J505 no class.
+///
+/// An empty 一级 is no omission where the 二级 class (as read) is a standard one: it
+/// names its 一级 (数量指标 is an 产出指标), as on forms that print no 一级 column.
 fn classes(ctx: &mut Ctx<'_>, r: &IndicatorRef<'_>, any_level2: bool) {
     let ind = r.ind;
     let cell = || ctx.value_cells(r, &[]);
+    let implied = implied_level1(ind);
     if !has_text(ind.level1.as_deref()) {
+        if implied.is_some() {
+            return;
+        }
+        let message = match ind
+            .level2
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(raw2) => format!(
+                "指标「{}」没有一级指标，二级指标「{raw2}」也不是标准分类，无从确定一级",
+                ind.name
+            ),
+            None => format!("指标「{}」没有一级指标（分类为空）", ind.name),
+        };
         let cell = cell();
-        ctx.report(
-            "J505",
-            r.project,
-            cell,
-            format!("指标「{}」没有一级指标（分类为空）", ind.name),
-        );
+        ctx.report("J505", r.project, cell, message);
         return;
     }
     let raw1 = ind.level1.as_deref().unwrap_or_default().trim();
     if ind.inferred.iter().any(|f| f == "level1") {
+        // Inferred from a 二级 class that was read: the source's class was complete.
+        if implied.is_some() {
+            return;
+        }
         // Converted from a table whose class was empty: still missing in the source.
         let cell = cell();
         ctx.report(
@@ -214,11 +262,18 @@ fn duplicates(ctx: &mut Ctx<'_>, pi: usize, inds: &[&IndicatorRef<'_>]) {
 }
 
 /// J507: 产出指标 with 二级 classes but without 数量, 质量 or 时效. (成本 may stand as a
-/// 一级 class in newer forms, so it is not required here.)
+/// 一级 class in newer forms, so it is not required here.) Only a 产出指标 printed as
+/// such counts: not one whose 一级 is implied by its 二级 (a form without a 一级
+/// column), nor one the converter inferred, so that a converted table finds what its
+/// source does.
 fn output_classes(ctx: &mut Ctx<'_>, pi: usize, inds: &[&IndicatorRef<'_>]) {
+    let printed_output = |r: &&&IndicatorRef<'_>| {
+        r.ind.level1.as_deref().map(norm_class).as_deref() == Some("产出")
+            && !r.ind.inferred.iter().any(|f| f == "level1")
+    };
     let outputs: Vec<String> = inds
         .iter()
-        .filter(|r| r.ind.level1.as_deref().map(norm_class).as_deref() == Some("产出"))
+        .filter(printed_output)
         .filter(|r| !r.ind.inferred.iter().any(|f| f == "level2"))
         .filter_map(|r| r.ind.level2.as_deref().map(norm_class))
         .filter(|s| !s.is_empty())
@@ -251,10 +306,7 @@ fn output_classes(ctx: &mut Ctx<'_>, pi: usize, inds: &[&IndicatorRef<'_>]) {
         })
         .collect::<Vec<_>>()
         .join("、");
-    let first = inds
-        .iter()
-        .find(|r| r.ind.level1.as_deref().map(norm_class).as_deref() == Some("产出"))
-        .expect("outputs exist");
+    let first = inds.iter().find(printed_output).expect("outputs exist");
     let cell = ctx.value_cells(first, &[]);
     ctx.report(
         "J507",
@@ -313,5 +365,59 @@ fn below_last_year(ctx: &mut Ctx<'_>, r: &IndicatorRef<'_>) {
                 last.text.trim()
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{implied_level1, level1_class, level1_of_level2};
+    use crate::model::Indicator;
+
+    #[test]
+    fn a_standard_level2_class_names_its_level1() {
+        for (l2, l1) in [
+            ("数量指标", "产出"),
+            ("质量指标", "产出"),
+            ("时效指标", "产出"),
+            ("成本指标", "产出"),
+            ("经济效益指标", "效益"),
+            ("社会效益指标", "效益"),
+            ("生态效益指标", "效益"),
+            ("可持续影响指标", "效益"),
+            ("满意度指标", "满意度"),
+            ("服务对象满意度指标", "满意度"),
+            // Widths and spaces do not matter, nor the 指标 suffix.
+            (" 数量 指标", "产出"),
+            ("社会效益", "效益"),
+        ] {
+            assert_eq!(level1_of_level2(l2), Some(l1), "{l2}");
+        }
+        assert_eq!(level1_of_level2("进度指标"), None);
+        assert_eq!(level1_of_level2(""), None);
+    }
+
+    #[test]
+    fn an_empty_level1_counts_under_the_class_its_level2_implies() {
+        let ind = |l1: Option<&str>, l2: Option<&str>| Indicator {
+            level1: l1.map(Into::into),
+            level2: l2.map(Into::into),
+            name: "大楼安检巡察次数".into(),
+            ..Indicator::default()
+        };
+        assert_eq!(level1_class(&ind(None, Some("数量指标"))), "产出");
+        assert_eq!(level1_class(&ind(Some("  "), Some("满意度指标"))), "满意度");
+        // Its own 一级 wins.
+        assert_eq!(
+            level1_class(&ind(Some("效益指标"), Some("数量指标"))),
+            "效益"
+        );
+        // Nothing to go by.
+        assert_eq!(level1_class(&ind(None, None)), "");
+        assert_eq!(level1_class(&ind(None, Some("进度指标"))), "");
+        // A 二级 class the converter inferred is no class of the source.
+        let mut inferred = ind(None, Some("数量指标"));
+        inferred.inferred.push("level2".into());
+        assert_eq!(implied_level1(&inferred), None);
+        assert_eq!(level1_class(&inferred), "");
     }
 }

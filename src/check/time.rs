@@ -1,7 +1,7 @@
 //! J3xx: dates in indicator values against the budget year and the mid-term window, and
 //! the mid-term window against the project period.
 
-use super::{Ctx, class_of};
+use super::Ctx;
 use crate::model::{DateParts, Period, Project};
 
 pub(super) fn run(ctx: &mut Ctx<'_>) {
@@ -135,7 +135,7 @@ fn show(d: &DateParts) -> String {
 /// outside the mid-term window.
 fn dates(ctx: &mut Ctx<'_>, fiscal: Option<i32>) {
     for r in ctx.indicators() {
-        let what = r.subject(r.project.and_then(|_| class_of(r.ind)).as_ref());
+        let what = r.subject(r.class().as_ref());
         for (period, v) in r.values() {
             let Some(d) = v.date else { continue };
             let cell = || ctx.value_cells(&r, &[period]);

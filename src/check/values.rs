@@ -1,15 +1,18 @@
 //! J4xx: indicator values that cannot be assessed, point the unusual way, or contradict
 //! each other between periods.
 
+use rust_decimal::Decimal;
+
 use super::{
-    Class, ClassOf, Ctx, IndicatorRef, class_of, describe_values, is_qualitative, is_rate_name,
+    Class, ClassOf, Ctx, IndicatorRef, describe_values, is_qualitative, is_rate_name,
     is_unit_price, number,
 };
-use crate::model::{Op, Period, Value};
+use crate::model::{Indicator, Op, Period, Value};
+use crate::parse::value_parts::op_symbol;
 
 pub(super) fn run(ctx: &mut Ctx<'_>) {
     for r in ctx.indicators() {
-        let class = r.project.and_then(|_| class_of(r.ind));
+        let class = r.class();
         let what = r.subject(class.as_ref());
         let plain = r.plain_subject(class.as_ref());
         let values = r.values();
@@ -22,6 +25,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>) {
         }
         vague_or_unmeasurable(ctx, &r, class.as_ref(), &what, &plain, &values);
         units(ctx, &r, class.as_ref(), &what, &plain, &values);
+        fraction_rates(ctx, &r, &plain, &values);
         if let Some(c) = &class {
             direction(ctx, &r, c, &what, &values);
             periods(ctx, &r, c, &what);
@@ -161,6 +165,7 @@ fn units(
     values: &[(Period, &Value)],
 ) {
     let rate = is_rate_name(&r.ind.name);
+    let fraction_rate = is_rate(r.ind);
     let cls = class.map(|c| c.class);
     let needs = match cls {
         Some(Class::Cost) => Some("元或万元"),
@@ -178,6 +183,8 @@ fn units(
                 v.number.is_some()
                     && v.date.is_none()
                     && v.unit.as_deref().is_none_or(str::is_empty)
+                    // A rate written as a fraction is J411's, which says what it means.
+                    && !(fraction_rate && bare_fraction(v).is_some())
             },
             |t| format!("{what}的指标值{t}缺少计量单位（{needs}）"),
         );
@@ -197,6 +204,112 @@ fn units(
             |t| format!("{plain}是比率，指标值{t}却不是百分数"),
         );
     }
+}
+
+/// The first percentage written in a text ("90%(计划标准)" → "90%"), widths folded.
+fn first_percent(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().map(crate::text::fold_width).collect();
+    for (i, c) in chars.iter().enumerate() {
+        if *c != '%' {
+            continue;
+        }
+        let mut end = i;
+        while end > 0 && chars[end - 1].is_whitespace() {
+            end -= 1;
+        }
+        let mut start = end;
+        while start > 0 && (chars[start - 1].is_ascii_digit() || chars[start - 1] == '.') {
+            start -= 1;
+        }
+        let number: String = chars[start..end].iter().collect();
+        if number.chars().any(|c| c.is_ascii_digit()) {
+            let lead = if number.starts_with('.') { "0" } else { "" };
+            return Some(format!("{lead}{number}%"));
+        }
+    }
+    None
+}
+
+/// The percentage an indicator's explanation (指标解释) or reference values (指标参考值)
+/// state, with where: ("指标解释", "90%").
+fn stated_percent(ind: &Indicator) -> Option<(&'static str, String)> {
+    let reference = ind.reference.as_ref();
+    let history = reference.and_then(|x| x.history.as_ref());
+    let places: [(&'static str, Option<&str>); 5] = [
+        ("指标解释", ind.explanation.as_deref()),
+        ("规划值", reference.and_then(|x| x.planned.as_deref())),
+        (
+            "当年标准值",
+            reference
+                .and_then(|x| x.standard.as_ref())
+                .map(|s| s.value.as_str()),
+        ),
+        ("前三年均值", history.and_then(|h| h.avg_3y.as_deref())),
+        ("上年值", history.and_then(|h| h.last_year.as_deref())),
+    ];
+    places
+        .into_iter()
+        .find_map(|(label, text)| text.and_then(first_percent).map(|p| (label, p)))
+}
+
+/// An indicator that measures a rate: its name ends in 率, or its explanation or a
+/// reference value states a percentage.
+fn is_rate(ind: &Indicator) -> bool {
+    is_rate_name(&ind.name) || stated_percent(ind).is_some()
+}
+
+/// A bare number in (0, 1]: no unit, no %, no date ("1", "0.95", "≥0.9").
+fn bare_fraction(v: &Value) -> Option<Decimal> {
+    if v.date.is_some() || v.unit.as_deref().is_some_and(|u| !u.trim().is_empty()) {
+        return None;
+    }
+    number(v).filter(|n| *n > Decimal::ZERO && *n <= Decimal::ONE)
+}
+
+/// What a fraction most likely means as a percentage: "1" → "100%", "≥0.95" → "≥95%".
+fn as_percent(v: &Value, n: Decimal) -> String {
+    let op = v.op.map_or("", op_symbol);
+    let pct = n
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .map_or_else(|| "?".into(), |p| p.normalize().to_string());
+    format!("{op}{pct}%")
+}
+
+/// J411: a rate written as a fraction ("1" for 100%, "0.95" for 95%), where the
+/// indicator is a rate by its name or by the percentage its explanation states.
+fn fraction_rates(
+    ctx: &mut Ctx<'_>,
+    r: &IndicatorRef<'_>,
+    plain: &str,
+    values: &[(Period, &Value)],
+) {
+    if !is_rate(r.ind) {
+        return;
+    }
+    let mut meant: Vec<String> = Vec::new();
+    for (_, v) in values {
+        if let Some(n) = bare_fraction(v) {
+            let p = as_percent(v, n);
+            if !meant.contains(&p) {
+                meant.push(p);
+            }
+        }
+    }
+    if meant.is_empty() {
+        return;
+    }
+    let meant = meant.join("、");
+    let stated = stated_percent(r.ind)
+        .map(|(label, p)| format!("（{label}为 {p}）"))
+        .unwrap_or_default();
+    per_values(
+        ctx,
+        r,
+        "J411",
+        values,
+        |v| bare_fraction(v).is_some(),
+        |t| format!("{plain}是比率，指标值{t}是不带 % 的小数，多半是指 {meant}{stated}"),
+    );
 }
 
 /// J405 成本 with a lower bound, J406 满意度 with an upper bound, J407 数量 with an
@@ -297,7 +410,50 @@ fn periods(ctx: &mut Ctx<'_>, r: &IndicatorRef<'_>, c: &ClassOf, what: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_vague, names_a_standard};
+    use super::{as_percent, bare_fraction, first_percent, is_rate, is_vague, names_a_standard};
+    use crate::model::{History, Indicator, Reference, Value};
+
+    #[test]
+    fn percentages_in_text() {
+        assert_eq!(first_percent("90%(计划标准)").as_deref(), Some("90%"));
+        assert_eq!(first_percent("100%（计划标准）").as_deref(), Some("100%"));
+        assert_eq!(first_percent("不低于 95.5 ％").as_deref(), Some("95.5%"));
+        assert_eq!(first_percent("反映大楼保卫巡检情况"), None);
+        assert_eq!(first_percent("%"), None);
+        assert_eq!(first_percent("误差率.5%以内").as_deref(), Some("0.5%"));
+    }
+
+    #[test]
+    fn fractions_and_rates() {
+        let v = Value::parse;
+        assert_eq!(bare_fraction(&v("1")), Some(1.into()));
+        assert!(bare_fraction(&v("0.95")).is_some());
+        assert!(bare_fraction(&v("≥0.9")).is_some());
+        for text in ["1次", "100%", "0", "1.5", "2", "不超预算", "1万元"] {
+            assert!(bare_fraction(&v(text)).is_none(), "{text}");
+        }
+        assert_eq!(as_percent(&v("1"), 1.into()), "100%");
+        let f = v("≥0.95");
+        assert_eq!(as_percent(&f, bare_fraction(&f).unwrap()), "≥95%");
+
+        let ind = |name: &str, explanation: Option<&str>| Indicator {
+            name: name.into(),
+            explanation: explanation.map(Into::into),
+            ..Indicator::default()
+        };
+        assert!(is_rate(&ind("各类书籍审稿率", None)));
+        assert!(is_rate(&ind("确保日常工作正常运行", Some("100%"))));
+        assert!(!is_rate(&ind("召开编纂工作会议", Some("反映会议召开情况"))));
+        let mut by_history = ind("群众来电回复", None);
+        by_history.reference = Some(Reference {
+            history: Some(History {
+                last_year: Some("98%".into()),
+                ..History::default()
+            }),
+            ..Reference::default()
+        });
+        assert!(is_rate(&by_history));
+    }
 
     #[test]
     fn vague_words() {
