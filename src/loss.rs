@@ -154,6 +154,8 @@ impl LossReport {
 pub(crate) struct Capacity {
     /// Where the form prints notes and signature slots, if it does.
     footer: Option<Footer>,
+    /// The signature slots the footer prints whether or not the document fills them.
+    footer_slots: Vec<String>,
     fields: Vec<Field>,
     /// The periods whose total the 支出 list's 合计 line holds (the form has no other
     /// cell for it).
@@ -250,7 +252,13 @@ impl Capacity {
             duty_column(crate::template::DutyField::DutySeq),
             duty_column(crate::template::DutyField::ObjectiveDetail),
         );
+        let footer_slots = t
+            .footer
+            .as_ref()
+            .map(|f| f.signatures.clone())
+            .unwrap_or_default();
         Capacity {
+            footer_slots,
             duty_seq,
             duty_detail,
             duty_spending,
@@ -480,7 +488,11 @@ impl Pruning<'_> {
         self.document_fields(source, &mut carried);
         let printed = self.cap.footer == Some(Footer::Document);
         self.footer(None, printed, (&source.notes, &source.signatures));
-        if !printed {
+        if printed {
+            // Blank slots read back as blank signatures.
+            carried.signatures =
+                crate::template::printed_signatures(&self.cap.footer_slots, &source.signatures);
+        } else {
             carried.notes.clear();
             carried.signatures.clear();
         }
@@ -739,7 +751,10 @@ impl Pruning<'_> {
         kept.extras.retain(|k, _| kept_keys.contains(k));
         let printed = self.cap.footer == Some(Footer::Project);
         self.footer(name, printed, (&source.notes, &source.signatures));
-        if !printed {
+        if printed {
+            kept.signatures =
+                crate::template::printed_signatures(&self.cap.footer_slots, &source.signatures);
+        } else {
             kept.notes.clear();
             kept.signatures.clear();
         }

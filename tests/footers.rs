@@ -303,3 +303,34 @@ fn a_line_above_the_title_is_a_note() {
         Some("表十四、2023年项目支出绩效目标表")
     );
 }
+
+/// A form whose footer prints signature slots the document does not fill: the blank
+/// slots read back as blank signatures, and the loss report's carried document says so
+/// (the plain luan fixture has no footer at all).
+#[test]
+fn blank_signature_slots_are_what_the_form_carries() {
+    let dir = scratch("footers-blank-slots");
+    let base = std::fs::read_to_string(fixture("templates/county.toml")).unwrap();
+    let template = dir.join("county_slots.toml");
+    std::fs::write(
+        &template,
+        format!("{base}\n[footer]\nsignatures = [\"单位负责人\", \"填表人\"]\n"),
+    )
+    .unwrap();
+    let doc = load(&fixture("luan_2023.xlsx"));
+    let out = dir.join("county.xlsx");
+    write_with(&doc, &template, &out);
+    let (_, carried, report) =
+        jixiao::loss::prepare(&doc, &jixiao::Template::from_file(&template).unwrap());
+    assert!(report.dropped.iter().all(|d| d.field != "signatures"));
+    let back = load_with(&out, &template);
+    for (got, want) in back.projects.iter().zip(&carried.projects) {
+        let roles: Vec<(&str, &str)> = want
+            .signatures
+            .iter()
+            .map(|s| (s.role.as_str(), s.value.as_str()))
+            .collect();
+        assert_eq!(roles, [("单位负责人", ""), ("填表人", "")]);
+        assert_eq!(got.signatures, want.signatures, "{}", got.name);
+    }
+}

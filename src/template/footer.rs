@@ -263,6 +263,29 @@ impl Reader<'_> {
 
 /// Prints a footer from `row`: each note on a row merged across the form, then the
 /// signature slots on one row. Returns the row after it.
+/// The signature slots a footer prints: the form's own slots in order, each with the
+/// document's value or blank, then the document's other roles. What reads back.
+pub fn printed_signatures(slots: &[String], signatures: &[Signature]) -> Vec<Signature> {
+    let mut printed: Vec<Signature> = slots
+        .iter()
+        .map(|role| Signature {
+            role: role.clone(),
+            value: signatures
+                .iter()
+                .find(|s| &s.role == role)
+                .map(|s| s.value.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    printed.extend(
+        signatures
+            .iter()
+            .filter(|s| !slots.contains(&s.role))
+            .cloned(),
+    );
+    printed
+}
+
 pub(super) fn render_footer(
     sheet: &mut RenderedSheet,
     row: u32,
@@ -278,24 +301,7 @@ pub(super) fn render_footer(
             r += 1;
         }
     }
-    let mut slots: Vec<Signature> = spec
-        .signatures
-        .iter()
-        .map(|role| Signature {
-            role: role.clone(),
-            value: signatures
-                .iter()
-                .find(|s| &s.role == role)
-                .map(|s| s.value.clone())
-                .unwrap_or_default(),
-        })
-        .collect();
-    slots.extend(
-        signatures
-            .iter()
-            .filter(|s| !spec.signatures.contains(&s.role))
-            .cloned(),
-    );
+    let slots = printed_signatures(&spec.signatures, signatures);
     if !slots.is_empty() {
         let line = slots
             .iter()

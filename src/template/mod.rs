@@ -31,7 +31,7 @@ use crate::model::Kind;
 use crate::text::label_key;
 pub use duties::{DutiesSpec, DutyColumn, DutyField};
 pub use field::{Field, FieldKind, Repeat, Scope};
-pub use footer::{FooterSpec, SIGNATURE_WORDS, signature_word, starts_footer};
+pub use footer::{FooterSpec, SIGNATURE_WORDS, printed_signatures, signature_word, starts_footer};
 pub use form::{CellStyle, FormCell, FormField, FormRow, FromSide, Placed, heading_key};
 pub use indicators::{IndicatorColumn, IndicatorField, IndicatorScope, IndicatorSpec};
 pub use list::{Codec, ListColumn, ListField, ListSpec};
