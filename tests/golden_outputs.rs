@@ -43,6 +43,8 @@
 //!   stderr of the exit=1 lines (every conversion to or from linyi that is refused).
 //! - issue 14 (templates/ningde.toml): the same refusals name ningde among the layouts
 //!   for duties and for department-level indicators; exit=1 stderr lines only.
+//! - issue 14 (templates/ezhou.toml): the same refusals name ezhou among the layouts for
+//!   projects; exit=1 stderr lines only.
 
 mod common;
 

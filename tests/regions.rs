@@ -20,6 +20,23 @@ const NINGDE: [&str; 4] = [
     "regions/legacy/ningde_2019.ods",
 ];
 
+const EZHOU: [&str; 4] = [
+    "regions/ezhou_2022.xlsx",
+    "regions/ezhou_2022.csv",
+    "regions/legacy/ezhou_2022.xls",
+    "regions/legacy/ezhou_2022.ods",
+];
+
+/// The project layouts ezhou converts to and back from.
+const PROJECT_LAYOUTS: [&str; 6] = [
+    "luan",
+    "national",
+    "yancheng",
+    "tangshan",
+    "guangzhou",
+    "ezhou",
+];
+
 fn write(doc: &Document, target: &Template, embed: bool, path: &std::path::Path) {
     let options = WriteOptions {
         format: Format::Xlsx,
@@ -161,4 +178,119 @@ fn ningde_goes_to_tangshan_part_one_as_text() {
             "total",
         ]
     );
+}
+
+/// Each finding as (code, cell).
+fn findings(doc: &Document) -> Vec<(&'static str, String)> {
+    jixiao::check::check(doc)
+        .into_iter()
+        .map(|f| (f.code, f.cell.unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn ningde_check_reports_its_published_oddities_and_nothing_else() {
+    for file in NINGDE {
+        let doc = load(&fixture(file));
+        let sheet = &doc.source.sheet.clone().unwrap_or_default();
+        let at = |c: &str| format!("{sheet}!{c}");
+        assert_eq!(
+            findings(&doc),
+            [
+                // 资金总额 171.41 vs the 年度履职目标 lines' 232.21.
+                ("J111", at("E4")),
+                // The line "基本支出 171.41" vs 基本支出 110.61.
+                ("J111", at("H11")),
+                // 目标值 "1" where 指标解释 says 90% and 100%.
+                ("J411", at("H17")),
+                ("J411", at("H18")),
+            ],
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn ezhou_reads_to_its_facts_from_every_format() {
+    for file in EZHOU {
+        let doc = load(&fixture(file));
+        assert_eq!(doc.source.layout, "ezhou", "{file} detected");
+        assert_facts("regions/ezhou_2022.facts.json", &doc, &[]);
+    }
+}
+
+#[test]
+fn ezhou_check_reports_its_published_oddities_and_nothing_else() {
+    for file in EZHOU {
+        let doc = load(&fixture(file));
+        let sheet = &doc.source.sheet.clone().unwrap_or_default();
+        let at = |c: &str| format!("{sheet}!{c}");
+        assert_eq!(
+            findings(&doc),
+            [
+                // 2020 actuals add up to 662.88, the 合计 prints 662.98.
+                ("J110", at("D9")),
+                // 成本控制率's only text "不超预算" (published oddity 5).
+                ("J401", at("D18")),
+                // The recovered table has no 效益 indicators (it is cut after 成本指标).
+                ("J502", at("B2")),
+            ],
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn ezhou_round_trips_through_its_own_layout() {
+    let doc = load(&fixture(EZHOU[0]));
+    let report = converts(&doc, "ezhou", "ezhou-ezhou");
+    assert!(report.dropped.is_empty(), "{:?}", report.dropped);
+    let dir = scratch("regions-ezhou-self");
+    let path = dir.join("ezhou.xlsx");
+    write(&doc, &Template::builtin("ezhou").unwrap(), false, &path);
+    assert_same(
+        &comparable(&load_form_only(&path)),
+        &comparable(&doc),
+        "ezhou → ezhou equals the source",
+    );
+}
+
+#[test]
+fn ezhou_goes_to_every_project_layout_and_back() {
+    let ezhou = load(&fixture(EZHOU[0]));
+    let dir = scratch("regions-ezhou-pairs");
+    let home = Template::builtin("ezhou").unwrap();
+    let direct = dir.join("direct.xlsx");
+    write(&ezhou, &home, false, &direct);
+    for target in PROJECT_LAYOUTS {
+        converts(&ezhou, target, &format!("ezhou-{target}"));
+        // Back to ezhou from the target's workbook, through its embedded copy: the
+        // same form as written straight from the source.
+        let there = dir.join(format!("{target}.xlsx"));
+        write(&ezhou, &Template::builtin(target).unwrap(), true, &there);
+        let back = dir.join(format!("{target}-ezhou.xlsx"));
+        write(&load(&there), &home, false, &back);
+        assert_same(
+            &comparable(&load_form_only(&back)),
+            &comparable(&load_form_only(&direct)),
+            &format!("ezhou → {target} → ezhou"),
+        );
+    }
+}
+
+#[test]
+fn national_goes_to_ezhou_with_an_honest_report() {
+    // The national grid's workbook kept with the golden outputs.
+    let national = load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/national_2023.xlsx"),
+    );
+    assert_eq!(national.source.layout, "national");
+    let report = converts(&national, "ezhou", "national-ezhou");
+    let mut dropped = fields(&report);
+    dropped.sort();
+    dropped.dedup();
+    // ezhou prints no 中期 column, department, implementer, project period or fund split;
+    // the annual total goes to its 合计 line.
+    assert!(!dropped.contains(&"funding.annual.total"), "{dropped:?}");
+    assert!(dropped.contains(&"funding.mid_term.total"), "{dropped:?}");
 }
