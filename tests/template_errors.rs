@@ -157,9 +157,13 @@ fn extends_a_missing_file_or_layout() {
         &[
             "`extends = \"base/city.toml\"`",
             "no template file",
-            "built-in layouts: guangzhou, linyi, luan",
+            "built-in layouts: ",
         ],
     );
+    // Every built-in id is offered.
+    for id in jixiao::template::builtin_ids() {
+        assert!(m.contains(id), "{id} missing in: {m}");
+    }
 }
 
 #[test]
