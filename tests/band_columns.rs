@@ -68,12 +68,6 @@ fn measures(doc: &Document) -> Vec<Option<&str>> {
         .collect()
 }
 
-fn comparable(doc: &Document) -> Document {
-    let mut d = without_source(doc);
-    d.title = None;
-    d
-}
-
 /// The merged areas of a written sheet in the fifth column, as (first row, last row).
 fn merges_in_e(sheet: &Sheet) -> Vec<(u32, u32)> {
     let mut merges: Vec<(u32, u32)> = sheet

@@ -6,10 +6,8 @@ mod common;
 
 use common::*;
 use jixiao::Document;
-use jixiao::convert::{self, Format, WriteOptions};
 use jixiao::loss::prepare;
 use jixiao::template::Template;
-use jixiao::write::csv::CsvEncoding;
 
 const SOURCES: [(&str, &str); 4] = [
     ("guangzhou", "guangzhou.xlsx"),
@@ -20,22 +18,7 @@ const SOURCES: [(&str, &str); 4] = [
 const TARGETS: [&str; 5] = ["luan", "national", "yancheng", "tangshan", "guangzhou"];
 
 fn convert_to(doc: &Document, target: &str, embed: bool, path: &std::path::Path) {
-    let options = WriteOptions {
-        format: Format::Xlsx,
-        template: Some(Template::builtin(target).unwrap()),
-        embed,
-        csv_encoding: CsvEncoding::Utf8Bom,
-    };
-    let rendered = convert::render_outputs(doc, &options).unwrap();
-    convert::save(path, &rendered.outputs).unwrap();
-}
-
-/// What a comparison of read documents looks at: not where they came from, nor the
-/// title (each form prints its own).
-fn comparable(doc: &Document) -> Document {
-    let mut d = without_source(doc);
-    d.title = None;
-    d
+    write_as(doc, &Template::builtin(target).unwrap(), embed, path);
 }
 
 #[test]

@@ -49,13 +49,6 @@ fn document(total_line: Option<&str>, total: Option<&str>) -> Document {
     jixiao::convert::parse_json("doc.json", json.as_bytes()).unwrap()
 }
 
-/// The document without provenance and title (the form prints its own title).
-fn comparable(doc: &Document) -> Document {
-    let mut d = without_source(doc);
-    d.title = None;
-    d
-}
-
 /// Writes a document in the template without the embedded copy and reads the form back.
 fn round_trip(dir: &Path, name: &str, doc: &Document) -> Document {
     let out = dir.join(format!("{name}.xlsx"));

@@ -206,12 +206,6 @@ fn document() -> impl Strategy<Value = Document> {
     })
 }
 
-fn comparable(doc: &Document) -> Document {
-    let mut d = without_source(doc);
-    d.title = None;
-    d
-}
-
 proptest! {
     #![proptest_config(config(32))]
 

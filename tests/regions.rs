@@ -8,10 +8,8 @@ mod common;
 
 use common::*;
 use jixiao::Document;
-use jixiao::convert::{self, Format, WriteOptions};
 use jixiao::loss::prepare;
 use jixiao::template::Template;
-use jixiao::write::csv::CsvEncoding;
 
 const NINGDE: [&str; 4] = [
     "regions/ningde_2019.xlsx",
@@ -37,25 +35,6 @@ const PROJECT_LAYOUTS: [&str; 6] = [
     "ezhou",
 ];
 
-fn write(doc: &Document, target: &Template, embed: bool, path: &std::path::Path) {
-    let options = WriteOptions {
-        format: Format::Xlsx,
-        template: Some(target.clone()),
-        embed,
-        csv_encoding: CsvEncoding::Utf8Bom,
-    };
-    let rendered = convert::render_outputs(doc, &options).unwrap();
-    convert::save(path, &rendered.outputs).unwrap();
-}
-
-/// What a comparison of read documents looks at: not where they came from, nor the
-/// title (each form prints its own).
-fn comparable(doc: &Document) -> Document {
-    let mut d = without_source(doc);
-    d.title = None;
-    d
-}
-
 /// Converts `doc` to `target` twice: with the embedded copy it reads back as the
 /// document written; from the form alone, as what the loss report says it carried.
 /// Returns the report.
@@ -64,14 +43,14 @@ fn converts(doc: &Document, target: &str, what: &str) -> jixiao::loss::LossRepor
     let t = Template::builtin(target).unwrap();
     let (written, carried, report) = prepare(doc, &t);
     let path = dir.join("embedded.xlsx");
-    write(doc, &t, true, &path);
+    write_as(doc, &t, true, &path);
     assert_same(
         &without_source(&load(&path)),
         &without_source(&written),
         &format!("{what}: with the embedded copy"),
     );
     let path = dir.join("form.xlsx");
-    write(doc, &t, false, &path);
+    write_as(doc, &t, false, &path);
     let mut got = comparable(&load_form_only(&path));
     let mut expected = comparable(&carried);
     if report.dropped.iter().any(|d| d.field == "fiscal_year") {
@@ -105,7 +84,7 @@ fn ningde_round_trips_through_its_own_layout() {
     assert!(report.dropped.is_empty(), "{:?}", report.dropped);
     let dir = scratch("regions-ningde-self");
     let path = dir.join("ningde.xlsx");
-    write(&doc, &Template::builtin("ningde").unwrap(), false, &path);
+    write_as(&doc, &Template::builtin("ningde").unwrap(), false, &path);
     assert_same(
         &comparable(&load_form_only(&path)),
         &comparable(&doc),
@@ -188,26 +167,34 @@ fn findings(doc: &Document) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// Asserts that `check` on each file finds exactly `expected`: (code, cell on the
+/// document's sheet).
+fn assert_findings(files: &[&str], expected: &[(&str, &str)]) {
+    for file in files {
+        let doc = load(&fixture(file));
+        let sheet = doc.source.sheet.clone().unwrap_or_default();
+        let want: Vec<(&str, String)> = expected
+            .iter()
+            .map(|(code, cell)| (*code, format!("{sheet}!{cell}")))
+            .collect();
+        assert_eq!(findings(&doc), want, "{file}");
+    }
+}
+
 #[test]
 fn ningde_check_reports_its_published_oddities_and_nothing_else() {
-    for file in NINGDE {
-        let doc = load(&fixture(file));
-        let sheet = &doc.source.sheet.clone().unwrap_or_default();
-        let at = |c: &str| format!("{sheet}!{c}");
-        assert_eq!(
-            findings(&doc),
-            [
-                // 资金总额 171.41 vs the 年度履职目标 lines' 232.21.
-                ("J111", at("E4")),
-                // The line "基本支出 171.41" vs 基本支出 110.61.
-                ("J111", at("H11")),
-                // 目标值 "1" where 指标解释 says 90% and 100%.
-                ("J411", at("H17")),
-                ("J411", at("H18")),
-            ],
-            "{file}"
-        );
-    }
+    assert_findings(
+        &NINGDE,
+        &[
+            // 资金总额 171.41 vs the 年度履职目标 lines' 232.21.
+            ("J111", "E4"),
+            // The line "基本支出 171.41" vs 基本支出 110.61.
+            ("J111", "H11"),
+            // 目标值 "1" where 指标解释 says 90% and 100%.
+            ("J411", "H17"),
+            ("J411", "H18"),
+        ],
+    );
 }
 
 #[test]
@@ -221,23 +208,17 @@ fn ezhou_reads_to_its_facts_from_every_format() {
 
 #[test]
 fn ezhou_check_reports_its_published_oddities_and_nothing_else() {
-    for file in EZHOU {
-        let doc = load(&fixture(file));
-        let sheet = &doc.source.sheet.clone().unwrap_or_default();
-        let at = |c: &str| format!("{sheet}!{c}");
-        assert_eq!(
-            findings(&doc),
-            [
-                // 2020 actuals add up to 662.88, the 合计 prints 662.98.
-                ("J110", at("D9")),
-                // 成本控制率's only text "不超预算" (published oddity 5).
-                ("J401", at("D18")),
-                // The recovered table has no 效益 indicators (it is cut after 成本指标).
-                ("J502", at("B2")),
-            ],
-            "{file}"
-        );
-    }
+    assert_findings(
+        &EZHOU,
+        &[
+            // 2020 actuals add up to 662.88, the 合计 prints 662.98.
+            ("J110", "D9"),
+            // 成本控制率's only text "不超预算" (published oddity 5).
+            ("J401", "D18"),
+            // The recovered table has no 效益 indicators (it is cut after 成本指标).
+            ("J502", "B2"),
+        ],
+    );
 }
 
 #[test]
@@ -247,7 +228,7 @@ fn ezhou_round_trips_through_its_own_layout() {
     assert!(report.dropped.is_empty(), "{:?}", report.dropped);
     let dir = scratch("regions-ezhou-self");
     let path = dir.join("ezhou.xlsx");
-    write(&doc, &Template::builtin("ezhou").unwrap(), false, &path);
+    write_as(&doc, &Template::builtin("ezhou").unwrap(), false, &path);
     assert_same(
         &comparable(&load_form_only(&path)),
         &comparable(&doc),
@@ -261,15 +242,15 @@ fn ezhou_goes_to_every_project_layout_and_back() {
     let dir = scratch("regions-ezhou-pairs");
     let home = Template::builtin("ezhou").unwrap();
     let direct = dir.join("direct.xlsx");
-    write(&ezhou, &home, false, &direct);
+    write_as(&ezhou, &home, false, &direct);
     for target in PROJECT_LAYOUTS {
         converts(&ezhou, target, &format!("ezhou-{target}"));
         // Back to ezhou from the target's workbook, through its embedded copy: the
         // same form as written straight from the source.
         let there = dir.join(format!("{target}.xlsx"));
-        write(&ezhou, &Template::builtin(target).unwrap(), true, &there);
+        write_as(&ezhou, &Template::builtin(target).unwrap(), true, &there);
         let back = dir.join(format!("{target}-ezhou.xlsx"));
-        write(&load(&there), &home, false, &back);
+        write_as(&load(&there), &home, false, &back);
         assert_same(
             &comparable(&load_form_only(&back)),
             &comparable(&load_form_only(&direct)),

@@ -43,14 +43,32 @@ pub fn load_with(path: &Path, template: &Path) -> Document {
 /// Writes a document as xlsx in a template file's form, without the embedded copy, so
 /// that reading it back reads the form alone.
 pub fn write_with(doc: &Document, template: &Path, out: &Path) {
+    write_as(
+        doc,
+        &jixiao::Template::from_file(template).unwrap(),
+        false,
+        out,
+    );
+}
+
+/// Writes a document as xlsx in a template's form, with or without the embedded copy.
+pub fn write_as(doc: &Document, template: &jixiao::Template, embed: bool, out: &Path) {
     let options = convert::WriteOptions {
         format: convert::Format::Xlsx,
-        template: Some(jixiao::Template::from_file(template).unwrap()),
-        embed: false,
+        template: Some(template.clone()),
+        embed,
         csv_encoding: jixiao::write::CsvEncoding::Utf8Bom,
     };
     let rendered = convert::render_outputs(doc, &options).unwrap();
     convert::save(out, &rendered.outputs).unwrap();
+}
+
+/// What a comparison of read documents looks at: not where they came from, nor the
+/// title (each form prints its own).
+pub fn comparable(doc: &Document) -> Document {
+    let mut d = without_source(doc);
+    d.title = None;
+    d
 }
 
 pub fn load_form_only(path: &Path) -> Document {
