@@ -45,6 +45,8 @@
 //!   for duties and for department-level indicators; exit=1 stderr lines only.
 //! - issue 14 (templates/ezhou.toml): the same refusals name ezhou among the layouts for
 //!   projects; exit=1 stderr lines only.
+//! - issue 14: tangshan → linyi's refusal names ningde among the layouts for department
+//!   text (its 年度总体目标 cell holds a section); exit=1 stderr only.
 
 mod common;
 

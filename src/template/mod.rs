@@ -217,6 +217,7 @@ impl Template {
             projects: (self.indicators.is_some() && !document) || self.list.is_some(),
             duties: self.duties.is_some(),
             sections: self.sections.is_some(),
+            section_cells: !self.section_keys().is_empty(),
             indicators: document,
         }
     }
@@ -301,6 +302,8 @@ pub struct Holds {
     pub duties: bool,
     /// Department text in sections.
     pub sections: bool,
+    /// Form cells holding sections of given headings (ningde's 年度总体目标).
+    pub section_cells: bool,
     /// A department-level indicator table.
     pub indicators: bool,
 }

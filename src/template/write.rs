@@ -208,7 +208,7 @@ fn check_fits(doc: &Document, template: &Template) -> Result<()> {
     let projects = doc.projects.len();
     let fits = (projects > 0 && holds.projects)
         || (duties > 0 && (holds.duties || holds.sections))
-        || (sections > 0 && (holds.sections || !template.section_keys().is_empty()))
+        || (sections > 0 && (holds.sections || holds.section_cells))
         || (indicators > 0 && holds.indicators);
     if fits {
         return Ok(());
@@ -237,7 +237,7 @@ fn check_fits(doc: &Document, template: &Template) -> Result<()> {
     if sections > 0 {
         has.push(format!(
             "department text in {sections} section(s) (layouts for it: {})",
-            layouts(|h| h.sections)
+            layouts(|h| h.sections || h.section_cells)
         ));
     }
     if indicators > 0 {
