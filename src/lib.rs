@@ -62,6 +62,7 @@ pub mod batch;
 pub mod check;
 pub mod convert;
 pub mod error;
+pub mod explain;
 pub mod grid;
 pub mod infer;
 pub mod loss;

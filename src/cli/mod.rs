@@ -4,6 +4,7 @@ mod batch;
 mod check;
 mod convert;
 mod detect;
+mod explain;
 mod layouts;
 
 use std::io::Write;
@@ -31,6 +32,7 @@ enum Command {
     Batch(batch::Args),
     Check(check::Args),
     Detect(detect::Args),
+    Explain(explain::Args),
     Layouts(layouts::Args),
     /// Print the JSON Schema of the canonical model.
     Schema,
@@ -55,6 +57,7 @@ pub fn main() -> i32 {
         Command::Batch(args) => batch::run(args),
         Command::Check(args) => check::run(args),
         Command::Detect(args) => detect::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Layouts(args) => layouts::run(args),
         Command::Schema => print_stdout(
             &(serde_json::to_string_pretty(&jixiao::model::json_schema()).expect("schema") + "\n"),

@@ -269,6 +269,12 @@ impl Template {
         labels
     }
 
+    /// The labels the template prints (form labels, then indicator, list and duty
+    /// column labels), as spelled in it.
+    pub fn printed_labels(&self) -> Vec<String> {
+        self.own_labels()
+    }
+
     /// The label keys a reader treats as labels (a value cell never holds one).
     pub fn label_keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self
