@@ -5,6 +5,7 @@ mod check;
 mod convert;
 mod detect;
 mod layouts;
+mod template;
 
 use std::io::Write;
 
@@ -32,6 +33,7 @@ enum Command {
     Check(check::Args),
     Detect(detect::Args),
     Layouts(layouts::Args),
+    Template(template::Args),
     /// Print the JSON Schema of the canonical model.
     Schema,
 }
@@ -56,6 +58,7 @@ pub fn main() -> i32 {
         Command::Check(args) => check::run(args),
         Command::Detect(args) => detect::run(args),
         Command::Layouts(args) => layouts::run(args),
+        Command::Template(args) => template::run(args),
         Command::Schema => print_stdout(
             &(serde_json::to_string_pretty(&jixiao::model::json_schema()).expect("schema") + "\n"),
         ),
