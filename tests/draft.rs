@@ -115,3 +115,16 @@ fn a_workbook_without_an_indicator_table_is_refused() {
     assert!(err.to_string().contains("no indicator table"), "{err}");
     assert_eq!(err.exit_code(), 1);
 }
+
+/// Whatever the form, a draft is a template that loads (labels with line breaks
+/// included: 宁德's 年度\n预算\n安排).
+#[test]
+fn every_fixture_with_an_indicator_table_drafts_a_template_that_loads() {
+    for (name, workbook) in [
+        ("ningde", "regions/ningde_2019.xlsx"),
+        ("ezhou-all", "regions/ezhou_2022.xlsx"),
+        ("tangshan-all", "tangshan_2025.xlsx"),
+    ] {
+        draft(name, &[fixture(workbook)], &[]);
+    }
+}

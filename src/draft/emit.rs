@@ -13,6 +13,11 @@ pub struct Draft<'a> {
     pub footer: Vec<String>,
 }
 
+/// A comment's text on one line (labels may hold line breaks).
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A TOML string literal.
 fn q(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
@@ -91,7 +96,7 @@ pub fn toml(d: &Draft) -> String {
         }
         out.push_str("cells = [\n");
         for c in &row.cells {
-            let _ = writeln!(out, "  {}, # {}", cell(c), c.reason);
+            let _ = writeln!(out, "  {}, # {}", cell(c), one_line(&c.reason));
         }
         out.push_str("]\n");
     }
@@ -224,7 +229,12 @@ fn indicators(out: &mut String, t: &Table) {
         if c.cols > 1 {
             parts.push(format!("cols = {}", c.cols));
         }
-        let _ = writeln!(out, "  {{ {} }}, # {}", parts.join(", "), c.reason);
+        let _ = writeln!(
+            out,
+            "  {{ {} }}, # {}",
+            parts.join(", "),
+            one_line(&c.reason)
+        );
     }
     out.push_str("]\n");
 }
