@@ -61,6 +61,7 @@
 pub mod batch;
 pub mod check;
 pub mod convert;
+pub mod draft;
 pub mod error;
 pub mod explain;
 pub mod grid;

@@ -33,7 +33,9 @@ pub use duties::{DutiesSpec, DutyColumn, DutyField};
 pub use field::{Field, FieldKind, Repeat, Scope};
 pub use footer::{FooterSpec, SIGNATURE_WORDS, printed_signatures, signature_word, starts_footer};
 pub use form::{CellStyle, FormCell, FormField, FormRow, FromSide, Placed, heading_key};
-pub use indicators::{IndicatorColumn, IndicatorField, IndicatorScope, IndicatorSpec};
+pub use indicators::{
+    INDICATOR_FIELDS, IndicatorColumn, IndicatorField, IndicatorScope, IndicatorSpec,
+};
 pub use list::{Codec, ListColumn, ListField, ListSpec};
 pub use load::{builtin_ids, resolve};
 pub use names::Named;

@@ -258,3 +258,27 @@ pub fn copy_xlsx(
     workbook.save(out).unwrap();
     out.to_path_buf()
 }
+
+/// Runs the shared fact checker on a document and returns the percentage it prints
+/// ("facts: N/M matched (P%)").
+pub fn facts_percent(facts: &str, doc: &Document) -> f64 {
+    let dir = scratch(&format!(
+        "pct-{}-{}",
+        facts.replace(['.', '/'], "-"),
+        rand_suffix()
+    ));
+    let json = dir.join("doc.json");
+    std::fs::write(&json, convert::to_json(doc)).unwrap();
+    let checker = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/factcheck.py");
+    let out = Command::new("python3")
+        .arg(checker)
+        .arg(fixture(facts))
+        .arg(&json)
+        .output()
+        .expect("python3 runs the fact checker");
+    let report = String::from_utf8_lossy(&out.stdout);
+    let last = report.lines().last().unwrap_or_default();
+    last.rsplit_once('(')
+        .and_then(|(_, p)| p.trim_end_matches(['%', ')']).parse().ok())
+        .unwrap_or_else(|| panic!("no percentage in the fact checker's report:\n{report}"))
+}
