@@ -7,6 +7,27 @@ mod common;
 use common::*;
 use std::process::Command;
 
+/// Fixtures whose drafted template (their own withheld) is checked here too.
+const DRAFTED: [(&str, &[&str]); 4] = [
+    ("luan_2023.xlsx", &["luan", "national"]),
+    ("yancheng_2022.xlsx", &["yancheng"]),
+    ("tangshan_2025.xlsx", &["tangshan"]),
+    ("regions/ezhou_2022.xlsx", &["ezhou"]),
+];
+
+/// Converts a fixture to a layout (a built-in id or a template file).
+fn convert(file: &std::path::Path, layout: &str, out: &std::path::Path) {
+    let o = jixiao(&[
+        "convert",
+        file.to_str().unwrap(),
+        "--to",
+        layout,
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 #[test]
 fn every_layout_opens_in_libreoffice() {
     if Command::new("soffice").arg("--version").output().is_err() {
@@ -25,19 +46,33 @@ fn every_layout_opens_in_libreoffice() {
         ("tangshan_2025.xlsx", "tangshan"),
         ("guangzhou.xlsx", "guangzhou"),
         ("linyi_2023.xlsx", "linyi"),
+        ("regions/ningde_2019.xlsx", "ningde"),
+        ("regions/ezhou_2022.xlsx", "ezhou"),
     ];
     let mut written = Vec::new();
     for (file, layout) in cases {
         let out = dir.join(format!("{layout}.xlsx"));
-        let o = jixiao(&[
-            "convert",
-            fixture(file).to_str().unwrap(),
-            "--to",
-            layout,
-            "-o",
-            out.to_str().unwrap(),
-        ]);
+        convert(&fixture(file), layout, &out);
+        written.push(out);
+    }
+    // Forms in templates drafted by `jixiao template draft` from each fixture, with its
+    // own built-in template withheld.
+    for (file, withheld) in DRAFTED {
+        let name = withheld[0];
+        let template = dir.join(format!("drafted-{name}.toml"));
+        let mut args: Vec<String> = vec![
+            "template".into(),
+            "draft".into(),
+            fixture(file).display().to_string(),
+        ];
+        for id in withheld {
+            args.extend(["--without".to_string(), id.to_string()]);
+        }
+        args.extend(["-o".to_string(), template.display().to_string()]);
+        let o = jixiao(&args.iter().map(String::as_str).collect::<Vec<_>>());
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let out = dir.join(format!("drafted-{name}.xlsx"));
+        convert(&fixture(file), template.to_str().unwrap(), &out);
         written.push(out);
     }
     let profile = format!(
