@@ -88,6 +88,18 @@ fn tangshan_drafted_without_tangshan() {
     );
 }
 
+/// A flat list (项目名称 | 总计 | 财政拨款 … | 绩效指标 with numbered text): `[list]`.
+#[test]
+fn guangzhou_drafted_without_guangzhou() {
+    check(
+        "guangzhou",
+        "guangzhou.xlsx",
+        "guangzhou.facts.json",
+        &["guangzhou"],
+        100.0,
+    );
+}
+
 #[test]
 fn drafting_twice_gives_the_same_bytes() {
     let path = fixture("yancheng_2022.xlsx");
@@ -110,7 +122,9 @@ fn a_draft_from_the_xlsx_and_its_csv_reads_both() {
 
 #[test]
 fn a_workbook_without_an_indicator_table_is_refused() {
-    let book = jixiao::read::read_path(Path::new(&fixture("guangzhou.csv"))).unwrap();
+    let path = scratch("draft-refused").join("notes.csv");
+    std::fs::write(&path, "一些说明\n第二行,没有表头\n").unwrap();
+    let book = jixiao::read::read_path(Path::new(&path)).unwrap();
     let err = jixiao::draft::draft(&[book], &[]).unwrap_err();
     assert!(err.to_string().contains("no indicator table"), "{err}");
     assert_eq!(err.exit_code(), 1);

@@ -8,8 +8,15 @@ use super::values::{DraftCell, Kind, Layout};
 /// Everything the TOML is written from.
 pub struct Draft<'a> {
     pub arrangement: &'static str,
+    /// `project` or `department`.
+    pub kind: &'static str,
     pub layout: &'a Layout,
-    pub table: &'a Table,
+    /// The indicator table, when there is one.
+    pub table: Option<&'a Table>,
+    /// Whether the indicator table is the document's (after a duties table).
+    pub scope_document: bool,
+    /// A `[list]` or `[duties]` block, written as it is.
+    pub block: String,
     pub footer: Vec<String>,
 }
 
@@ -60,8 +67,12 @@ pub fn toml(d: &Draft) -> String {
         "name = {}",
         q(l.title.as_deref().unwrap_or("drafted form"))
     );
-    let _ = writeln!(out, "kind = \"project\"");
-    let _ = writeln!(out, "columns = {}", l.columns.max(d.table.width()));
+    let _ = writeln!(out, "kind = {}", q(d.kind));
+    let _ = writeln!(
+        out,
+        "columns = {}",
+        l.columns.max(d.table.map_or(0, Table::width))
+    );
     let _ = writeln!(
         out,
         "arrangement = {} # {}",
@@ -100,7 +111,10 @@ pub fn toml(d: &Draft) -> String {
         }
         out.push_str("]\n");
     }
-    indicators(&mut out, d.table);
+    out.push_str(&d.block);
+    if let Some(t) = d.table {
+        indicators(&mut out, t, d.scope_document);
+    }
     if !d.footer.is_empty() {
         let slots: Vec<String> = d.footer.iter().map(|s| q(s)).collect();
         let _ = writeln!(
@@ -113,10 +127,10 @@ pub fn toml(d: &Draft) -> String {
 }
 
 fn arrangement_reason(a: &str) -> &'static str {
-    if a == "stacked" {
-        "several indicator tables on one sheet"
-    } else {
-        "one indicator table a sheet"
+    match a {
+        "stacked" => "several indicator tables on one sheet",
+        "table" => "one table under a header of short labels",
+        _ => "one indicator table a sheet",
     }
 }
 
@@ -201,8 +215,11 @@ fn cell(c: &DraftCell) -> String {
     format!("{{ {} }}", parts.join(", "))
 }
 
-fn indicators(out: &mut String, t: &Table) {
+fn indicators(out: &mut String, t: &Table, document: bool) {
     out.push_str("\n[indicators]\n");
+    if document {
+        out.push_str("scope = \"document\" # after the duties table: the department's own\n");
+    }
     if let Some(c) = &t.caption {
         let _ = writeln!(out, "caption = {} # merged down beside the table", q(c));
     }
