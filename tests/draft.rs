@@ -100,6 +100,19 @@ fn guangzhou_drafted_without_guangzhou() {
     );
 }
 
+/// A department form: its fields and totals, a 年度履职目标 duties table with spending
+/// lines, then the department's indicator table (`scope = "document"`).
+#[test]
+fn ningde_drafted_without_ningde() {
+    check(
+        "ningde",
+        "regions/ningde_2019.xlsx",
+        "regions/ningde_2019.facts.json",
+        &["ningde"],
+        100.0,
+    );
+}
+
 #[test]
 fn drafting_twice_gives_the_same_bytes() {
     let path = fixture("yancheng_2022.xlsx");
