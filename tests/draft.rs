@@ -113,6 +113,19 @@ fn ningde_drafted_without_ningde() {
     );
 }
 
+/// A four-row merged duties header (职责序号 | 部门职责 ×2 | … | 来源 under 当年标准值 and
+/// under 历史值): `[duties]`; the department named in the title.
+#[test]
+fn linyi_drafted_without_linyi() {
+    check(
+        "linyi",
+        "linyi_2023.xlsx",
+        "linyi_2023.facts.json",
+        &["linyi"],
+        100.0,
+    );
+}
+
 #[test]
 fn drafting_twice_gives_the_same_bytes() {
     let path = fixture("yancheng_2022.xlsx");

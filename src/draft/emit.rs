@@ -90,7 +90,7 @@ pub fn toml(d: &Draft) -> String {
             q(start)
         );
     }
-    title(&mut out, l);
+    title(&mut out, l, d.kind == "department");
     if d.arrangement == "stacked"
         && let Some(h) = &l.heading
     {
@@ -154,7 +154,7 @@ fn heading(text: &str) -> String {
     }
 }
 
-fn title(out: &mut String, l: &Layout) {
+fn title(out: &mut String, l: &Layout, department: bool) {
     let Some(text) = &l.title else {
         let _ = writeln!(
             out,
@@ -162,12 +162,21 @@ fn title(out: &mut String, l: &Layout) {
         );
         return;
     };
-    let (t, year) = title_pattern(text);
-    let why = if year {
+    let (mut t, year) = title_pattern(text);
+    let mut why = if year {
         "the first line, its year as {fiscal_year}"
     } else {
         "the first line"
     };
+    // 2023年临沂市住房公积金中心部门预算…: the department named between the year and 部门.
+    if department
+        && let Some(rest) = t.strip_prefix("{fiscal_year}年")
+        && let Some(i) = rest.find("部门").filter(|&i| i > 0)
+    {
+        t = format!("{{fiscal_year}}年{{department}}{}", &rest[i..]);
+        why =
+            "the first line: its year as {fiscal_year}, the department before 部门 as {department}";
+    }
     let _ = writeln!(out, "\n[title]\ntext = {} # {why}", q(&t));
     if let Some(sub) = &l.subtitle {
         let (s, _) = title_pattern(sub);
