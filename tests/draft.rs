@@ -88,6 +88,44 @@ fn tangshan_drafted_without_tangshan() {
     );
 }
 
+/// A flat list (项目名称 | 总计 | 财政拨款 … | 绩效指标 with numbered text): `[list]`.
+#[test]
+fn guangzhou_drafted_without_guangzhou() {
+    check(
+        "guangzhou",
+        "guangzhou.xlsx",
+        "guangzhou.facts.json",
+        &["guangzhou"],
+        100.0,
+    );
+}
+
+/// A department form: its fields and totals, a 年度履职目标 duties table with spending
+/// lines, then the department's indicator table (`scope = "document"`).
+#[test]
+fn ningde_drafted_without_ningde() {
+    check(
+        "ningde",
+        "regions/ningde_2019.xlsx",
+        "regions/ningde_2019.facts.json",
+        &["ningde"],
+        100.0,
+    );
+}
+
+/// A four-row merged duties header (职责序号 | 部门职责 ×2 | … | 来源 under 当年标准值 and
+/// under 历史值): `[duties]`; the department named in the title.
+#[test]
+fn linyi_drafted_without_linyi() {
+    check(
+        "linyi",
+        "linyi_2023.xlsx",
+        "linyi_2023.facts.json",
+        &["linyi"],
+        100.0,
+    );
+}
+
 #[test]
 fn drafting_twice_gives_the_same_bytes() {
     let path = fixture("yancheng_2022.xlsx");
@@ -110,7 +148,9 @@ fn a_draft_from_the_xlsx_and_its_csv_reads_both() {
 
 #[test]
 fn a_workbook_without_an_indicator_table_is_refused() {
-    let book = jixiao::read::read_path(Path::new(&fixture("guangzhou.csv"))).unwrap();
+    let path = scratch("draft-refused").join("notes.csv");
+    std::fs::write(&path, "一些说明\n第二行,没有表头\n").unwrap();
+    let book = jixiao::read::read_path(Path::new(&path)).unwrap();
     let err = jixiao::draft::draft(&[book], &[]).unwrap_err();
     assert!(err.to_string().contains("no indicator table"), "{err}");
     assert_eq!(err.exit_code(), 1);

@@ -8,8 +8,15 @@ use super::values::{DraftCell, Kind, Layout};
 /// Everything the TOML is written from.
 pub struct Draft<'a> {
     pub arrangement: &'static str,
+    /// `project` or `department`.
+    pub kind: &'static str,
     pub layout: &'a Layout,
-    pub table: &'a Table,
+    /// The indicator table, when there is one.
+    pub table: Option<&'a Table>,
+    /// Whether the indicator table is the document's (after a duties table).
+    pub scope_document: bool,
+    /// A `[list]` or `[duties]` block, written as it is.
+    pub block: String,
     pub footer: Vec<String>,
 }
 
@@ -60,8 +67,12 @@ pub fn toml(d: &Draft) -> String {
         "name = {}",
         q(l.title.as_deref().unwrap_or("drafted form"))
     );
-    let _ = writeln!(out, "kind = \"project\"");
-    let _ = writeln!(out, "columns = {}", l.columns.max(d.table.width()));
+    let _ = writeln!(out, "kind = {}", q(d.kind));
+    let _ = writeln!(
+        out,
+        "columns = {}",
+        l.columns.max(d.table.map_or(0, Table::width))
+    );
     let _ = writeln!(
         out,
         "arrangement = {} # {}",
@@ -79,7 +90,7 @@ pub fn toml(d: &Draft) -> String {
             q(start)
         );
     }
-    title(&mut out, l);
+    title(&mut out, l, d.kind == "department");
     if d.arrangement == "stacked"
         && let Some(h) = &l.heading
     {
@@ -100,7 +111,10 @@ pub fn toml(d: &Draft) -> String {
         }
         out.push_str("]\n");
     }
-    indicators(&mut out, d.table);
+    out.push_str(&d.block);
+    if let Some(t) = d.table {
+        indicators(&mut out, t, d.scope_document);
+    }
     if !d.footer.is_empty() {
         let slots: Vec<String> = d.footer.iter().map(|s| q(s)).collect();
         let _ = writeln!(
@@ -113,10 +127,10 @@ pub fn toml(d: &Draft) -> String {
 }
 
 fn arrangement_reason(a: &str) -> &'static str {
-    if a == "stacked" {
-        "several indicator tables on one sheet"
-    } else {
-        "one indicator table a sheet"
+    match a {
+        "stacked" => "several indicator tables on one sheet",
+        "table" => "one table under a header of short labels",
+        _ => "one indicator table a sheet",
     }
 }
 
@@ -140,7 +154,7 @@ fn heading(text: &str) -> String {
     }
 }
 
-fn title(out: &mut String, l: &Layout) {
+fn title(out: &mut String, l: &Layout, department: bool) {
     let Some(text) = &l.title else {
         let _ = writeln!(
             out,
@@ -148,12 +162,21 @@ fn title(out: &mut String, l: &Layout) {
         );
         return;
     };
-    let (t, year) = title_pattern(text);
-    let why = if year {
+    let (mut t, year) = title_pattern(text);
+    let mut why = if year {
         "the first line, its year as {fiscal_year}"
     } else {
         "the first line"
     };
+    // 2023年临沂市住房公积金中心部门预算…: the department named between the year and 部门.
+    if department
+        && let Some(rest) = t.strip_prefix("{fiscal_year}年")
+        && let Some(i) = rest.find("部门").filter(|&i| i > 0)
+    {
+        t = format!("{{fiscal_year}}年{{department}}{}", &rest[i..]);
+        why =
+            "the first line: its year as {fiscal_year}, the department before 部门 as {department}";
+    }
     let _ = writeln!(out, "\n[title]\ntext = {} # {why}", q(&t));
     if let Some(sub) = &l.subtitle {
         let (s, _) = title_pattern(sub);
@@ -201,8 +224,11 @@ fn cell(c: &DraftCell) -> String {
     format!("{{ {} }}", parts.join(", "))
 }
 
-fn indicators(out: &mut String, t: &Table) {
+fn indicators(out: &mut String, t: &Table, document: bool) {
     out.push_str("\n[indicators]\n");
+    if document {
+        out.push_str("scope = \"document\" # after the duties table: the department's own\n");
+    }
     if let Some(c) = &t.caption {
         let _ = writeln!(out, "caption = {} # merged down beside the table", q(c));
     }

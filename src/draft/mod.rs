@@ -10,6 +10,7 @@ mod emit;
 mod indicators;
 mod labels;
 mod synonyms;
+mod tables;
 mod values;
 
 use crate::error::{Error, Result};
@@ -92,6 +93,9 @@ pub(crate) fn row_texts(sheet: &Sheet, row: usize) -> Vec<String> {
 /// the same input.
 pub fn draft(books: &[Workbook], without: &[String]) -> Result<String> {
     let known = Knowledge::new(without);
+    if let Some(text) = table_form(books, &known) {
+        return Ok(text);
+    }
     let mut instances = Vec::new();
     let mut arrangement = "sheet-per-project";
     for book in books {
@@ -112,6 +116,9 @@ pub fn draft(books: &[Workbook], without: &[String]) -> Result<String> {
         }
     }
     let Some(first) = instances.first().copied() else {
+        if let Some(text) = list_form(books, &known) {
+            return Ok(text);
+        }
         let names: Vec<&str> = books.iter().map(|b| b.file.as_str()).collect();
         return Err(Error::Unsupported {
             message: format!(
@@ -124,8 +131,116 @@ pub fn draft(books: &[Workbook], without: &[String]) -> Result<String> {
     let table = indicators::read(first, &layout, &known);
     Ok(emit::toml(&emit::Draft {
         arrangement,
+        kind: "project",
         layout: &layout,
-        table: &table,
+        table: Some(&table),
+        scope_document: false,
+        block: String::new(),
         footer: indicators::footer(first, &known),
+    }))
+}
+
+fn sheets(books: &[Workbook]) -> impl Iterator<Item = &Sheet> {
+    books
+        .iter()
+        .flat_map(|b| b.sheets.iter())
+        .filter(|s| !s.hidden)
+}
+
+/// A department form: a duties header (duty and objective labels) under the form
+/// fields, read once for the document, and maybe the department's indicator table after it.
+fn table_form(books: &[Workbook], known: &Knowledge) -> Option<String> {
+    let (sheet, header) = sheets(books).find_map(|s| tables::duties_header(s).map(|h| (s, h)))?;
+    let at = Instance {
+        sheet,
+        start: 0,
+        header,
+    };
+    let mut layout = values::Layout::read(at, &[at], known);
+    // A department's amounts are the document's totals.
+    for row in &mut layout.rows {
+        for c in &mut row.cells {
+            if let values::Kind::Value { field: Some(f), .. } = &mut c.kind
+                && let Some(fund) = f.strip_prefix("funding.annual.")
+            {
+                c.reason = format!("{}; a department's amount: its total", c.reason);
+                *f = format!("total.{fund}");
+            }
+        }
+    }
+    tables::captures(&mut layout.rows, known);
+    let duties = tables::duties(sheet, header);
+    layout.rows.extend(duties.rows);
+    layout.columns = layout.columns.max(
+        (header..duties.end)
+            .flat_map(|r| row_cells(sheet, r))
+            .map(|c| c.col + c.cols)
+            .max()
+            .unwrap_or(0),
+    );
+    // The department's indicator table after the duty rows.
+    let ind = indicators::header_rows(sheet, known)
+        .into_iter()
+        .find(|&h| h >= duties.end);
+    let table = ind.map(|h| {
+        indicators::read(
+            Instance {
+                sheet,
+                start: duties.end,
+                header: h,
+            },
+            &layout,
+            known,
+        )
+    });
+    let footer = ind
+        .map(|h| {
+            indicators::footer(
+                Instance {
+                    sheet,
+                    start: duties.end,
+                    header: h,
+                },
+                known,
+            )
+        })
+        .unwrap_or_default();
+    Some(emit::toml(&emit::Draft {
+        arrangement: "table",
+        kind: "department",
+        layout: &layout,
+        table: table.as_ref(),
+        scope_document: true,
+        block: duties.block,
+        footer,
+    }))
+}
+
+/// A flat list of projects: a header row of short labels over many data rows.
+fn list_form(books: &[Workbook], known: &Knowledge) -> Option<String> {
+    let (sheet, header) =
+        sheets(books).find_map(|s| tables::list_header(s, known).map(|h| (s, h)))?;
+    let at = Instance {
+        sheet,
+        start: 0,
+        header,
+    };
+    let mut layout = values::Layout::read(at, &[at], known);
+    tables::captures(&mut layout.rows, known);
+    layout.columns = layout.columns.max(
+        row_cells(sheet, header)
+            .iter()
+            .map(|c| c.col + c.cols)
+            .max()
+            .unwrap_or(0),
+    );
+    Some(emit::toml(&emit::Draft {
+        arrangement: "table",
+        kind: "project",
+        layout: &layout,
+        table: None,
+        scope_document: false,
+        block: tables::list(sheet, header, known),
+        footer: Vec::new(),
     }))
 }

@@ -141,3 +141,26 @@ pub static LEVEL2_CLASSES: &[&str] = &[
     "可持续影响指标",
     "服务对象满意度指标",
 ];
+
+/// Duties table column labels (a department's 职责 table): the duties field.
+pub static DUTIES: &[Synonym] = &[
+    s("职责序号", "duty.seq"),
+    s("部门职责", "duty.name"),
+    s("部门职能", "duty.name"),
+    s("职责目标", "objective.name"),
+    s("年度目标任务", "objective.name"),
+    s("支出项目名称", "spending.project"),
+    s("预算金额", "spending.amount"),
+    s("预算金额(万元)", "spending.amount"),
+    s("绩效指标", "name"),
+    s("指标名称", "name"),
+    s("指标解释", "explanation"),
+    s("年度指标值", "value"),
+    s("指标值", "value"),
+    s("工作活动", "activity"),
+    s("规划值", "reference.planned"),
+    s("标准值", "reference.standard.value"),
+    s("当年标准值", "reference.standard.value"),
+    s("前三年均值", "reference.history.avg_3y"),
+    s("上年值", "reference.history.last_year"),
+];
