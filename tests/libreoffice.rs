@@ -8,10 +8,13 @@ use common::*;
 use std::process::Command;
 
 /// Fixtures whose drafted template (their own withheld) is checked here too.
-const DRAFTED: [(&str, &[&str]); 4] = [
+const DRAFTED: [(&str, &[&str]); 7] = [
     ("luan_2023.xlsx", &["luan", "national"]),
     ("yancheng_2022.xlsx", &["yancheng"]),
     ("tangshan_2025.xlsx", &["tangshan"]),
+    ("guangzhou.xlsx", &["guangzhou"]),
+    ("linyi_2023.xlsx", &["linyi"]),
+    ("regions/ningde_2019.xlsx", &["ningde"]),
     ("regions/ezhou_2022.xlsx", &["ezhou"]),
 ];
 

@@ -81,11 +81,11 @@ pub fn load_form_only(path: &Path) -> Document {
         .document
 }
 
-/// Runs the shared fact checker on a document; panics with its report unless every fact matches.
-pub fn assert_facts(facts: &str, doc: &Document, flags: &[&str]) {
+/// Runs the shared fact checker on a document: (whether it exited 0, its report).
+fn run_factcheck(facts: &str, doc: &Document, flags: &[&str]) -> (bool, String) {
     let dir = scratch(&format!(
         "facts-{}-{}",
-        facts.replace('.', "-"),
+        facts.replace(['.', '/'], "-"),
         rand_suffix()
     ));
     let json = dir.join("doc.json");
@@ -98,11 +98,16 @@ pub fn assert_facts(facts: &str, doc: &Document, flags: &[&str]) {
         .args(flags)
         .output()
         .expect("python3 runs the fact checker");
-    let report = String::from_utf8_lossy(&out.stdout);
-    assert!(
+    (
         out.status.success(),
-        "facts from {facts} not all recovered:\n{report}"
-    );
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// Runs the shared fact checker on a document; panics with its report unless every fact matches.
+pub fn assert_facts(facts: &str, doc: &Document, flags: &[&str]) {
+    let (ok, report) = run_factcheck(facts, doc, flags);
+    assert!(ok, "facts from {facts} not all recovered:\n{report}");
     assert!(report.contains("100.0%"), "{report}");
 }
 
@@ -262,21 +267,7 @@ pub fn copy_xlsx(
 /// Runs the shared fact checker on a document and returns the percentage it prints
 /// ("facts: N/M matched (P%)").
 pub fn facts_percent(facts: &str, doc: &Document) -> f64 {
-    let dir = scratch(&format!(
-        "pct-{}-{}",
-        facts.replace(['.', '/'], "-"),
-        rand_suffix()
-    ));
-    let json = dir.join("doc.json");
-    std::fs::write(&json, convert::to_json(doc)).unwrap();
-    let checker = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/factcheck.py");
-    let out = Command::new("python3")
-        .arg(checker)
-        .arg(fixture(facts))
-        .arg(&json)
-        .output()
-        .expect("python3 runs the fact checker");
-    let report = String::from_utf8_lossy(&out.stdout);
+    let (_, report) = run_factcheck(facts, doc, &[]);
     let last = report.lines().last().unwrap_or_default();
     last.rsplit_once('(')
         .and_then(|(_, p)| p.trim_end_matches(['%', ')']).parse().ok())
