@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{comparable, facts_percent, fixture, load_with, scratch, write_with};
+use common::{Line, comparable, copy_xlsx, facts_percent, fixture, load_with, scratch, write_with};
 
 /// Drafts from workbooks with the given built-in layouts withheld; returns the file.
 fn draft(name: &str, inputs: &[PathBuf], without: &[&str]) -> PathBuf {
@@ -166,5 +166,30 @@ fn every_fixture_with_an_indicator_table_drafts_a_template_that_loads() {
         ("tangshan-all", "tangshan_2025.xlsx"),
     ] {
         draft(name, &[fixture(workbook)], &[]);
+    }
+}
+
+#[test]
+fn a_draft_from_the_form_and_a_shifted_copy_reads_both_to_their_facts() {
+    // The same form with two lines inserted above the title ("附件2" and a blank row),
+    // so that every cell sits two rows lower: one draft from both reads both.
+    let dir = scratch("draft-shifted-source");
+    let source = fixture("regions/ezhou_2022.xlsx");
+    let shifted = copy_xlsx(
+        &source,
+        &dir.join("ezhou_shifted.xlsx"),
+        |_| vec![0],
+        &[Line::Split(&["附件2"]), Line::Blank],
+        |_, _, _, cell| cell.clone(),
+    );
+    let template = draft("shifted", &[source.clone(), shifted.clone()], &["ezhou"]);
+    for file in [&source, &shifted] {
+        let doc = load_with(file, &template);
+        assert_eq!(
+            facts_percent("regions/ezhou_2022.facts.json", &doc),
+            100.0,
+            "{}",
+            file.display()
+        );
     }
 }
