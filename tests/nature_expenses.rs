@@ -429,3 +429,63 @@ fn expense_columns_without_a_place_are_reported_dropped() {
     assert_eq!(count("funding.expenses"), 2, "{dropped:?}");
     assert_eq!(count("funding.expenses_total"), 1, "{dropped:?}");
 }
+
+#[test]
+fn actuals_columns_of_other_years_are_read_under_the_years_printed() {
+    // The same form a year later prints 2021年 and 2022年实际执行数 where the template
+    // says 2020 and 2021: the 2021 column is found by its label, the 2022 column by the
+    // shape of the 2020 label, and each value is kept under the year printed.
+    let dir = scratch("expenses-later-years");
+    let source = expense_workbook(&dir, 662.98);
+    let later = copy_xlsx(
+        &source,
+        &dir.join("later.xlsx"),
+        |_| Vec::new(),
+        &[],
+        |_, _, _, cell| match cell {
+            jixiao::grid::Cell::Text(t) if t.ends_with("年实际执行数") => {
+                let year: i32 = t[..4].parse().unwrap();
+                jixiao::grid::Cell::Text(format!("{}年实际执行数", year + 1))
+            }
+            other => other.clone(),
+        },
+    );
+    let before = load_with(&source, &expense_template());
+    let doc = load_with(&later, &expense_template());
+    let years = |doc: &jixiao::Document| -> Vec<Vec<(String, String)>> {
+        doc.projects[0]
+            .funding
+            .expenses
+            .iter()
+            .chain(&doc.projects[0].funding.expenses_total)
+            .map(|e| {
+                e.actuals
+                    .iter()
+                    .map(|(y, m)| (y.clone(), m.to_string()))
+                    .collect()
+            })
+            .collect()
+    };
+    // Each line's two actuals, one year later, same amounts in the same order.
+    let shifted: Vec<Vec<(String, String)>> = years(&before)
+        .into_iter()
+        .map(|line| {
+            let mut line: Vec<(String, String)> = line
+                .into_iter()
+                .map(|(y, m)| ((y.parse::<i32>().unwrap() + 1).to_string(), m))
+                .collect();
+            line.sort();
+            line
+        })
+        .collect();
+    let mut got = years(&doc);
+    for line in &mut got {
+        line.sort();
+    }
+    assert_eq!(got, shifted);
+    assert!(
+        doc.source
+            .cells
+            .contains_key("projects[0].funding.expenses_total.actuals.2021")
+    );
+}

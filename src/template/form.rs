@@ -443,11 +443,18 @@ impl Reader<'_> {
         }
         let (found, mut last_row) = self.read_labels(sheet, region, &form, project, index);
         let mut line_columns: Vec<(Field, usize, usize)> = Vec::new();
+        // Line columns whose label the sheet does not print as the template does.
+        let mut unfound: Vec<(Field, &str)> = Vec::new();
         for placed in form.iter().filter(|p| p.cell.label.is_none()) {
             let Some(label) = anchor(&form, placed) else {
                 continue;
             };
             let Some(&at) = found.get(&(label.row, label.col)) else {
+                if let (Some(field), Some(text)) = (placed.cell.field(), &label.cell.label)
+                    && let Scope::Line(_) = field.scope()
+                {
+                    unfound.push((field, text));
+                }
                 continue;
             };
             if let Some(field) = placed.cell.field()
@@ -463,6 +470,7 @@ impl Reader<'_> {
             self.read_value(sheet, (r, c), placed, label, project, index);
         }
         if !line_columns.is_empty() {
+            other_year_columns(sheet, &unfound, &mut line_columns);
             last_row = last_row.max(self.read_lines(sheet, region, &line_columns, project, index));
             self.settle_line_totals(project, index);
         }
@@ -829,6 +837,49 @@ impl Reader<'_> {
         ));
         project.extras.insert(name, text);
     }
+}
+
+/// A line column labelled with a year ("2020年实际执行数") that the sheet prints with
+/// another year ("2022年实际执行数": the same form a year or two later) is read from
+/// the column that sheet label heads, under the year printed, rather than lost.
+fn other_year_columns(
+    sheet: &Sheet,
+    unfound: &[(Field, &str)],
+    columns: &mut Vec<(Field, usize, usize)>,
+) {
+    let Some(&(_, data_row, _)) = columns.first() else {
+        return;
+    };
+    let header = data_row.saturating_sub(1);
+    let width = sheet.rows.get(header).map_or(0, Vec::len);
+    for (field, label) in unfound {
+        let key = label_key(label);
+        let Some(year) = leading_year(&key) else {
+            continue;
+        };
+        let path = field.path();
+        if !path.contains(year) {
+            continue;
+        }
+        let hit = (0..width).find_map(|c| {
+            let k = label_key(&sheet.value(header, c).display());
+            let printed = leading_year(&k)?;
+            let same_shape = printed != year && k[4..] == key[4..];
+            let free = !columns.iter().any(|(_, _, col)| *col == c);
+            (same_shape && free).then(|| (c, printed.to_string()))
+        });
+        if let Some((c, printed)) = hit
+            && let Some(moved) = Field::parse(&path.replace(year, &printed))
+        {
+            columns.push((moved, data_row, c));
+        }
+    }
+}
+
+/// The four-digit year a label key starts with, followed by 年 ("2020年实际执行数").
+fn leading_year(key: &str) -> Option<&str> {
+    let year = key.get(..4)?;
+    (year.bytes().all(|b| b.is_ascii_digit()) && key[4..].starts_with('年')).then_some(year)
 }
 
 /// The label keys of a template's form, made once per read rather than per project.
