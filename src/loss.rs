@@ -232,25 +232,19 @@ impl Capacity {
             .indicators
             .as_ref()
             .is_some_and(|i| i.scope == crate::template::IndicatorScope::Document);
-        let duty_spending = t
-            .duties
-            .iter()
-            .flat_map(|d| &d.columns)
-            .any(|c| c.field == crate::template::DutyField::SpendingProject);
-        let duty_indicators = t
-            .duties
-            .iter()
-            .flat_map(|d| &d.columns)
-            .any(|c| c.field == crate::template::DutyField::Name);
+        // Which columns the duties table prints (none without one).
         let duty_column = |field| {
             t.duties
                 .iter()
                 .flat_map(|d| &d.columns)
                 .any(|c| c.field == field)
         };
+        use crate::template::DutyField;
+        let duty_spending = duty_column(DutyField::SpendingProject);
+        let duty_indicators = duty_column(DutyField::Name);
         let (duty_seq, duty_detail) = (
-            duty_column(crate::template::DutyField::DutySeq),
-            duty_column(crate::template::DutyField::ObjectiveDetail),
+            duty_column(DutyField::DutySeq),
+            duty_column(DutyField::ObjectiveDetail),
         );
         let footer_slots = t
             .footer

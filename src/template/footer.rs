@@ -209,10 +209,11 @@ impl Reader<'_> {
             .map_or(&[][..], |f| f.words.as_slice())
     }
 
-    /// Reads what stands under a document's table (a list, duties) from `from` to the
-    /// sheet's end into the document's notes and signatures.
-    pub(super) fn read_document_footer(&mut self, sheet: &Sheet, from: usize) {
-        let (notes, signatures, _) = self.read_footer(sheet, from, sheet.height());
+    /// Reads what stands under a document's table (a list, duties) from `from` up to
+    /// row `to` (the sheet's end, or the next table) into the document's notes and
+    /// signatures.
+    pub(super) fn read_document_footer(&mut self, sheet: &Sheet, from: usize, to: usize) {
+        let (notes, signatures, _) = self.read_footer(sheet, from, to);
         self.doc.notes.extend(notes);
         self.doc.signatures.extend(signatures);
     }

@@ -461,7 +461,7 @@ impl Reader<'_> {
         };
         let mut scratch = Project::default();
         let last = self.read_indicators(sheet, whole, spec, &header, &mut scratch, "overall");
-        self.read_document_footer(sheet, last + 1);
+        self.read_document_footer(sheet, last + 1, sheet.height());
         if !scratch.indicators.is_empty() {
             if self.doc.source.sheet.is_none() {
                 self.doc.source.sheet = Some(sheet.name.clone());

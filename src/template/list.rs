@@ -179,7 +179,7 @@ impl Reader<'_> {
                 }
             }
         }
-        self.read_document_footer(sheet, end);
+        self.read_document_footer(sheet, end, sheet.height());
     }
 
     /// The amount columns of a list row, each recorded under the row's model path.

@@ -211,12 +211,10 @@ impl<'t> Reader<'t> {
         };
         match indicators {
             Some((spec, header)) if header.row >= end => {
-                let (notes, signatures, _) = self.read_footer(sheet, end, header.row);
-                self.doc.notes.extend(notes);
-                self.doc.signatures.extend(signatures);
+                self.read_document_footer(sheet, end, header.row);
                 self.read_document_indicator_rows(sheet, spec, header);
             }
-            _ => self.read_document_footer(sheet, end),
+            _ => self.read_document_footer(sheet, end, sheet.height()),
         }
     }
 
