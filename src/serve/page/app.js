@@ -1,0 +1,1 @@
+// The page's script: written by the page work (placeholder until merged).
