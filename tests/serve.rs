@@ -616,9 +616,8 @@ fn an_oversized_upload_is_refused_and_the_server_goes_on() {
         max_request_bytes: 64 * 1024,
         ..ServeOptions::default()
     });
-    let big = |size: usize| {
-        Form::new().part("file", Part::bytes(vec![b'a'; size]).file_name("big.csv"))
-    };
+    let big =
+        |size: usize| Form::new().part("file", Part::bytes(vec![b'a'; size]).file_name("big.csv"));
     let (status, message) = refused(server.post_form("/api/read", big(200 * 1024)));
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(message.contains("larger than"), "{message}");
@@ -636,7 +635,12 @@ fn an_oversized_upload_is_refused_and_the_server_goes_on() {
     }
     server.assert_alive();
     // Under the bound, the same server reads.
-    assert_eq!(server.post("/api/read", &[&fixture("luan_2023.xlsx")]).status(), StatusCode::OK);
+    assert_eq!(
+        server
+            .post("/api/read", &[&fixture("luan_2023.xlsx")])
+            .status(),
+        StatusCode::OK
+    );
 }
 
 #[test]
@@ -737,4 +741,57 @@ fn conversions_at_once_all_finish() {
     for h in handles {
         assert_eq!(h.join().unwrap(), StatusCode::OK);
     }
+}
+
+#[test]
+fn the_command_prints_its_address_and_stops_on_ctrl_c() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["serve", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("jixiao serve: ")
+        .expect(&line)
+        .to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.contains("/?t="),
+        "{url}"
+    );
+    let token = url.rsplit("t=").next().unwrap();
+    assert_eq!(token.len(), 32, "128 random bits");
+    let page = reqwest::blocking::get(&url).unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().unwrap().contains("绩效"));
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(err.contains("stopped"), "{err}");
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = common::jixiao(&["serve", "--port", &port]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("127.0.0.1:{port}: cannot listen")) && err.contains("--port 0"),
+        "{err}"
+    );
 }
