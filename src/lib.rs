@@ -60,6 +60,7 @@
 
 pub mod batch;
 pub mod check;
+pub mod collect;
 pub mod convert;
 pub mod draft;
 pub mod error;

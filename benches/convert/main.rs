@@ -16,7 +16,13 @@
 //!   another layout's xlsx and to JSON, and the release binary end to end;
 //! * **openpyxl** — `benches/openpyxl_copy.py` (installed with pip when missing);
 //!
-//! and the batch throughput of the release binary over the fixtures replicated.
+//! and the batch throughput of the release binary over the fixtures replicated, beside
+//! `jixiao collect` of the same tree into a fresh SQLite database (issue 17: ≥ 80 % of
+//! batch's files/s):
+//!
+//! ```sh
+//! cargo bench --bench convert -- --throughput --batch-copies 63   # ≈ 1,000 workbooks
+//! ```
 //! Every ratio compares medians from the same run.
 
 mod measure;
@@ -38,6 +44,8 @@ struct Options {
     batch: bool,
     batch_copies: usize,
     only: Vec<String>,
+    /// Only the batch and collect throughput, no workbook shapes.
+    throughput: bool,
 }
 
 impl Options {
@@ -51,6 +59,7 @@ impl Options {
             batch: true,
             batch_copies: 50,
             only: Vec::new(),
+            throughput: false,
         };
         let mut it = args.iter();
         let number = |v: Option<&String>, what: &str| -> Result<usize, String> {
@@ -76,6 +85,7 @@ impl Options {
                 }
                 "--no-openpyxl" => o.openpyxl = false,
                 "--no-batch" => o.batch = false,
+                "--throughput" => o.throughput = true,
                 "--batch-copies" => o.batch_copies = number(it.next(), a)?.max(1),
                 "--only" => o.only.extend(
                     it.next()
@@ -92,7 +102,7 @@ impl Options {
 }
 
 const USAGE: &str = "usage: cargo bench --bench convert -- [--quick] [--projects N] [--reps N] \
-[--bin-reps N] [--only NAME,…] [--no-openpyxl] [--openpyxl-timeout SECS] [--no-batch] [--batch-copies N]";
+[--bin-reps N] [--only NAME,…] [--no-openpyxl] [--openpyxl-timeout SECS] [--no-batch] [--batch-copies N] [--throughput]";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -201,7 +211,7 @@ fn bench(o: &Options) -> Result<(), String> {
     let python = if o.openpyxl { openpyxl_python() } else { None };
     let mut rows = Vec::new();
     for spec in workbooks::SPECS {
-        if !o.only.is_empty() && !o.only.iter().any(|n| n == spec.name) {
+        if o.throughput || !o.only.is_empty() && !o.only.iter().any(|n| n == spec.name) {
             continue;
         }
         eprintln!(
@@ -343,6 +353,8 @@ struct Batch {
     mode: &'static str,
     /// (jobs, files per second, failed files)
     results: Vec<(usize, f64, usize)>,
+    /// (jobs, workbooks collected per second, exit code) of `jixiao collect` on the same tree.
+    collect: Vec<(usize, f64, i32)>,
 }
 
 /// Throughput of the release binary over the fixtures replicated `copies` times.
@@ -377,6 +389,7 @@ fn batch(env: &Env, copies: usize) -> Result<Batch, String> {
         .output()
         .is_ok_and(|o| o.status.success());
     let mut results = Vec::new();
+    let mut collect = Vec::new();
     let mut jobs_list = vec![1];
     if cores > 1 {
         jobs_list.push(cores);
@@ -405,6 +418,25 @@ fn batch(env: &Env, copies: usize) -> Result<Batch, String> {
         let secs = start.elapsed().as_secs_f64();
         results.push((jobs, files.len() as f64 / secs, failed));
         let _ = std::fs::remove_dir_all(&output);
+        if has_batch {
+            let database = env.data.join(format!("collect-{jobs}.sqlite"));
+            let _ = std::fs::remove_file(&database);
+            eprintln!("collect: {} files, {jobs} job(s) …", files.len());
+            let start = Instant::now();
+            let status = Command::new(&env.bin)
+                .arg("collect")
+                .arg(&input)
+                .arg("-o")
+                .arg(&database)
+                .args(["--jobs", &jobs.to_string()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .map_err(|e| e.to_string())?;
+            let secs = start.elapsed().as_secs_f64();
+            collect.push((jobs, files.len() as f64 / secs, status.code().unwrap_or(-1)));
+            let _ = std::fs::remove_file(&database);
+        }
     }
     let _ = std::fs::remove_dir_all(&input);
     Ok(Batch {
@@ -415,6 +447,7 @@ fn batch(env: &Env, copies: usize) -> Result<Batch, String> {
             "N parallel `jixiao convert` processes"
         },
         results,
+        collect,
     })
 }
 
@@ -564,6 +597,22 @@ fn print_report(rows: &[Row], batch: Option<&Batch>, o: &Options) {
                 (n, false) => format!(" ({n} failed)"),
             };
             println!("  {jobs} job(s): {rate:.1} files/s{failed}");
+        }
+        for (jobs, rate, code) in &b.collect {
+            let batch = b
+                .results
+                .iter()
+                .find(|r| r.0 == *jobs)
+                .map_or(f64::NAN, |r| r.1);
+            let code = if *code == 0 {
+                String::new()
+            } else {
+                format!(" (exit {code})")
+            };
+            println!(
+                "  collect → SQLite, {jobs} job(s): {rate:.1} files/s = {:.0} % of batch's{code}",
+                rate / batch * 100.0
+            );
         }
     }
     println!();

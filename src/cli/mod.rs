@@ -2,6 +2,7 @@
 
 mod batch;
 mod check;
+mod collect;
 mod convert;
 mod detect;
 mod explain;
@@ -33,6 +34,7 @@ enum Command {
     Convert(convert::Args),
     Batch(batch::Args),
     Check(check::Args),
+    Collect(collect::Args),
     Detect(detect::Args),
     Explain(explain::Args),
     Layouts(layouts::Args),
@@ -60,6 +62,7 @@ pub fn main() -> i32 {
         Command::Convert(args) => convert::run(args),
         Command::Batch(args) => batch::run(args),
         Command::Check(args) => check::run(args),
+        Command::Collect(args) => collect::run(args),
         Command::Detect(args) => detect::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Layouts(args) => layouts::run(args),

@@ -60,6 +60,12 @@ pub fn csv_bytes(sheet: &RenderedSheet, encoding: CsvEncoding) -> Result<Vec<u8>
         out.push_str("\r\n");
     }
 
+    encode(&out, encoding, &format!("sheet {:?}", sheet.name))
+}
+
+/// CSV text in the chosen encoding; `what` names it in the error for text GB18030
+/// cannot encode.
+pub(crate) fn encode(out: &str, encoding: CsvEncoding, what: &str) -> Result<Vec<u8>> {
     match encoding {
         CsvEncoding::Utf8Bom => {
             let mut bytes = Vec::with_capacity(out.len() + 3);
@@ -68,11 +74,10 @@ pub fn csv_bytes(sheet: &RenderedSheet, encoding: CsvEncoding) -> Result<Vec<u8>
             Ok(bytes)
         }
         CsvEncoding::Gbk => {
-            let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&out);
+            let (bytes, _, unmappable) = encoding_rs::GB18030.encode(out);
             if unmappable {
                 return Err(write_error(format!(
-                    "sheet {:?}: text that GB18030 cannot encode",
-                    sheet.name
+                    "{what}: text that GB18030 cannot encode"
                 )));
             }
             Ok(bytes.into_owned())
