@@ -38,6 +38,19 @@ pub struct BatchOptions {
     pub embed: bool,
     /// The encoding of CSV outputs.
     pub csv_encoding: CsvEncoding,
+    /// Layouts of the user's own that compete with the built-ins when each input's
+    /// layout is detected (see [`ReadOptions::extra_templates`]).
+    pub extra_templates: Vec<Template>,
+}
+
+impl BatchOptions {
+    /// How every input is read: its layout detected, the user's templates competing.
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            extra_templates: self.extra_templates.clone(),
+            ..ReadOptions::default()
+        }
+    }
 }
 
 /// One unit of work: the file (or the per-sheet CSVs of one workbook) and its output.
@@ -144,15 +157,7 @@ pub fn plan(in_dir: &Path, out_dir: &Path, format: Format) -> Result<(Vec<Job>, 
             skipped.push(row);
             continue;
         }
-        let stem = file
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("out")
-            .to_string();
-        let stem = match (ext.as_str(), stem.split_once("__")) {
-            ("csv" | "tsv", Some((base, _))) if !base.is_empty() => base.to_string(),
-            _ => format!("{stem}\u{0}{ext}"),
-        };
+        let stem = workbook_key(&file);
         let dir = file.parent().unwrap_or(in_dir).to_path_buf();
         groups.entry((dir, stem)).or_default().push(file);
     }
@@ -270,6 +275,17 @@ pub fn clean_stale_temporaries(out_dir: &Path) {
     }
 }
 
+/// Which workbook a file belongs to, by its name: `a__x.csv` and `a__y.csv` are sheets of
+/// one workbook (key "a"); any other file is a workbook of its own (key "stem\0ext").
+pub(crate) fn workbook_key(file: &Path) -> String {
+    let ext = extension(file);
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("out");
+    match (ext.as_str(), stem.split_once("__")) {
+        ("csv" | "tsv", Some((base, _))) if !base.is_empty() => base.to_string(),
+        _ => format!("{stem}\u{0}{ext}"),
+    }
+}
+
 /// What a worker reports as it goes.
 #[derive(Debug, Clone)]
 pub enum Progress<'a> {
@@ -293,11 +309,12 @@ pub fn run(
         options.jobs
     };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+    let read = &options.read_options();
     let work = || {
         // Rolling forward may need earlier years of the same table: read everything first.
         let preloaded: Vec<Option<Result<Loaded>>> = if options.roll_forward.is_some() {
             jobs.par_iter()
-                .map(|job| Some(convert::load_many(&job.inputs, &ReadOptions::default())))
+                .map(|job| Some(convert::load_many(&job.inputs, read)))
                 .collect()
         } else {
             jobs.iter().map(|_| None).collect()
@@ -378,7 +395,7 @@ fn convert_job(
     let loaded = match preloaded {
         Some(Ok(loaded)) => loaded.clone(),
         // The error is re-created by reading again, for its message.
-        Some(Err(_)) | None => convert::load_many(&job.inputs, &ReadOptions::default())?,
+        Some(Err(_)) | None => convert::load_many(&job.inputs, &options.read_options())?,
     };
     let mut doc = loaded.document;
     row.layout = Some(if doc.source.layout.is_empty() {

@@ -61,15 +61,21 @@ pub fn load(path: &Path, options: &ReadOptions) -> Result<Loaded> {
         path: path.to_path_buf(),
         source,
     })?;
-    if is_json(path, &bytes) {
-        let document = parse_json(&name, &bytes)?;
+    load_bytes(&name, &bytes, options)
+}
+
+/// [`load`] for a file held in memory (an upload); `name` is the file name for messages
+/// and its extension a hint.
+pub fn load_bytes(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Loaded> {
+    if is_json(name, bytes) {
+        let document = parse_json(name, bytes)?;
         return Ok(Loaded {
             document,
             warnings: Vec::new(),
             scores: Vec::new(),
         });
     }
-    let book = crate::read::read_bytes(&name, &bytes)?;
+    let book = crate::read::read_bytes(name, bytes)?;
     load_workbook(&book, options)
 }
 
@@ -79,16 +85,24 @@ pub fn load_many(paths: &[PathBuf], options: &ReadOptions) -> Result<Loaded> {
     if let [one] = paths {
         return load(one, options);
     }
+    let parts = paths
+        .iter()
+        .map(|p| crate::read::read_path(p))
+        .collect::<Result<Vec<_>>>()?;
+    load_workbook(&one_workbook(parts), options)
+}
+
+/// The sheets of several files as one workbook named "a + b + …".
+pub(crate) fn one_workbook(parts: Vec<Workbook>) -> Workbook {
     let mut book = Workbook::default();
     let mut names = Vec::new();
-    for path in paths {
-        let part = crate::read::read_path(path)?;
-        names.push(part.file.clone());
+    for part in parts {
+        names.push(part.file);
         book.sheets.extend(part.sheets);
         book.warnings.extend(part.warnings);
     }
     book.file = names.join(" + ");
-    load_workbook(&book, options)
+    book
 }
 
 /// Reads a workbook already in memory (the grid layer's output).
@@ -199,8 +213,8 @@ fn cell_texts(book: &RenderedWorkbook) -> Vec<Vec<(u32, u32, String)>> {
         .collect()
 }
 
-fn is_json(path: &Path, bytes: &[u8]) -> bool {
-    let ext = path
+pub(crate) fn is_json(name: &str, bytes: &[u8]) -> bool {
+    let ext = Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
@@ -353,6 +367,13 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
         outputs,
         report: Some(report),
     })
+}
+
+/// The form a document becomes in a layout — the rendered sheets the xlsx writer
+/// consumes — and the loss report: what a preview shows before anything is written.
+pub fn render_form(doc: &Document, template: &Template) -> Result<(RenderedWorkbook, LossReport)> {
+    let (to_write, _, report) = crate::loss::prepare_owned(doc.without_provenance(), template);
+    Ok((render(&to_write, template)?, report))
 }
 
 /// Where each output goes: the first to `path`, the rest to `<stem>__<sheet>.csv`.

@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde::Serialize;
 
 use crate::convert::Loaded;
-use crate::grid::{Sheet, Workbook};
+use crate::grid::{Sheet, Workbook, parse_reference};
 use crate::model::{Document, Project};
 use crate::template::detect::detect;
 use crate::template::{Pattern, Slot, Template, signature_word};
@@ -202,10 +202,8 @@ fn field_cells(book: &Workbook, doc: &Document) -> Vec<(Option<Place>, FieldCell
 
 /// The top-left cell of the merge a `Sheet!B3` (or `Sheet!B3:C3`) reference points into.
 fn locate(book: &Workbook, reference: &str) -> Option<Place> {
-    let (sheet, cell) = reference.rsplit_once('!')?;
-    let sheet = sheet.trim_matches('\'');
+    let (sheet, (row, col), _) = parse_reference(reference)?;
     let s = book.sheets.iter().position(|x| x.name == sheet)?;
-    let (row, col) = parse_a1(cell.split(':').next()?)?;
     Some(top_left(&book.sheets[s], s, row, col))
 }
 
@@ -214,21 +212,6 @@ fn top_left(sheet: &Sheet, s: usize, row: usize, col: usize) -> Place {
         Some(m) => (s, m.first_row as usize, m.first_col as usize),
         None => (s, row, col),
     }
-}
-
-/// "B3" → (2, 1), from 0.
-fn parse_a1(a1: &str) -> Option<(usize, usize)> {
-    let a1 = a1.trim_start_matches('$');
-    let letters = a1.chars().take_while(char::is_ascii_alphabetic).count();
-    let (col, row) = a1.split_at(letters);
-    let row: usize = row.trim_start_matches('$').parse().ok()?;
-    if letters == 0 || letters > 3 || row == 0 {
-        return None;
-    }
-    let col = col.chars().fold(0usize, |acc, c| {
-        acc * 26 + (c.to_ascii_uppercase() as usize - 'A' as usize + 1)
-    });
-    Some((row - 1, col - 1))
 }
 
 fn cell_name(book: &Workbook, (s, r, c): Place) -> String {
@@ -637,11 +620,11 @@ mod tests {
 
     #[test]
     fn a1_references() {
-        assert_eq!(parse_a1("B3"), Some((2, 1)));
-        assert_eq!(parse_a1("AA10"), Some((9, 26)));
-        assert_eq!(parse_a1("3"), None);
-        assert_eq!(parse_a1("B0"), None);
-        assert_eq!(parse_a1("ZZZZZ1"), None);
+        assert_eq!(crate::grid::parse_a1("B3"), Some((2, 1)));
+        assert_eq!(crate::grid::parse_a1("AA10"), Some((9, 26)));
+        assert_eq!(crate::grid::parse_a1("3"), None);
+        assert_eq!(crate::grid::parse_a1("B0"), None);
+        assert_eq!(crate::grid::parse_a1("ZZZZZ1"), None);
     }
 
     #[test]

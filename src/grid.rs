@@ -356,6 +356,33 @@ pub fn range_ref(m: &Merge) -> String {
     )
 }
 
+/// A cell as (row, column), 0-based.
+pub type Place = (usize, usize);
+
+/// A reference as messages and provenance print it — `Sheet!B3`, or `Sheet!B3:C4` for an
+/// area — as the sheet and the 0-based top-left and bottom-right cells.
+pub fn parse_reference(reference: &str) -> Option<(&str, Place, Place)> {
+    let (sheet, cells) = reference.rsplit_once('!')?;
+    let sheet = sheet.trim_matches('\'');
+    let (first, last) = cells.split_once(':').unwrap_or((cells, cells));
+    Some((sheet, parse_a1(first)?, parse_a1(last)?))
+}
+
+/// "B3" → (2, 1), from 0.
+pub fn parse_a1(a1: &str) -> Option<(usize, usize)> {
+    let a1 = a1.trim_start_matches('$');
+    let letters = a1.chars().take_while(char::is_ascii_alphabetic).count();
+    let (col, row) = a1.split_at(letters);
+    let row: usize = row.trim_start_matches('$').parse().ok()?;
+    if letters == 0 || letters > 3 || row == 0 {
+        return None;
+    }
+    let col = col.chars().fold(0usize, |acc, c| {
+        acc * 26 + (c.to_ascii_uppercase() as usize - 'A' as usize + 1)
+    });
+    Some((row - 1, col - 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,6 +72,7 @@ pub mod parse;
 pub mod read;
 pub mod render;
 pub mod rollforward;
+pub mod serve;
 pub mod template;
 pub(crate) mod text;
 pub mod units;

@@ -109,7 +109,8 @@ impl Content {
 }
 
 /// The role of a cell on the form; the xlsx writer maps each to one format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Style {
     /// The table title: large bold, centred, no border.
     Title,

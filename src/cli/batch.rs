@@ -114,6 +114,7 @@ pub fn run(args: Args) -> Result<i32> {
             super::convert::EncodingArg::Utf8 => CsvEncoding::Utf8Bom,
             super::convert::EncodingArg::Gbk => CsvEncoding::Gbk,
         },
+        extra_templates: Vec::new(),
     };
     let total = jobs.len();
     let done = AtomicUsize::new(0);

@@ -6,6 +6,7 @@ mod convert;
 mod detect;
 mod explain;
 mod layouts;
+mod serve;
 mod template;
 
 use std::io::Write;
@@ -35,6 +36,7 @@ enum Command {
     Detect(detect::Args),
     Explain(explain::Args),
     Layouts(layouts::Args),
+    Serve(serve::Args),
     Template(template::Args),
     /// Print the JSON Schema of the canonical model.
     Schema,
@@ -61,6 +63,7 @@ pub fn main() -> i32 {
         Command::Detect(args) => detect::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Layouts(args) => layouts::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Template(args) => template::run(args),
         Command::Schema => print_stdout(
             &(serde_json::to_string_pretty(&jixiao::model::json_schema()).expect("schema") + "\n"),

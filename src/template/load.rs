@@ -65,10 +65,15 @@ fn resolve_extends(
     let mut merged = match BUILTIN.iter().find(|(id, _)| *id == base) {
         Some((id, base_text)) => resolve_extends(id, base_text, None, depth + 1)?,
         None => {
-            let path: PathBuf = match dir {
-                Some(d) => d.join(&base),
-                None => PathBuf::from(&base),
+            // A template given as text (a built-in, or one uploaded to `jixiao serve`) has
+            // no folder: it may extend only built-in layouts, never name a file.
+            let Some(dir) = dir else {
+                return Err(format!(
+                    "`extends = {base:?}`: no built-in layout of that name (a template given as text can extend only built-in layouts: {})",
+                    builtin_ids().join(", ")
+                ));
             };
+            let path: PathBuf = dir.join(&base);
             let base_text = std::fs::read_to_string(&path).map_err(|e| {
                 let valid: Vec<String> = builtin_ids().iter().map(|s| s.to_string()).collect();
                 let mut m = format!(
@@ -124,7 +129,8 @@ fn merge_tables(base: &mut toml::Table, child: toml::Table) {
 }
 
 impl Template {
-    /// Parses a template from TOML; `extends` is resolved against the built-ins.
+    /// Parses a template from TOML; `extends` may name only a built-in layout (the text
+    /// has no folder to find a file in, and must not read files it names).
     pub fn from_toml(name: &str, text: &str) -> Result<Template> {
         Template::load(name, text, None)
     }

@@ -438,8 +438,8 @@ fn wraps(cell: &RenderedCell, text: &str) -> bool {
 // ---------------------------------------------------------------------------------------
 // Layout
 
-/// Column widths (Excel character units) for the whole grid.
-fn column_widths(sheet: &RenderedSheet, ncols: usize) -> Vec<f64> {
+/// Column widths (Excel character units) for the whole grid, as the workbook gets them.
+pub(crate) fn column_widths(sheet: &RenderedSheet, ncols: usize) -> Vec<f64> {
     let mut content: Vec<Option<f64>> = vec![None; ncols];
     for cell in &sheet.cells {
         if cell.cols != 1 {
