@@ -364,11 +364,11 @@
         endOp(op, 'ready', `已读取 ${doc.name}`);
       } else {
         doc.error = await errorOf(xhr);
-        endOp(op, 'error', `${doc.name}：${doc.error}`);
+        endOp(op, 'error', named(doc, doc.error));
       }
     } catch (e) {
       doc.error = e.message || String(e);
-      endOp(op, 'error', `${doc.name}：${doc.error}`);
+      endOp(op, 'error', named(doc, doc.error));
     }
     clearInterval(timer);
     doc.reading = null;
@@ -383,10 +383,15 @@
     updateButtons();
   }
 
+  // The message with the document's name in front, unless the server put it there.
+  function named(doc, message) {
+    return doc.files.some((f) => message.startsWith(f.name)) ? message : `${doc.name}：${message}`;
+  }
+
   // A read with the user template tells its id: offer it as a target.
   function learnLayout(doc) {
     const r = doc.result;
-    if (!r || !r.layout) return;
+    if (!r || !r.layout || r.layout === 'json') return;
     if (state.layouts.some((l) => l.id === r.layout)) return;
     addTemplateOption(r.layout, false);
   }
@@ -460,7 +465,7 @@
       return;
     }
     html += '<div class="layout-line">';
-    if (r.layout) {
+    if (r.layout && r.layout !== 'json') {
       html += `${esc(r.layout_name || r.layout)} <code>${esc(r.layout)}</code>`;
     } else {
       html += '标准数据（JSON）';
@@ -488,7 +493,7 @@
       html += '<span class="badge clean">检查通过，未发现问题</span>';
     } else {
       for (const [sev, label] of SEVERITIES) {
-        html += `<span class="badge ${sev}${counts[sev] ? ' some' : ''}">${label} ${counts[sev]}</span>`;
+        html += `<span class="badge sev-${sev}${counts[sev] ? ' some' : ''}">${label} ${counts[sev]}</span>`;
       }
     }
     html += '</div>';
@@ -500,10 +505,10 @@
       });
       if (!list.length) continue;
       const open = sev !== 'info' || list.length <= 20 || counts.error + counts.warning === 0;
-      html += `<details class="group ${sev}"${open ? ' open' : ''}><summary>${label}（${counts[sev]}）</summary>`;
+      html += `<details class="group sev-${sev}"${open ? ' open' : ''}><summary>${label}（${counts[sev]}）</summary>`;
       for (const [f, i] of list.slice(0, MAX_FINDINGS_SHOWN)) {
         const cellAttr = f.cell ? ` data-cell="${esc(f.cell)}"` : '';
-        html += `<div class="finding ${sev}" data-index="${i}"${cellAttr} tabindex="0"`;
+        html += `<div class="finding sev-${sev}" data-index="${i}"${cellAttr} tabindex="0"`;
         html += f.cell ? ' title="点击查看单元格">' : '>';
         html += `<span class="code">${esc(f.code || '')}</span>`;
         if (f.cell) html += `<span class="cell">${esc(f.cell)}</span>`;
@@ -546,6 +551,36 @@
 
   // ---------------------------------------------------------------- the file as read
 
+  // A strip of sheet tabs; `pick(i)` shows sheet i. The active tab is scrolled into the strip.
+  function sheetTabs(names, active, marks, pick) {
+    const tabs = document.createElement('div');
+    tabs.className = 'tabs';
+    names.forEach((name, i) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'tab' + (i === active ? ' active' : '');
+      b.dataset.index = String(i);
+      b.textContent = name;
+      const n = marks ? marks[i] : 0;
+      if (n) {
+        const dot = document.createElement('span');
+        dot.className = 'n';
+        dot.title = `${n} 条检查结果`;
+        dot.textContent = `●${n}`;
+        b.appendChild(dot);
+      }
+      b.addEventListener('click', () => pick(i));
+      tabs.appendChild(b);
+    });
+    requestAnimationFrame(() => {
+      const tab = tabs.children[active];
+      if (tab && tabs.scrollWidth > tabs.clientWidth) {
+        tabs.scrollLeft = tab.offsetLeft - (tabs.clientWidth - tab.offsetWidth) / 2;
+      }
+    });
+    return tabs;
+  }
+
   function visibleSheets(doc) {
     const grid = doc && doc.result && doc.result.grid;
     return ((grid && grid.sheets) || []).filter((s) => !s.hidden);
@@ -580,25 +615,20 @@
     if (doc.sheetIndex >= sheets.length) doc.sheetIndex = 0;
     const findings = findingsOf(doc);
     if (sheets.length > 1) {
-      const tabs = document.createElement('div');
-      tabs.className = 'tabs';
-      sheets.forEach((s, i) => {
-        const n = findings.filter((f) => {
-          const at = findingArea(f);
-          return at && at.sheet === s.name;
-        }).length;
-        const b = document.createElement('button');
-        b.type = 'button';
-        b.className = 'tab' + (i === doc.sheetIndex ? ' active' : '');
-        b.dataset.index = String(i);
-        b.innerHTML = esc(s.name) + (n ? `<span class="n" title="${n} 条检查结果">●${n}</span>` : '');
-        b.addEventListener('click', () => {
+      const marks = sheets.map(
+        (s) =>
+          findings.filter((f) => {
+            const at = findingArea(f);
+            return at && at.sheet === s.name;
+          }).length,
+      );
+      const names = sheets.map((s) => s.name);
+      box.appendChild(
+        sheetTabs(names, doc.sheetIndex, marks, (i) => {
           doc.sheetIndex = i;
           renderSource();
-        });
-        tabs.appendChild(b);
-      });
-      box.appendChild(tabs);
+        }),
+      );
     }
     const sheet = sheets[doc.sheetIndex];
     const { html, shownRows } = gridTable(sheet, findings);
@@ -680,6 +710,7 @@
           if (text.length <= 24) classes.push('merged');
         }
         if (text.length > 60) classes.push('long');
+        else if (text.length > 12) classes.push('mid');
         const fs = marks.get(key);
         if (fs) {
           let worst = 'info';
@@ -742,7 +773,19 @@
       setStatus('error', `单元格 ${f.cell} 不在预览范围内`);
       return;
     }
-    td.scrollIntoView({ block: 'center', inline: 'center' });
+    // Centred in the sheet's own scroll box, and that box in view below the toolbar.
+    const scroller = td.closest('.scroller');
+    const t = td.getBoundingClientRect();
+    const b = scroller.getBoundingClientRect();
+    scroller.scrollTop += t.top - b.top - (scroller.clientHeight - t.height) / 2;
+    scroller.scrollLeft += t.left - b.left - (scroller.clientWidth - t.width) / 2;
+    const section = $('#source-section');
+    section.style.scrollMarginTop = `${$('.toolbar').offsetHeight}px`;
+    const s = section.getBoundingClientRect();
+    const main = $('.main').getBoundingClientRect();
+    if (s.top < main.top + $('.toolbar').offsetHeight || scroller.getBoundingClientRect().bottom > main.bottom) {
+      section.scrollIntoView({ block: 'start' });
+    }
     td.classList.remove('flash');
     void td.offsetWidth; // restart the animation
     td.classList.add('flash');
@@ -785,20 +828,13 @@
     const sheets = (data.form && data.form.sheets) || [];
     if (p.sheetIndex >= sheets.length) p.sheetIndex = 0;
     if (sheets.length > 1) {
-      const tabs = document.createElement('div');
-      tabs.className = 'tabs';
-      sheets.forEach((s, i) => {
-        const b = document.createElement('button');
-        b.type = 'button';
-        b.className = 'tab' + (i === p.sheetIndex ? ' active' : '');
-        b.textContent = s.name || `第 ${i + 1} 页`;
-        b.addEventListener('click', () => {
+      const names = sheets.map((s, i) => s.name || `第 ${i + 1} 页`);
+      box.appendChild(
+        sheetTabs(names, p.sheetIndex, null, (i) => {
           p.sheetIndex = i;
           renderTarget();
-        });
-        tabs.appendChild(b);
-      });
-      box.appendChild(tabs);
+        }),
+      );
     }
     const sheet = sheets[p.sheetIndex];
     if (sheet) {
@@ -814,6 +850,27 @@
       box.appendChild(scroller);
     }
     report.innerHTML = lossReport(data);
+    fitTarget();
+  }
+
+  // The form beside its report when both fit (the form shrunk to at most 85 %); else the
+  // report above the form, which may shrink to 70 % before it scrolls sideways.
+  function fitTarget() {
+    const row = $('.target-row');
+    const table = $('#target-preview table.form');
+    row.classList.remove('stacked');
+    if (!table) return;
+    table.style.zoom = '';
+    const natural = Number(table.dataset.width) + 30; // margins, borders, a scrollbar
+    const beside = row.clientWidth - $('#loss-report').offsetWidth - 14;
+    let scale;
+    if (natural * 0.85 <= beside) {
+      scale = Math.min(1, beside / natural);
+    } else {
+      row.classList.add('stacked');
+      scale = Math.max(0.7, Math.min(1, row.clientWidth / natural));
+    }
+    if (scale < 1) table.style.zoom = scale.toFixed(3);
   }
 
   function formTable(sheet) {
@@ -855,16 +912,18 @@
     const table = document.createElement('table');
     table.className = 'form';
     table.innerHTML = out.join('');
-    // Widths in Excel character units (≈ 7.5 px each); CSP allows setting them from script.
+    // Widths in Excel character units (≈ 7 px each plus padding); CSP allows setting
+    // them from script.
     const widths = sheet.widths || [];
     let total = 0;
     table.querySelectorAll('col').forEach((col, i) => {
       const w = Number(widths[i]);
-      const px = w > 0 ? Math.round(w * 7.5 + 5) : 72;
+      const px = w > 0 ? Math.round(w * 7 + 5) : 64;
       col.style.width = `${px}px`;
       total += px;
     });
     table.style.width = `${total}px`;
+    table.dataset.width = String(total);
     return table;
   }
 
@@ -971,7 +1030,10 @@
     }
     if (state.selected === doc) {
       renderTarget();
-      $('#target-section').scrollIntoView({ block: 'start' });
+      // Below the sticky toolbar, not under it.
+      const section = $('#target-section');
+      section.style.scrollMarginTop = `${$('.toolbar').offsetHeight}px`;
+      section.scrollIntoView({ block: 'start' });
     }
   }
 
@@ -1118,6 +1180,9 @@
       }
     }
     $('#template-clear').hidden = !file;
+    $('#template-name').textContent = file
+      ? file.name + (state.templateId ? `（${state.templateId}）` : '')
+      : '';
     updateButtons();
     // The template competes in detection: read everything again.
     if (state.docs.length) readAll(state.docs.slice());
@@ -1194,6 +1259,7 @@
       updateButtons();
     });
     $('#roll-forward').addEventListener('change', renderTarget);
+    window.addEventListener('resize', fitTarget);
     $('#preview-btn').addEventListener('click', preview);
     $('#download-btn').addEventListener('click', () => download(false));
     $('#download-all-btn').addEventListener('click', () => download(true));
