@@ -18,10 +18,8 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use jixiao::Document;
-use jixiao::convert::{self, Format, ReadOptions, WriteOptions};
 use jixiao::grid::Cell;
 use jixiao::serve::{Running, ServeOptions};
-use jixiao::write::CsvEncoding;
 use serde_json::{Value, json};
 
 use common::{assert_same, copy_xlsx, fixture, scratch, without_source};
@@ -164,10 +162,7 @@ where
             .connect(&driver.url())
             .await
             .expect("a chromedriver session");
-        let run = tokio::spawn(tokio::time::timeout(
-            WHOLE_TEST,
-            steps(client.clone(), url),
-        ));
+        let run = tokio::spawn(tokio::time::timeout(WHOLE_TEST, steps(client.clone(), url)));
         let outcome = run.await;
         let _ = client.close().await;
         drop(driver);
@@ -244,20 +239,25 @@ async fn wait_download(dir: &Path) -> PathBuf {
     }
 }
 
-/// What `jixiao convert IN --to LAYOUT -o OUT.xlsx` writes (embedded copy on, as by
-/// default), read back.
+/// What `jixiao convert IN --to LAYOUT -o OUT.xlsx` writes (the binary itself, embedded
+/// copy on as by default), read back.
 fn converted_by_cli(input: &Path, to: &str) -> Document {
-    let loaded = convert::load(input, &ReadOptions::default()).unwrap();
-    let options = WriteOptions {
-        format: Format::Xlsx,
-        template: Some(jixiao::Template::builtin(to).unwrap()),
-        embed: true,
-        csv_encoding: CsvEncoding::Utf8Bom,
-    };
-    let rendered = convert::render_outputs(&loaded.document, &options).unwrap();
     let dir = scratch(&format!("browser-cli-{}", common::rand_suffix()));
     let out = dir.join("out.xlsx");
-    convert::save(&out, &rendered.outputs).unwrap();
+    let run = common::jixiao(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--to",
+        to,
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "jixiao convert {}: {}",
+        input.display(),
+        String::from_utf8_lossy(&run.stderr)
+    );
     let doc = common::load(&out);
     let _ = std::fs::remove_dir_all(dir);
     doc
@@ -272,7 +272,8 @@ fn luan_with_an_error(dir: &Path) -> PathBuf {
         |_| Vec::new(),
         &[],
         |sheet, row, col, cell| {
-            if sheet.name == "公积金中心市本级及管理部管理费" && (row, col) == (5, 7) {
+            if sheet.name == "公积金中心市本级及管理部管理费" && (row, col) == (5, 7)
+            {
                 Cell::Number {
                     value: 80.0,
                     decimals: Some(2),
@@ -479,10 +480,7 @@ fn two_files_download_as_a_zip() {
                 .find(|n| n.ends_with(".xlsx") && n.contains(stem))
                 .unwrap_or_else(|| panic!("no output for {name} in {names:?}"));
             let mut bytes = Vec::new();
-            zip.by_name(entry)
-                .unwrap()
-                .read_to_end(&mut bytes)
-                .unwrap();
+            zip.by_name(entry).unwrap().read_to_end(&mut bytes).unwrap();
             let out = work.path().join(format!("{stem}.xlsx"));
             std::fs::write(&out, bytes).unwrap();
             let got = common::load(&out);

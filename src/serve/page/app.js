@@ -709,7 +709,15 @@
           if (span[1] > 1) attrs += ` colspan="${span[1]}"`;
           if (text.length <= 24) classes.push('merged');
         }
-        if (text.length > 60) classes.push('long');
+        // As in a spreadsheet, text runs on over empty cells to its right (CSV has no
+        // merges); otherwise it wraps within a column wide enough to read.
+        const right = key + 1;
+        const spills =
+          !span && c + 1 < cols && !cells.get(right) && !origin.has(right) && !spans.has(right);
+        if ((spills && text.length <= 40) || (text.length <= 8 && !text.includes('\n'))) {
+          classes.push('spill');
+        }
+        else if (text.length > 60) classes.push('long');
         else if (text.length > 12) classes.push('mid');
         const fs = marks.get(key);
         if (fs) {
