@@ -143,24 +143,16 @@ pub fn plan(in_dir: &Path, out_dir: &Path, format: Format) -> Result<(Vec<Job>, 
         });
     }
     let skip_dir = out_dir.canonicalize().ok();
-    let mut files = Vec::new();
-    walk(in_dir, skip_dir.as_deref(), &mut files)?;
-    let mut skipped = Vec::new();
-    // Group by (folder, workbook stem): `a__x.csv` and `a__y.csv` are one workbook.
-    let mut groups: BTreeMap<(PathBuf, String), Vec<PathBuf>> = BTreeMap::new();
-    for file in files {
-        let rel = relative(in_dir, &file);
-        let ext = extension(&file);
-        if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
-            let mut row = Row::new(rel, Status::Skipped);
+    let found = discover(&[in_dir.to_path_buf()], skip_dir.as_deref())?;
+    let skipped = found
+        .not_tables
+        .iter()
+        .map(|file| {
+            let mut row = Row::new(relative(in_dir, file), Status::Skipped);
             row.reason = Some("not a table file (by its name)".into());
-            skipped.push(row);
-            continue;
-        }
-        let stem = workbook_key(&file);
-        let dir = file.parent().unwrap_or(in_dir).to_path_buf();
-        groups.entry((dir, stem)).or_default().push(file);
-    }
+            row
+        })
+        .collect();
     let out_ext = match format {
         Format::Xlsx => "xlsx",
         Format::Csv => "csv",
@@ -169,8 +161,10 @@ pub fn plan(in_dir: &Path, out_dir: &Path, format: Format) -> Result<(Vec<Job>, 
     // Outputs named by stem; stems that collide ("a.xlsx" and "a.csv") keep their ending.
     let mut by_output: BTreeMap<PathBuf, usize> = BTreeMap::new();
     let mut jobs: Vec<Job> = Vec::new();
-    for ((dir, key), inputs) in &groups {
-        let stem = key.split('\u{0}').next().unwrap_or(key);
+    for inputs in &found.workbooks {
+        let key = workbook_key(&inputs[0]);
+        let stem = key.split('\u{0}').next().unwrap_or(&key);
+        let dir = inputs[0].parent().unwrap_or(in_dir);
         let rel_dir = dir.strip_prefix(in_dir).unwrap_or(Path::new(""));
         let output = out_dir.join(rel_dir).join(format!("{stem}.{out_ext}"));
         *by_output.entry(output.clone()).or_default() += 1;
@@ -215,6 +209,55 @@ pub fn plan(in_dir: &Path, out_dir: &Path, format: Format) -> Result<(Vec<Job>, 
         }
     }
     Ok((jobs, skipped))
+}
+
+/// The table files of a set of inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Discovered {
+    /// Each workbook's files: one file, or the per-sheet CSVs `<base>__<sheet>.csv` of
+    /// one workbook; in folder and name order.
+    pub workbooks: Vec<Vec<PathBuf>>,
+    /// Files met in folders that are not tables by their name.
+    pub not_tables: Vec<PathBuf>,
+}
+
+/// Finds the table files of files and folders (all subfolders, hidden ones left out,
+/// `skip` never entered): a file named directly is always taken; in folders, files
+/// with a table ending ([`TABLE_EXTENSIONS`]). Per-sheet CSVs of one workbook in one
+/// folder are grouped.
+pub fn discover(roots: &[PathBuf], skip: Option<&Path>) -> Result<Discovered> {
+    let mut found = Discovered::default();
+    // Grouped by (folder, workbook key): `a__x.csv` and `a__y.csv` are one workbook.
+    let mut groups: BTreeMap<(PathBuf, String), Vec<PathBuf>> = BTreeMap::new();
+    for root in roots {
+        let mut files = Vec::new();
+        if root.is_dir() {
+            walk(root, skip, &mut files)?;
+            files.retain(|file| {
+                let table = TABLE_EXTENSIONS.contains(&extension(file).as_str());
+                if !table {
+                    found.not_tables.push(file.clone());
+                }
+                table
+            });
+        } else if root.is_file() {
+            files.push(root.clone());
+        } else {
+            return Err(Error::Io {
+                path: root.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+            });
+        }
+        for file in files {
+            let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
+            let group = groups.entry((dir, workbook_key(&file))).or_default();
+            if !group.contains(&file) {
+                group.push(file);
+            }
+        }
+    }
+    found.workbooks = groups.into_values().collect();
+    Ok(found)
 }
 
 fn walk(dir: &Path, skip: Option<&Path>, files: &mut Vec<PathBuf>) -> Result<()> {

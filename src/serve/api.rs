@@ -13,7 +13,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
+use axum::http::header::{CONNECTION, CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -51,7 +51,17 @@ impl ApiError {
 
     pub(crate) fn into_response_json(self) -> Response {
         let body = Json(json!({ "error": self.message }));
-        (self.status, body).into_response()
+        let mut response = (self.status, body).into_response();
+        if matches!(
+            self.status,
+            StatusCode::FORBIDDEN | StatusCode::PAYLOAD_TOO_LARGE
+        ) {
+            // The body may be unread: the connection cannot carry another request.
+            response
+                .headers_mut()
+                .insert(CONNECTION, HeaderValue::from_static("close"));
+        }
+        response
     }
 }
 
@@ -222,7 +232,7 @@ async fn with_upload<T: Send + 'static>(
         shared.conversions.acquire().await.map_err(|_| {
             ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
         })?;
-    let upload = receive(multipart).await?;
+    let upload = receive(multipart, shared.max_request_bytes).await?;
     let names = upload
         .files
         .iter()

@@ -76,8 +76,11 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/preview", post(api::preview))
         .route("/api/convert", post(api::convert))
         .fallback(api::not_found)
-        // Checked again while reading the multipart body; this bound stops it early.
-        .layer(DefaultBodyLimit::max(shared.max_request_bytes))
+        // The upload bound is kept while reading (see upload::receive); this hard bound,
+        // four times larger, stops a body not worth reading to its end.
+        .layer(DefaultBodyLimit::max(
+            shared.max_request_bytes.saturating_mul(4),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             guard::guard,

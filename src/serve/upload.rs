@@ -19,13 +19,27 @@ pub(crate) struct Upload {
     pub(crate) template: Option<Template>,
 }
 
-/// Reads the body's `file` fields and the optional `template`.
-pub(crate) async fn receive(mut multipart: Multipart) -> Result<Upload, ApiError> {
+/// Reads the body's `file` fields and the optional `template`, at most `limit` bytes of
+/// them. Past the limit the rest of the body is read and thrown away, so that the client
+/// gets the 413 instead of a connection closed under it (the router's hard bound, a
+/// few times larger, cuts off what is not worth reading at all).
+pub(crate) async fn receive(mut multipart: Multipart, limit: usize) -> Result<Upload, ApiError> {
     let mut files = Vec::new();
     let mut template = None;
-    while let Some(field) = multipart.next_field().await.map_err(body_error)? {
+    let mut total = 0usize;
+    while let Some(mut field) = multipart.next_field().await.map_err(body_error)? {
         let name = field.name().unwrap_or("").to_string();
         let file_name = field.file_name().map(bare_name);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(body_error)? {
+            total = total.saturating_add(chunk.len());
+            if total <= limit {
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        if total > limit {
+            continue;
+        }
         match name.as_str() {
             "file" => {
                 if files.len() == MAX_FILES {
@@ -33,14 +47,12 @@ pub(crate) async fn receive(mut multipart: Multipart) -> Result<Upload, ApiError
                         "more than {MAX_FILES} files in one request"
                     )));
                 }
-                let bytes = field.bytes().await.map_err(body_error)?;
                 let file_name = file_name.unwrap_or_else(|| format!("file{}", files.len() + 1));
-                files.push((file_name, bytes.to_vec()));
+                files.push((file_name, bytes));
             }
             "template" => {
-                let bytes = field.bytes().await.map_err(body_error)?;
                 let file_name = file_name.unwrap_or_else(|| "template.toml".into());
-                let text = String::from_utf8(bytes.to_vec())
+                let text = String::from_utf8(bytes)
                     .map_err(|_| ApiError::bad(format!("template {file_name}: not UTF-8 text")))?;
                 template = Some(Template::from_toml(&file_name, &text)?);
             }
@@ -51,10 +63,20 @@ pub(crate) async fn receive(mut multipart: Multipart) -> Result<Upload, ApiError
             }
         }
     }
+    if total > limit {
+        return Err(too_large());
+    }
     if files.is_empty() {
         return Err(ApiError::bad("no file: send the table in a `file` field"));
     }
     Ok(Upload { files, template })
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "the upload is larger than this server accepts in one request (see `jixiao serve --max-upload`)",
+    )
 }
 
 /// The last component of what a browser or script calls the file, without control

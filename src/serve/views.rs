@@ -197,3 +197,53 @@ fn form_sheet(sheet: &RenderedSheet, budget: &mut usize) -> Result<FormSheet> {
         cells,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::{Cell, Merge, Sheet};
+
+    #[test]
+    fn a_long_sheet_is_cut_and_says_so() {
+        let rows: Vec<Vec<Cell>> = (0..PREVIEW_ROWS + 10)
+            .map(|r| vec![Cell::Text(format!("r{r}")), Cell::Empty])
+            .collect();
+        let mut sheet = Sheet::new("长表", rows);
+        sheet.set_merges([
+            Merge {
+                first_row: 0,
+                first_col: 0,
+                last_row: 0,
+                last_col: 1,
+            },
+            Merge {
+                first_row: PREVIEW_ROWS as u32 - 1,
+                first_col: 0,
+                last_row: PREVIEW_ROWS as u32 + 5,
+                last_col: 0,
+            },
+            Merge {
+                first_row: PREVIEW_ROWS as u32 + 7,
+                first_col: 0,
+                last_row: PREVIEW_ROWS as u32 + 8,
+                last_col: 0,
+            },
+        ]);
+        let book = Workbook {
+            file: "t.csv".into(),
+            sheets: vec![sheet],
+            ..Workbook::default()
+        };
+        let view = serde_json::to_value(grid_view(&book)).unwrap();
+        let sheet = &view["sheets"][0];
+        assert_eq!(sheet["truncated"], true);
+        assert_eq!(sheet["rows"], PREVIEW_ROWS + 10);
+        assert_eq!(sheet["cells"].as_array().unwrap().len(), PREVIEW_ROWS);
+        // Merges reaching past the cut end at it; those below it are left out.
+        let last = PREVIEW_ROWS as u64 - 1;
+        assert_eq!(
+            sheet["merges"],
+            serde_json::json!([[0, 0, 0, 1], [last, 0, last, 0]])
+        );
+    }
+}
