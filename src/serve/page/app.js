@@ -391,6 +391,7 @@
   // A read with the user template tells its id: offer it as a target.
   function learnLayout(doc) {
     const r = doc.result;
+    if (!state.template || !state.layouts.length) return;
     if (!r || !r.layout || r.layout === 'json') return;
     if (state.layouts.some((l) => l.id === r.layout)) return;
     addTemplateOption(r.layout, false);
@@ -1168,13 +1169,14 @@
   }
 
   async function setTemplate(file) {
-    const old = state.templateId;
     state.template = file;
     state.templateId = null;
-    if (old) {
-      const opt = [...$('#target').options].find((o) => o.value === old && o.dataset.user);
-      if (opt) opt.remove();
+    const sel = $('#target');
+    const wasUser = sel.selectedOptions.length > 0 && !!sel.selectedOptions[0].dataset.user;
+    for (const opt of [...sel.options]) {
+      if (opt.dataset.user) opt.remove();
     }
+    if (wasUser && state.layouts.some((l) => l.id === 'national')) sel.value = 'national';
     if (file) {
       try {
         const text = await file.text();
