@@ -592,7 +592,7 @@ impl Pruning<'_> {
                 }
             }
         } else if let Some(total) = &source.total {
-            self.record_drop(None, None, "total".into(), format!("{total:?}"));
+            self.record_drop(None, None, "total".into(), amounts_text(total));
             carried.total = None;
         }
         if self.cap.holds(Field::UNIT_NAME) {
@@ -880,7 +880,7 @@ impl Pruning<'_> {
         kept.extras
             .retain(|k, v| self.cap.indicator_extras.contains(k) && !v.trim().is_empty());
         if let Some(r) = kept.reference.take() {
-            self.record_drop(name, iname, "reference".into(), format!("{r:?}"));
+            self.record_drop(name, iname, "reference".into(), reference_text(&r));
         }
         for period in Period::ALL {
             if !self.cap.periods.contains(&period)
@@ -946,4 +946,40 @@ fn kind_of(carried: &Document) -> Kind {
         (true, true) => Kind::Department,
         _ => Kind::Project,
     }
+}
+
+/// Amounts as the report prints them: "total 12748.27, fiscal 12748.27".
+fn amounts_text(a: &crate::model::Amounts) -> String {
+    crate::model::Fund::ALL
+        .into_iter()
+        .filter_map(|f| a.get(f).map(|m| format!("{} {m}", f.key())))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reference values as the report prints them: "planned 95%; standard 90% (source …)".
+fn reference_text(r: &crate::model::Reference) -> String {
+    let with_source = |value: &str, source: &Option<String>| match source {
+        Some(s) => format!("{value} (source {s})"),
+        None => value.to_string(),
+    };
+    let mut parts = Vec::new();
+    if let Some(p) = &r.planned {
+        parts.push(format!("planned {p}"));
+    }
+    if let Some(s) = &r.standard {
+        parts.push(format!("standard {}", with_source(&s.value, &s.source)));
+    }
+    if let Some(h) = &r.history {
+        if let Some(v) = &h.avg_3y {
+            parts.push(format!("avg_3y {v}"));
+        }
+        if let Some(v) = &h.last_year {
+            parts.push(format!("last_year {v}"));
+        }
+        if let Some(s) = &h.source {
+            parts.push(format!("history source {s}"));
+        }
+    }
+    parts.join("; ")
 }

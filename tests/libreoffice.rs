@@ -78,6 +78,20 @@ fn every_layout_opens_in_libreoffice() {
         convert(&fixture(file), template.to_str().unwrap(), &out);
         written.push(out);
     }
+    // The reviewer's workbook of `jixiao collect`: one sheet per table.
+    let collected = dir.join("collected.xlsx");
+    let mut args: Vec<String> = vec!["collect".into()];
+    for f in [
+        "luan_2023.xlsx",
+        "linyi_2023.xlsx",
+        "regions/ezhou_2022.xlsx",
+    ] {
+        args.push(fixture(f).display().to_string());
+    }
+    args.extend(["-o".to_string(), collected.display().to_string()]);
+    let o = jixiao(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    written.push(collected);
     let profile = format!(
         "-env:UserInstallation=file://{}",
         dir.join("profile").display()
