@@ -47,6 +47,9 @@
 //!   projects; exit=1 stderr lines only.
 //! - issue 14: tangshan → linyi's refusal names ningde among the layouts for department
 //!   text (its 年度总体目标 cell holds a section); exit=1 stderr only.
+//! - issue 16 (the page showed Rust debug text in the loss report): a dropped document
+//!   total is reported as "total 12748.27, fiscal 12748.27" instead of `Amounts { … }`;
+//!   only the report.json of the five guangzhou conversions that drop its 合计 change.
 
 mod common;
 
