@@ -11,7 +11,7 @@ use std::sync::atomic::AtomicBool;
 use axum::Json;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONNECTION, CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -124,9 +124,9 @@ pub(crate) async fn layouts() -> Json<Value> {
 /// `POST /api/read`: the document, the grid as read, the findings.
 pub(crate) async fn read(
     State(shared): State<Arc<Shared>>,
-    multipart: Result<Multipart, MultipartRejection>,
+    request: Request,
 ) -> Answer<Json<Value>> {
-    with_upload(&shared, multipart?, |upload| {
+    with_upload(&shared, request, |upload| {
         let (book, loaded) = read_one(&upload)?;
         let findings = check_document(&loaded.document);
         let mut answer = summary(&loaded, upload.template.as_ref());
@@ -152,9 +152,9 @@ pub(crate) async fn read(
 /// `POST /api/check`: the findings only.
 pub(crate) async fn check(
     State(shared): State<Arc<Shared>>,
-    multipart: Result<Multipart, MultipartRejection>,
+    request: Request,
 ) -> Answer<Json<Value>> {
-    with_upload(&shared, multipart?, |upload| {
+    with_upload(&shared, request, |upload| {
         let (_, loaded) = read_one(&upload)?;
         let findings = check_document(&loaded.document);
         Ok(Json(json!({
@@ -171,10 +171,15 @@ pub(crate) async fn check(
 pub(crate) async fn preview(
     State(shared): State<Arc<Shared>>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    multipart: Result<Multipart, MultipartRejection>,
+    request: Request,
 ) -> Answer<Json<Value>> {
-    let params = Params::from(&query?.0)?;
-    with_upload(&shared, multipart?, move |upload| {
+    // Checked once the body is read: a refusal before it would reset the connection
+    // under a client still sending.
+    let params = query
+        .map_err(ApiError::from)
+        .and_then(|q| Params::from(&q.0));
+    with_upload(&shared, request, move |upload| {
+        let params = params?;
         let target = params
             .target(&upload)?
             .ok_or_else(|| ApiError::bad("say which layout: ?to=LAYOUT"))?;
@@ -200,10 +205,13 @@ pub(crate) async fn preview(
 pub(crate) async fn convert(
     State(shared): State<Arc<Shared>>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    multipart: Result<Multipart, MultipartRejection>,
+    request: Request,
 ) -> Answer<Response> {
-    let params = Params::from(&query?.0)?;
-    with_upload(&shared, multipart?, move |upload| {
+    let params = query
+        .map_err(ApiError::from)
+        .and_then(|q| Params::from(&q.0));
+    with_upload(&shared, request, move |upload| {
+        let params = params?;
         let target = params.target(&upload)?;
         if params.format != Format::Json && target.is_none() {
             return Err(ApiError::bad(
@@ -223,7 +231,7 @@ pub(crate) async fn convert(
 /// blocking thread; a panic becomes a 500 naming the files, never a dropped connection.
 async fn with_upload<T: Send + 'static>(
     shared: &Shared,
-    multipart: Multipart,
+    request: Request,
     work: impl FnOnce(Upload) -> Answer<T> + Send + 'static,
 ) -> Answer<T> {
     // The slot is taken before the body is read, so at most `max_conversions` uploads
@@ -232,7 +240,7 @@ async fn with_upload<T: Send + 'static>(
         shared.conversions.acquire().await.map_err(|_| {
             ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
         })?;
-    let upload = receive(multipart, shared.max_request_bytes).await?;
+    let upload = receive(multipart_of(request).await?, shared.max_request_bytes).await?;
     let names = upload
         .files
         .iter()
@@ -250,6 +258,23 @@ async fn with_upload<T: Send + 'static>(
             format!("{names}: internal error; please report this file"),
         )),
     }
+}
+
+/// The request's multipart body; any other body is read (within a bound) and refused,
+/// so that the client gets the 400 rather than a connection reset under it.
+async fn multipart_of(request: Request) -> Answer<Multipart> {
+    let multipart = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !multipart {
+        let _ = axum::body::to_bytes(request.into_body(), 1024 * 1024).await;
+        return Err(ApiError::bad(
+            "send the files as multipart/form-data (a `file` field for each)",
+        ));
+    }
+    Ok(Multipart::from_request(request, &()).await?)
 }
 
 /// The files of an upload grouped into documents: the per-sheet CSVs of one workbook

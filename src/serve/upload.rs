@@ -27,37 +27,47 @@ pub(crate) async fn receive(mut multipart: Multipart, limit: usize) -> Result<Up
     let mut files = Vec::new();
     let mut template = None;
     let mut total = 0usize;
+    // The first thing wrong; the rest of the body is still read, then it is answered.
+    let mut wrong: Option<ApiError> = None;
     while let Some(mut field) = multipart.next_field().await.map_err(body_error)? {
         let name = field.name().unwrap_or("").to_string();
         let file_name = field.file_name().map(bare_name);
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(body_error)? {
             total = total.saturating_add(chunk.len());
-            if total <= limit {
+            if total <= limit && wrong.is_none() {
                 bytes.extend_from_slice(&chunk);
             }
         }
-        if total > limit {
+        if total > limit || wrong.is_some() {
             continue;
         }
         match name.as_str() {
+            "file" if files.len() == MAX_FILES => {
+                wrong = Some(ApiError::bad(format!(
+                    "more than {MAX_FILES} files in one request"
+                )));
+            }
             "file" => {
-                if files.len() == MAX_FILES {
-                    return Err(ApiError::bad(format!(
-                        "more than {MAX_FILES} files in one request"
-                    )));
-                }
                 let file_name = file_name.unwrap_or_else(|| format!("file{}", files.len() + 1));
                 files.push((file_name, bytes));
             }
             "template" => {
                 let file_name = file_name.unwrap_or_else(|| "template.toml".into());
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| ApiError::bad(format!("template {file_name}: not UTF-8 text")))?;
-                template = Some(Template::from_toml(&file_name, &text)?);
+                match String::from_utf8(bytes) {
+                    Ok(text) => match Template::from_toml(&file_name, &text) {
+                        Ok(t) => template = Some(t),
+                        Err(e) => wrong = Some(e.into()),
+                    },
+                    Err(_) => {
+                        wrong = Some(ApiError::bad(format!(
+                            "template {file_name}: not UTF-8 text"
+                        )))
+                    }
+                }
             }
             other => {
-                return Err(ApiError::bad(format!(
+                wrong = Some(ApiError::bad(format!(
                     "unexpected form field {other:?}: send `file` (one or more) and optionally `template`"
                 )));
             }
@@ -65,6 +75,9 @@ pub(crate) async fn receive(mut multipart: Multipart, limit: usize) -> Result<Up
     }
     if total > limit {
         return Err(too_large());
+    }
+    if let Some(wrong) = wrong {
+        return Err(wrong);
     }
     if files.is_empty() {
         return Err(ApiError::bad("no file: send the table in a `file` field"));
