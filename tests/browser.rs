@@ -203,6 +203,22 @@ async fn wait_status(c: &Client, state: &str) {
     }
 }
 
+/// Picks an option of a `<select>`.
+async fn choose(c: &Client, css: &str, value: &str) {
+    let select = c.find(Locator::Css(css)).await.unwrap();
+    select.select_by_value(value).await.unwrap();
+}
+
+/// Clicks an element.
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn screenshot(c: &Client, name: &str) {
     let png = c.screenshot().await.expect("a screenshot");
     std::fs::write(screens_dir().join(name), png).unwrap();
@@ -373,36 +389,16 @@ fn one_file_findings_preview_and_download() {
         screenshot(&c, "source.png").await;
 
         // The target form and its report.
-        c.find(Locator::Css("#target"))
-            .await
-            .unwrap()
-            .select_by_value("national")
-            .await
-            .unwrap();
-        c.find(Locator::Css("#format"))
-            .await
-            .unwrap()
-            .select_by_value("xlsx")
-            .await
-            .unwrap();
-        c.find(Locator::Css("#preview-btn"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        choose(&c, "#target", "national").await;
+        choose(&c, "#format", "xlsx").await;
+        click(&c, "#preview-btn").await;
         wait_for(&c, "#target-preview table.form td.s-title").await;
         wait_for(&c, "#loss-report .report-title").await;
         wait_status(&c, "ready").await;
         screenshot(&c, "target.png").await;
 
         // The download reads back to what `jixiao convert` writes.
-        c.find(Locator::Css("#download-btn"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#download-btn").await;
         wait_status(&c, "done").await;
         let saved = wait_download(&dl).await;
         assert_eq!(
@@ -447,18 +443,8 @@ fn two_files_download_as_a_zip() {
             wait_for(&c, &format!(".file-card[data-file='{name}'] .badges")).await;
         }
         wait_status(&c, "ready").await;
-        c.find(Locator::Css("#target"))
-            .await
-            .unwrap()
-            .select_by_value("national")
-            .await
-            .unwrap();
-        c.find(Locator::Css("#download-all-btn"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        choose(&c, "#target", "national").await;
+        click(&c, "#download-all-btn").await;
         wait_status(&c, "done").await;
         screenshot(&c, "batch.png").await;
         let saved = wait_download(&dl).await;
