@@ -48,4 +48,30 @@ cp $F/*.csv corpus/load/
 cp $L/*html* $L/*.htm corpus/read_html/
 cp $L/*html* $L/*.htm corpus/load/
 printf '<table><tr><td rowspan=3 colspan=2>a<br>b</td><td>&amp;&#20013;</td></tr><tr><td>c</td></tr></table>' > corpus/read_html/small
+# Every other fixture and corpus file: the region fixtures, their legacy forms, and the
+# hostile inputs of tests/bad_input (whole files where the target takes whole files).
+R=$F/regions
+B=../tests/bad_input
+cp $R/*.csv corpus/read_csv/
+cp $R/*.csv corpus/load/
+cp $R/legacy/*.xls corpus/read_xls/ 2>/dev/null || true
+python3 - <<'PY'
+import glob, os
+def put(target, name, data):
+    open('corpus/%s/%s' % (target, name), 'wb').write(data)
+for path in glob.glob('../tests/fixtures/**/*.xlsx', recursive=True) + glob.glob('../tests/bad_input/*.xlsx'):
+    data = open(path, 'rb').read()
+    if len(data) < 131072:
+        put('read_xlsx', 'whole-' + os.path.basename(path), b'\xff' + data)
+        put('load', os.path.basename(path), data)
+for path in glob.glob('../tests/fixtures/**/*.ods', recursive=True):
+    data = open(path, 'rb').read()
+    if len(data) < 131072:
+        put('read_ods', 'whole-' + os.path.basename(path), b'\x02' + data)
+for path in glob.glob('../tests/bad_input/*.xls'):
+    data = open(path, 'rb').read()
+    if len(data) < 131072:
+        put('read_xls', os.path.basename(path), data)
+        put('load', os.path.basename(path), data)
+PY
 echo seeded: $(ls corpus/*/ | wc -l) files

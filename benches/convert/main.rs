@@ -11,7 +11,10 @@
 //! processes of their own so that every peak RSS is that step's alone:
 //!
 //! * **floor** — a bare calamine read of every cell and merge plus a bare
-//!   rust_xlsxwriter write of the same cells and merges;
+//!   rust_xlsxwriter write of the same cells and merges; the **I/O floor** (the input's
+//!   read plus the bare write of jixiao's output) and the **styled floor** (the same, the
+//!   write with the form's bordered formats made once, row heights and widths: what the
+//!   form costs rust_xlsxwriter, so that ×styled is what jixiao itself adds);
 //! * **jixiao** — `convert` through the library (load + render_outputs_owned, in memory) to
 //!   another layout's xlsx and to JSON, and the release binary end to end;
 //! * **openpyxl** — `benches/openpyxl_copy.py` (installed with pip when missing);
@@ -175,6 +178,9 @@ struct Row {
     /// Reading the input plus writing jixiao's output, both bare (the floor of a
     /// conversion whose output is larger or smaller than its input).
     io_floor: f64,
+    /// The I/O floor with the form's formats, row heights and widths in the write: what
+    /// the form costs in rust_xlsxwriter, so that ×styled is what jixiao adds.
+    styled_floor: f64,
     xlsx: Stat,
     json: Stat,
     bin: Stat,
@@ -234,6 +240,7 @@ fn bench(o: &Options) -> Result<(), String> {
         let jixiao_out = env.data.join(format!("{}.jixiao.xlsx", spec.name));
         let (mut floor, mut xlsx, mut json) = (Vec::new(), Vec::new(), Vec::new());
         let mut floor_out = Vec::new();
+        let mut styled_out = Vec::new();
         for rep in 0..o.reps {
             eprintln!("  {}: repetition {}/{}", spec.name, rep + 1, o.reps);
             floor.push(checked("floor", child(&["floor", &file]))?);
@@ -247,6 +254,11 @@ fn bench(o: &Options) -> Result<(), String> {
             json.push(checked("jixiao → json", child(&["json", &file]))?);
             // The floor of the output: what writing jixiao's cells and merges costs.
             floor_out.push(checked("floor (output)", child(&["floor", &saved]))?);
+            // The same write with the form's formats and row heights.
+            styled_out.push(checked(
+                "styled floor (output)",
+                child(&["floor-styled", &saved]),
+            )?);
         }
         let _ = std::fs::remove_file(&jixiao_out);
         let out = env.data.join(format!("{}.out.xlsx", spec.name));
@@ -291,6 +303,7 @@ fn bench(o: &Options) -> Result<(), String> {
             median(&runs.iter().filter_map(|r| r.get(key)).collect::<Vec<_>>()).unwrap_or(f64::NAN)
         };
         let io_floor = med(&floor, "read_secs") + med(&floor_out, "write_secs");
+        let styled_floor = med(&floor, "read_secs") + med(&styled_out, "write_secs");
         rows.push(Row {
             name: spec.name.to_string(),
             what: spec.what.to_string(),
@@ -298,6 +311,7 @@ fn bench(o: &Options) -> Result<(), String> {
             file_bytes: g.get("file_bytes").unwrap_or(0.0) as u64,
             xml_bytes: g.get("xml_bytes").unwrap_or(0.0) as u64,
             io_floor,
+            styled_floor,
             rows: floor[0].get("rows").unwrap_or(0.0) as u64,
             merges: floor[0].get("merges").unwrap_or(0.0) as u64,
             floor: stat(&floor),
@@ -544,9 +558,11 @@ fn print_report(rows: &[Row], batch: Option<&Batch>, o: &Options) {
     }
     println!();
     println!(
-        "| workbook → layout | projects | rows | merges | file MB | floor s | jixiao→xlsx s | ×floor | I/O floor s | ×I/O floor | jixiao→json s | ×floor | binary s | openpyxl s | openpyxl ÷ jixiao |"
+        "| workbook → layout | projects | rows | merges | file MB | floor s | jixiao→xlsx s | ×floor | I/O floor s | ×I/O floor | styled floor s | ×styled | jixiao→json s | ×floor | binary s | openpyxl s | openpyxl ÷ jixiao |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
     for r in rows {
         let (py, ratio) = match r.openpyxl {
             Some(p) => (secs(p.secs), format!("{:.0}×", p.secs / r.xlsx.secs)),
@@ -558,7 +574,7 @@ fn print_report(rows: &[Row], batch: Option<&Batch>, o: &Options) {
             ratio
         };
         println!(
-            "| {} → {} | {} | {} | {} | {} | {} | {} | {:.2} | {} | {:.2} | {} | {:.2} | {} | {} | {} |",
+            "| {} → {} | {} | {} | {} | {} | {} | {} | {:.2} | {} | {:.2} | {} | {:.2} | {} | {:.2} | {} | {} | {} |",
             r.name,
             r.to,
             r.projects,
@@ -570,6 +586,8 @@ fn print_report(rows: &[Row], batch: Option<&Batch>, o: &Options) {
             r.xlsx.secs / r.floor.secs,
             secs(r.io_floor),
             r.xlsx.secs / r.io_floor,
+            secs(r.styled_floor),
+            r.xlsx.secs / r.styled_floor,
             secs(r.json.secs),
             r.json.secs / r.floor.secs,
             secs(r.bin.secs),

@@ -13,7 +13,8 @@ use jixiao::convert::{Format, ReadOptions, WriteOptions, load_workbook, render_o
 /// Runs a child step named on the command line; returns the process exit code.
 pub fn child(args: &[String]) -> i32 {
     let result = match args {
-        [step, file] if step == "floor" => floor(Path::new(file)),
+        [step, file] if step == "floor" => floor(Path::new(file), false),
+        [step, file] if step == "floor-styled" => floor(Path::new(file), true),
         [step, file, to] if step == "xlsx" => convert(Path::new(file), Some(to), None),
         [step, file, to, out] if step == "xlsx" => {
             convert(Path::new(file), Some(to), Some(Path::new(out)))
@@ -63,15 +64,49 @@ fn generate(name: &str, projects: &str, dir: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The formats a form needs, made once (as a writer that knows its styles would):
+/// bordered wrapped text, bordered amounts, bordered centred merged areas.
+struct FormFormats {
+    text: rust_xlsxwriter::Format,
+    number: rust_xlsxwriter::Format,
+    merged: rust_xlsxwriter::Format,
+}
+
+impl FormFormats {
+    fn new() -> FormFormats {
+        use rust_xlsxwriter::{Format, FormatAlign, FormatBorder};
+        let base = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_font_name("宋体")
+            .set_font_size(10)
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
+        FormFormats {
+            text: base.clone(),
+            number: base
+                .clone()
+                .set_num_format("#,##0.00")
+                .set_align(FormatAlign::Right),
+            merged: base.set_align(FormatAlign::Center),
+        }
+    }
+}
+
 /// The floor: a bare calamine read of every cell and merge, and a bare rust_xlsxwriter
 /// write of the same cells and merges. No model, no templates, no formats.
-fn floor(path: &Path) -> Result<(), String> {
+///
+/// `styled`: the same write with what a form costs rust_xlsxwriter — every cell and
+/// merged area with a bordered format (made once, not per cell), every row that holds
+/// cells with a height, every used column with a width: the floor of writing a form, so
+/// that jixiao's ratio to it is what jixiao adds.
+fn floor(path: &Path, styled: bool) -> Result<(), String> {
     let start = Instant::now();
     let mut read_secs = 0.0;
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut out = rust_xlsxwriter::Workbook::new();
     let merge_format = rust_xlsxwriter::Format::new();
+    let form = FormFormats::new();
     let (mut rows, mut cells, mut merges) = (0u64, 0u64, 0u64);
     read_secs += start.elapsed().as_secs_f64();
     for name in book.sheet_names() {
@@ -88,19 +123,44 @@ fn floor(path: &Path) -> Result<(), String> {
         ws.set_name(&name).map_err(|e| e.to_string())?;
         let (row0, col0) = range.start().unwrap_or((0, 0));
         rows += u64::from(range.end().map_or(0, |e| e.0 + 1));
+        let mut last_row = None;
+        let mut last_col = 0u16;
         for (r, c, value) in range.used_cells() {
             let (r, c) = (row0 + r as u32, (col0 + c as u32) as u16);
-            write_data(ws, r, c, value)?;
+            if styled {
+                let format = match value {
+                    Data::Float(_) | Data::Int(_) => &form.number,
+                    _ => &form.text,
+                };
+                write_styled(ws, r, c, value, format)?;
+                if last_row != Some(r) {
+                    ws.set_row_height(r, 20.25).map_err(|e| e.to_string())?;
+                    last_row = Some(r);
+                }
+                last_col = last_col.max(c);
+            } else {
+                write_data(ws, r, c, value)?;
+            }
             cells += 1;
         }
         for d in &dims {
             let (r, c) = (d.start.0, d.start.1 as u16);
-            ws.merge_range(r, c, d.end.0, d.end.1 as u16, "", &merge_format)
+            let format = if styled { &form.merged } else { &merge_format };
+            ws.merge_range(r, c, d.end.0, d.end.1 as u16, "", format)
                 .map_err(|e| e.to_string())?;
             if let Some(value) = range.get_value(d.start) {
-                write_data(ws, r, c, value)?;
+                if styled {
+                    write_styled(ws, r, c, value, format)?;
+                } else {
+                    write_data(ws, r, c, value)?;
+                }
             }
             merges += 1;
+        }
+        if styled {
+            for c in 0..=last_col {
+                ws.set_column_width(c, 14.0).map_err(|e| e.to_string())?;
+            }
         }
     }
     let written = out.save_to_buffer().map_err(|e| e.to_string())?;
@@ -131,6 +191,30 @@ fn write_data(
         Data::Bool(b) => ws.write_boolean(r, c, *b).map(|_| ()),
         Data::DateTime(d) => ws.write_number(r, c, d.as_f64()).map(|_| ()),
         Data::Error(e) => ws.write_string(r, c, e.to_string()).map(|_| ()),
+    }
+    .map_err(|e| e.to_string())
+}
+
+fn write_styled(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    r: u32,
+    c: u16,
+    value: &Data,
+    format: &rust_xlsxwriter::Format,
+) -> Result<(), String> {
+    match value {
+        Data::Empty => Ok(()),
+        Data::Float(f) => ws.write_number_with_format(r, c, *f, format).map(|_| ()),
+        Data::Int(i) => ws
+            .write_number_with_format(r, c, *i as f64, format)
+            .map(|_| ()),
+        Data::Bool(b) => ws.write_boolean_with_format(r, c, *b, format).map(|_| ()),
+        Data::DateTime(d) => ws
+            .write_number_with_format(r, c, d.as_f64(), format)
+            .map(|_| ()),
+        other => ws
+            .write_string_with_format(r, c, other.to_string(), format)
+            .map(|_| ()),
     }
     .map_err(|e| e.to_string())
 }

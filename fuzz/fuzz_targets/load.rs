@@ -10,5 +10,6 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(loaded) = jixiao::convert::load_workbook(&book, &Default::default()) {
         let _ = jixiao::convert::to_json(&loaded.document);
+        let _ = jixiao::check::check(&loaded.document);
     }
 });

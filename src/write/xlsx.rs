@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::collections::HashSet;
 use std::str::FromStr;
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -64,7 +65,7 @@ pub fn xlsx_bytes_owned(book: RenderedWorkbook) -> Result<Vec<u8>> {
     write_book(sheets, embedded_json)
 }
 
-fn write_book<S: Borrow<RenderedSheet>, J: AsRef<str>>(
+fn write_book<S: Borrow<RenderedSheet> + Send, J: AsRef<str>>(
     sheets: Vec<S>,
     embedded_json: Option<J>,
 ) -> Result<Vec<u8>> {
@@ -83,14 +84,26 @@ fn write_book<S: Borrow<RenderedSheet>, J: AsRef<str>>(
 
     let names = sheet_names(sheets.iter().map(|s| s.borrow().name.as_str()));
     let no_sheets = sheets.is_empty();
-    let mut formats = Formats::default();
-    for ((sheet, extent), name) in sheets.into_iter().zip(&extents).zip(&names) {
-        let sheet = sheet.borrow();
-        let ws = workbook.add_worksheet();
-        ws.set_name(name.as_str())
+    for name in &names {
+        workbook
+            .add_worksheet()
+            .set_name(name.as_str())
             .map_err(xlsx_error(&format!("sheet name {name:?}")))?;
-        write_sheet(ws, sheet, *extent, &mut formats).map_err(|e| in_sheet(e, &sheet.name))?;
     }
+    // The sheets, added in order with the workbook's default format, are filled in
+    // parallel (on as many threads as the current rayon pool has: one under `--jobs 1`).
+    // A worksheet keeps its own formats until the workbook numbers them, sheet by sheet
+    // in order, at save: the bytes are those of filling them one after the other.
+    // Each rendered sheet is freed as soon as it is written.
+    workbook
+        .worksheets_mut()
+        .par_iter_mut()
+        .zip(sheets.into_par_iter().zip(extents))
+        .map_init(Formats::default, |formats, (ws, (sheet, extent))| {
+            let sheet = sheet.borrow();
+            write_sheet(ws, sheet, extent, formats).map_err(|e| in_sheet(e, &sheet.name))
+        })
+        .collect::<Result<()>>()?;
     if no_sheets {
         // A workbook needs one visible sheet.
         workbook
