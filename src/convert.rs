@@ -333,24 +333,31 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
             });
         }
     };
-    let (to_write, _, report) = crate::loss::prepare_owned(doc, template);
-    let mut book = render(&to_write, template)?;
+    let ready = crate::loss::ready_owned(doc, template);
+    let embed = options.format == Format::Xlsx && options.embed;
+    // The loss report only reads the document: it is worked out beside the form and
+    // the embedded copy (both cores of a province's conversion at work).
+    let (report, rendered) = rayon::join(
+        || ready.report(template).1,
+        || -> Result<(RenderedWorkbook, Option<String>)> {
+            let book = render(&ready.document, template)?;
+            // `ready_owned` left out where each value was read from: those are cells of
+            // the old file, and reading the new one takes its own form's.
+            let json = embed
+                .then(|| serde_json::to_string(&ready.document).expect("the model serializes"));
+            Ok((book, json))
+        },
+    );
+    let (mut book, json) = rendered?;
+    book.embedded_json = json;
+    // Everything the files need is in `book` now: the document is freed on the side,
+    // before the writer builds its own copy of the cells (the peak of a conversion).
+    drop_aside(ready);
     let outputs = match options.format {
-        Format::Xlsx => {
-            if options.embed {
-                // `prepare` left out where each value was read from: those are cells
-                // of the old file, and reading the new one takes its own form's.
-                book.embedded_json =
-                    Some(serde_json::to_string(&to_write).expect("the model serializes"));
-            }
-            // Everything the xlsx needs is in `book` now; free the rest before the
-            // writer's own copy of the cells is built (the peak of a conversion).
-            drop(to_write);
-            vec![Output {
-                sheet: None,
-                bytes: xlsx_bytes_owned(book)?,
-            }]
-        }
+        Format::Xlsx => vec![Output {
+            sheet: None,
+            bytes: xlsx_bytes_owned(book)?,
+        }],
         _ => book
             .sheets
             .iter()
@@ -374,6 +381,15 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
 pub fn render_form(doc: &Document, template: &Template) -> Result<(RenderedWorkbook, LossReport)> {
     let (to_write, _, report) = crate::loss::prepare_owned(doc.without_provenance(), template);
     Ok((render(&to_write, template)?, report))
+}
+
+/// Drops a large value on a thread of its own: freeing a province's document or
+/// workbook takes a tenth of a second that the caller need not wait for.
+pub(crate) fn drop_aside<T: Send + 'static>(value: T) {
+    // Should no thread start, the value is dropped here, as it would have been.
+    let _ = std::thread::Builder::new()
+        .name("jixiao-drop".into())
+        .spawn(move || drop(value));
 }
 
 /// Where each output goes: the first to `path`, the rest to `<stem>__<sheet>.csv`.

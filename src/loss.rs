@@ -415,6 +415,24 @@ pub fn prepare(doc: &Document, target: &Template) -> (Document, Document, LossRe
 /// [`prepare`] for a document that is no longer needed: it becomes the one to write,
 /// with no copy made.
 pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, LossReport) {
+    let ready = ready_owned(doc, target);
+    let (carried, report) = ready.report(target);
+    (ready.document, carried, report)
+}
+
+/// A document made ready for a layout — inferred fields filled, amounts in the layout's
+/// unit — before its loss report is worked out. The report reads the document only, so
+/// it can be worked out beside the rendering of the same document.
+#[derive(Debug)]
+pub struct Ready {
+    /// The document to write.
+    pub document: Document,
+    rounded: Vec<Rounded>,
+    inferred: Vec<Inferred>,
+}
+
+/// The first half of [`prepare_owned`]: the document to write, without its report.
+pub fn ready_owned(doc: Document, target: &Template) -> Ready {
     let mut to_write = doc;
     to_write.source.cells = Default::default();
     // Amounts move into the target's unit exactly; the form shows two decimals.
@@ -433,22 +451,34 @@ pub fn prepare_owned(doc: Document, target: &Template) -> (Document, Document, L
             })
             .collect();
     let inferred = crate::infer::for_layout(&mut to_write, target);
-    let cap = Capacity::of(target);
-    let mut prune = Pruning {
-        cap: &cap,
-        dropped: Vec::new(),
-        blank: Vec::new(),
-    };
-    let carried = prune.document(&to_write, target);
-    let report = LossReport {
-        source: to_write.source.layout.clone(),
-        target: target.id.clone(),
-        dropped: prune.dropped,
-        inferred,
-        blank: prune.blank,
+    Ready {
+        document: to_write,
         rounded,
-    };
-    (to_write, carried, report)
+        inferred,
+    }
+}
+
+impl Ready {
+    /// The second half of [`prepare_owned`]: the part the written form carries, and the
+    /// report of what it drops, infers and leaves blank.
+    pub fn report(&self, target: &Template) -> (Document, LossReport) {
+        let cap = Capacity::of(target);
+        let mut prune = Pruning {
+            cap: &cap,
+            dropped: Vec::new(),
+            blank: Vec::new(),
+        };
+        let carried = prune.document(&self.document, target);
+        let report = LossReport {
+            source: self.document.source.layout.clone(),
+            target: target.id.clone(),
+            dropped: prune.dropped,
+            inferred: self.inferred.clone(),
+            blank: prune.blank,
+            rounded: self.rounded.clone(),
+        };
+        (carried, report)
+    }
 }
 
 /// Works out the part of a document a form carries, noting what is dropped on the way

@@ -58,6 +58,11 @@ pub struct Args {
     /// Fail (exit 1, nothing written) when `jixiao check` finds errors in the input.
     #[arg(long)]
     check: bool,
+    /// Threads for one workbook (sheets filled and the loss report worked out in
+    /// parallel; default: one per core). `--jobs 1` is the serial path: the output is
+    /// the same bytes either way.
+    #[arg(long, short = 'j', default_value_t = 0)]
+    jobs: usize,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -74,6 +79,16 @@ pub(super) enum EncodingArg {
 }
 
 pub fn run(args: Args) -> Result<i32> {
+    match args.jobs {
+        0 => convert(args),
+        n => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(|| convert(args)),
+            Err(_) => convert(args),
+        },
+    }
+}
+
+fn convert(args: Args) -> Result<i32> {
     let user_template = args
         .template
         .as_deref()

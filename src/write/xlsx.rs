@@ -130,7 +130,9 @@ fn write_book<S: Borrow<RenderedSheet> + Send, J: AsRef<str>>(
                 .map_err(xlsx_error("embedded document"))?;
         }
     }
-    workbook.save_to_buffer().map_err(xlsx_error("saving"))
+    let bytes = workbook.save_to_buffer().map_err(xlsx_error("saving"));
+    crate::convert::drop_aside(workbook);
+    bytes
 }
 
 /// Adds the sheet name to an error's reason.
