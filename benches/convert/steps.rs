@@ -15,11 +15,12 @@ pub fn child(args: &[String]) -> i32 {
     let result = match args {
         [step, file] if step == "floor" => floor(Path::new(file), false),
         [step, file] if step == "floor-styled" => floor(Path::new(file), true),
-        [step, file, to] if step == "xlsx" => convert(Path::new(file), Some(to), None),
+        // Inside a pool of one thread per core, as `jixiao convert` runs.
+        [step, file, to] if step == "xlsx" => in_pool(|| convert(Path::new(file), Some(to), None)),
         [step, file, to, out] if step == "xlsx" => {
-            convert(Path::new(file), Some(to), Some(Path::new(out)))
+            in_pool(|| convert(Path::new(file), Some(to), Some(Path::new(out))))
         }
-        [step, file] if step == "json" => convert(Path::new(file), None, None),
+        [step, file] if step == "json" => in_pool(|| convert(Path::new(file), None, None)),
         [step, name, projects, dir] if step == "generate" => generate(name, projects, dir),
         _ => Err(format!("unknown child step {args:?}")),
     };
@@ -32,6 +33,14 @@ pub fn child(args: &[String]) -> i32 {
             eprintln!("{e}");
             1
         }
+    }
+}
+
+fn in_pool(step: impl FnOnce() -> Result<(), String> + Send) -> Result<(), String> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(step),
+        Err(_) => step(),
     }
 }
 

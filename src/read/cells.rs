@@ -37,7 +37,7 @@ fn quiet_dependency_panics() {
 }
 
 /// Runs a calamine reader under `catch_unwind`: a panic becomes `Unreadable`.
-pub(super) fn guarded(file: &str, read: impl FnOnce() -> Result<Workbook>) -> Result<Workbook> {
+pub(super) fn guarded<T>(file: &str, read: impl FnOnce() -> Result<T>) -> Result<T> {
     quiet_dependency_panics();
     let was = IN_GUARDED_READ.with(|g| g.replace(true));
     let outcome = catch_unwind(AssertUnwindSafe(read));
@@ -87,24 +87,28 @@ pub(super) fn push_sheet(
     rows: Vec<Vec<Cell>>,
     merges: Option<Vec<Merge>>,
 ) {
+    let sheet = build_sheet(&out.file, meta, rows, merges, &mut out.warnings);
+    out.sheets.push(sheet);
+}
+
+/// A sheet of the grid from its cells and merges (checked against each other).
+pub(super) fn build_sheet(
+    file: &str,
+    meta: &calamine::Sheet,
+    rows: Vec<Vec<Cell>>,
+    merges: Option<Vec<Merge>>,
+    warnings: &mut Vec<String>,
+) -> crate::grid::Sheet {
     let hidden = meta.visible != SheetVisible::Visible;
-    let sheet = match merges {
-        Some(merges) => sheet_with_merges(
-            &out.file,
-            &meta.name,
-            hidden,
-            rows,
-            merges,
-            &mut out.warnings,
-        ),
+    match merges {
+        Some(merges) => sheet_with_merges(file, &meta.name, hidden, rows, merges, warnings),
         None => {
             // Merges unknown: merges_known stays false.
             let mut sheet = crate::grid::Sheet::new(meta.name.clone(), rows);
             sheet.hidden = hidden;
             sheet
         }
-    };
-    out.sheets.push(sheet);
+    }
 }
 
 fn to_merge(d: &Dimensions) -> Merge {

@@ -4,8 +4,9 @@
 use std::io::{Cursor, Read};
 
 use calamine::{Reader, SheetType, Xlsx, XlsxError};
+use rayon::prelude::*;
 
-use super::cells::{from_data_ref, guarded, push_sheet, read_merges};
+use super::cells::{build_sheet, from_data_ref, guarded, read_merges};
 use super::datefmt::DateFmt;
 use super::numfmt::NumFmt;
 use super::{
@@ -128,19 +129,68 @@ fn xlsx_error(file: &str, context: &str, e: XlsxError) -> Error {
 }
 
 fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(file, "", e))?;
-    let metas = wb.sheets_metadata().to_vec();
+    let wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(file, "", e))?;
+    let metas: Vec<calamine::Sheet> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|m| m.typ == SheetType::WorkSheet)
+        .cloned()
+        .collect();
     let mut out = Workbook {
         file: file.to_string(),
         ..Workbook::default()
     };
+    // Sheets are independent: a workbook of many is read in contiguous runs, one per
+    // thread of the current rayon pool, each with its own open archive (calamine's
+    // reader is not shared). The runs are joined in sheet order, so the grid, its
+    // warnings and the first error are those of reading the sheets one by one.
+    let threads = rayon::current_num_threads()
+        .min(metas.len() / SHEETS_PER_RUN)
+        .max(1);
+    let runs: Vec<&[calamine::Sheet]> = if threads == 1 {
+        vec![&metas[..]]
+    } else {
+        metas.chunks(metas.len().div_ceil(threads)).collect()
+    };
+    let mut first = Some(wb);
+    let opened: Vec<Option<Xlsx<Cursor<&[u8]>>>> = runs.iter().map(|_| first.take()).collect();
+    let read: Vec<Result<Vec<(crate::grid::Sheet, Vec<String>)>>> = runs
+        .into_par_iter()
+        .zip(opened)
+        .map(|(run, wb)| guarded(file, || read_run(file, bytes, run, wb)))
+        .collect();
+    for run in read {
+        for (sheet, warnings) in run? {
+            out.warnings.extend(warnings);
+            out.sheets.push(sheet);
+        }
+    }
+    extract_embedded(&mut out);
+    Ok(out)
+}
+
+/// Fewer sheets than this a thread are read on one thread: opening the archive again
+/// (its shared strings and styles) costs more than it saves.
+const SHEETS_PER_RUN: usize = 50;
+
+/// Reads a run of sheets with one open workbook (`wb`, or a new one): each sheet with
+/// the warnings met on it, in order.
+fn read_run(
+    file: &str,
+    bytes: &[u8],
+    run: &[calamine::Sheet],
+    wb: Option<Xlsx<Cursor<&[u8]>>>,
+) -> Result<Vec<(crate::grid::Sheet, Vec<String>)>> {
+    let mut wb = match wb {
+        Some(wb) => wb,
+        None => Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(file, "", e))?,
+    };
     let mut formats: Option<Vec<NumFmt>> = None;
     let mut parts = super::xlsx_merges::SheetParts::read(bytes);
-    for meta in metas {
-        if meta.typ != SheetType::WorkSheet {
-            continue;
-        }
+    let mut sheets = Vec::with_capacity(run.len());
+    for meta in run {
         let context = format!(" (sheet {:?})", meta.name);
+        let mut warnings = Vec::new();
         let mut grid = GridBuilder::new(file, &meta.name);
         match wb.worksheet_cells_reader(&meta.name) {
             Ok(mut reader) => {
@@ -184,20 +234,20 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
         let scan = parts.as_mut().and_then(|p| p.scan(&meta.name));
         // Where the sheet's part could not be scanned, its formulas are looked at anyway.
         if scan.as_ref().is_none_or(|s| s.formulas) {
-            formulas_without_values(&mut wb, file, &meta.name, &mut out.warnings);
+            formulas_without_values(&mut wb, file, &meta.name, &mut warnings);
         }
         let merges = scan.map(|s| s.merges).or_else(|| {
             read_merges(
                 file,
                 &meta.name,
                 || wb.merge_cells_by_sheet_name(&meta.name),
-                &mut out.warnings,
+                &mut warnings,
             )
         });
-        push_sheet(&mut out, &meta, rows, merges);
+        let sheet = build_sheet(file, meta, rows, merges, &mut warnings);
+        sheets.push((sheet, warnings));
     }
-    extract_embedded(&mut out);
-    Ok(out)
+    Ok(sheets)
 }
 
 /// At most this many formula cells without a saved value are named one by one.
