@@ -154,7 +154,7 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
     };
     let mut first = Some(wb);
     let opened: Vec<Option<Xlsx<Cursor<&[u8]>>>> = runs.iter().map(|_| first.take()).collect();
-    let read: Vec<Result<Vec<(crate::grid::Sheet, Vec<String>)>>> = runs
+    let read: Vec<Result<Vec<SheetRead>>> = runs
         .into_par_iter()
         .zip(opened)
         .map(|(run, wb)| guarded(file, || read_run(file, bytes, run, wb)))
@@ -169,6 +169,9 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
     Ok(out)
 }
 
+/// A sheet read, with the warnings met on it.
+type SheetRead = (crate::grid::Sheet, Vec<String>);
+
 /// Fewer sheets than this a thread are read on one thread: opening the archive again
 /// (its shared strings and styles) costs more than it saves.
 const SHEETS_PER_RUN: usize = 50;
@@ -180,7 +183,7 @@ fn read_run(
     bytes: &[u8],
     run: &[calamine::Sheet],
     wb: Option<Xlsx<Cursor<&[u8]>>>,
-) -> Result<Vec<(crate::grid::Sheet, Vec<String>)>> {
+) -> Result<Vec<SheetRead>> {
     let mut wb = match wb {
         Some(wb) => wb,
         None => Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(file, "", e))?,
