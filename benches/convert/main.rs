@@ -181,6 +181,8 @@ struct Row {
     /// The I/O floor with the form's formats, row heights and widths in the write: what
     /// the form costs in rust_xlsxwriter, so that ×styled is what jixiao adds.
     styled_floor: f64,
+    /// Peak RSS of the styled floor's child (reading jixiao's output, writing it styled).
+    styled_rss: u64,
     xlsx: Stat,
     json: Stat,
     bin: Stat,
@@ -312,6 +314,7 @@ fn bench(o: &Options) -> Result<(), String> {
             xml_bytes: g.get("xml_bytes").unwrap_or(0.0) as u64,
             io_floor,
             styled_floor,
+            styled_rss: stat(&styled_out).rss,
             rows: floor[0].get("rows").unwrap_or(0.0) as u64,
             merges: floor[0].get("merges").unwrap_or(0.0) as u64,
             floor: stat(&floor),
@@ -597,9 +600,9 @@ fn print_report(rows: &[Row], batch: Option<&Batch>, o: &Options) {
     }
     println!();
     println!(
-        "| workbook | sheet XML MB | floor RSS MB | jixiao→xlsx RSS MB | ÷ XML | ÷ floor | jixiao→json RSS MB | binary RSS MB | openpyxl RSS MB | jixiao phases (grid / model / write) s |"
+        "| workbook | sheet XML MB | floor RSS MB | jixiao→xlsx RSS MB | ÷ XML | ÷ floor | styled floor RSS MB | ÷ styled | jixiao→json RSS MB | binary RSS MB | openpyxl RSS MB | jixiao phases (grid / model / write) s |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for r in rows {
         let phases = r
             .phases
@@ -608,13 +611,15 @@ fn print_report(rows: &[Row], batch: Option<&Batch>, o: &Options) {
             .collect::<Vec<_>>()
             .join(" / ");
         println!(
-            "| {} | {} | {} | {} | {:.2} | {:.2} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {:.2} | {:.2} | {} | {:.2} | {} | {} | {} | {} |",
             r.name,
             mb(r.xml_bytes),
             mb(r.floor.rss),
             mb(r.xlsx.rss),
             r.xlsx.rss as f64 / r.xml_bytes as f64,
             r.xlsx.rss as f64 / r.floor.rss as f64,
+            mb(r.styled_rss),
+            r.xlsx.rss as f64 / r.styled_rss as f64,
             mb(r.json.rss),
             mb(r.bin.rss),
             r.openpyxl.map_or_else(|| "n/a".into(), |p| mb(p.rss)),
