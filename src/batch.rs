@@ -223,7 +223,7 @@ pub struct Discovered {
 
 /// Finds the table files of files and folders (all subfolders, hidden ones left out,
 /// `skip` never entered): a file named directly is always taken; in folders, files
-/// with a table ending ([`TABLE_EXTENSIONS`]). Per-sheet CSVs of one workbook in one
+/// with a table ending (xlsx, xlsm, xls, ods, csv, tsv, json, htm, html). Per-sheet CSVs of one workbook in one
 /// folder are grouped.
 pub fn discover(roots: &[PathBuf], skip: Option<&Path>) -> Result<Discovered> {
     let mut found = Discovered::default();
