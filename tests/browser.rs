@@ -279,8 +279,13 @@ fn converted_by_cli(input: &Path, to: &str) -> Document {
     doc
 }
 
+/// What the luan copy's 实施单位 says: markup that would run if the page inserted cell
+/// text as HTML.
+const MARKUP: &str = "六安市住房公积金中心<img src=x onerror=\"document.title='pwned'\"><b>粗</b>";
+
 /// The luan fixture with one error put in: 年度资金总额 77.03 raised to 80.00, so that
-/// it no longer equals 财政拨款 + 其他资金 and `check` circles the cell.
+/// it no longer equals 财政拨款 + 其他资金 and `check` circles the cell; and markup as
+/// the text of 实施单位 (H4).
 fn luan_with_an_error(dir: &Path) -> PathBuf {
     copy_xlsx(
         &fixture("luan_2023.xlsx"),
@@ -295,6 +300,10 @@ fn luan_with_an_error(dir: &Path) -> PathBuf {
                     decimals: Some(2),
                     percent: false,
                 }
+            } else if sheet.name == "公积金中心市本级及管理部管理费" && (row, col) == (3, 7)
+            {
+                // Markup in a cell is text: the page must show it, never run it.
+                Cell::Text(MARKUP.to_string())
             } else {
                 cell.clone()
             }
@@ -337,6 +346,31 @@ fn one_file_findings_preview_and_download() {
             "the first file read is selected"
         );
         wait_for(&c, "#source-preview table.grid td.marked-error").await;
+        let markup = c
+            .execute(
+                r#"
+                const cells = [...document.querySelectorAll('#source-preview td')];
+                return {
+                  elements: document.querySelectorAll('img, #source-preview b, #target-preview b, .file-card b').length,
+                  shown: cells.some((td) => td.textContent.includes(arguments[0])),
+                  title: document.title,
+                };
+                "#,
+                vec![json!(MARKUP)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            markup["elements"],
+            json!(0),
+            "markup in a cell became elements: {markup}"
+        );
+        assert_eq!(
+            markup["shown"],
+            json!(true),
+            "the cell's text is shown as text: {markup}"
+        );
+        assert_ne!(markup["title"], json!("pwned"));
 
         // Clicking the finding: its cell is marked, centred in view, flashing.
         let cell = finding.attr("data-cell").await.unwrap().unwrap();
