@@ -428,6 +428,25 @@ fn one_file_findings_preview_and_download() {
         click(&c, "#preview-btn").await;
         wait_for(&c, "#target-preview table.form td.s-title").await;
         wait_for(&c, "#loss-report .report-title").await;
+        let target = c
+            .execute(
+                r#"
+                const cells = [...document.querySelectorAll('#target-preview td')];
+                return {
+                  elements: document.querySelectorAll('img, #target-preview b').length,
+                  shown: cells.some((td) => td.textContent.includes(arguments[0])),
+                };
+                "#,
+                vec![json!(MARKUP)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(target["elements"], json!(0), "{target}");
+        assert_eq!(
+            target["shown"],
+            json!(true),
+            "实施单位 as text in the target form: {target}"
+        );
         wait_status(&c, "ready").await;
         screenshot(&c, "target.png").await;
 
