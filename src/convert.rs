@@ -352,7 +352,8 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
     book.embedded_json = json;
     // Everything the files need is in `book` now: the document is freed on the side,
     // before the writer builds its own copy of the cells (the peak of a conversion).
-    drop_aside(ready);
+    let large = ready.document.projects.len() >= LARGE_PROJECTS;
+    drop_aside(ready, large);
     let outputs = match options.format {
         Format::Xlsx => vec![Output {
             sheet: None,
@@ -383,9 +384,16 @@ pub fn render_form(doc: &Document, template: &Template) -> Result<(RenderedWorkb
     Ok((render(&to_write, template)?, report))
 }
 
+/// From this many projects a document (and its workbook) is freed on the side.
+pub(crate) const LARGE_PROJECTS: usize = 200;
+
 /// Drops a large value on a thread of its own: freeing a province's document or
-/// workbook takes a tenth of a second that the caller need not wait for.
-pub(crate) fn drop_aside<T: Send + 'static>(value: T) {
+/// workbook takes a tenth of a second that the caller need not wait for. A small one
+/// is dropped here: a thread would cost more than it saves (a batch of small files).
+pub(crate) fn drop_aside<T: Send + 'static>(value: T, large: bool) {
+    if !large {
+        return;
+    }
     // Should no thread start, the value is dropped here, as it would have been.
     let _ = std::thread::Builder::new()
         .name("jixiao-drop".into())

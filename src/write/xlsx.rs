@@ -131,7 +131,8 @@ fn write_book<S: Borrow<RenderedSheet> + Send, J: AsRef<str>>(
         }
     }
     let bytes = workbook.save_to_buffer().map_err(xlsx_error("saving"));
-    crate::convert::drop_aside(workbook);
+    let large = workbook.worksheets().len() >= crate::convert::LARGE_PROJECTS;
+    crate::convert::drop_aside(workbook, large);
     bytes
 }
 
