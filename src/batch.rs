@@ -346,12 +346,6 @@ pub fn run(
     stop: &AtomicBool,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Vec<Row> {
-    let threads = if options.jobs == 0 {
-        num_cpus()
-    } else {
-        options.jobs
-    };
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
     let read = &options.read_options();
     let work = || {
         // Rolling forward may need earlier years of the same table: read everything first.
@@ -385,14 +379,7 @@ pub fn run(
             })
             .collect()
     };
-    match pool {
-        Ok(pool) => pool.install(work),
-        Err(_) => work(),
-    }
-}
-
-fn num_cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    crate::pool::with_jobs(options.jobs, work)
 }
 
 /// Converts one job; every failure becomes a row, never a panic or an abort.

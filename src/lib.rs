@@ -70,6 +70,7 @@ pub mod infer;
 pub mod loss;
 pub mod model;
 pub mod parse;
+pub mod pool;
 pub mod read;
 pub mod render;
 pub mod rollforward;

@@ -37,11 +37,7 @@ pub fn child(args: &[String]) -> i32 {
 }
 
 fn in_pool(step: impl FnOnce() -> Result<(), String> + Send) -> Result<(), String> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(step),
-        Err(_) => step(),
-    }
+    jixiao::pool::with_jobs(0, step)
 }
 
 /// The peak RSS of this process (VmHWM), which a parent's `wait4` cannot tell apart

@@ -79,17 +79,7 @@ pub(super) enum EncodingArg {
 }
 
 pub fn run(args: Args) -> Result<i32> {
-    // The work runs inside the pool (not beside it on the main thread): one thread
-    // fewer allocating, which keeps the allocator's per-thread arenas, and so the peak
-    // memory, down.
-    let threads = match args.jobs {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    };
-    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(|| convert(args)),
-        Err(_) => convert(args),
-    }
+    jixiao::pool::with_jobs(args.jobs, || convert(args))
 }
 
 fn convert(args: Args) -> Result<i32> {

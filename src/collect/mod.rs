@@ -164,11 +164,6 @@ fn read_all(
         extra_templates: options.extra_templates.clone(),
         ..ReadOptions::default()
     };
-    let threads = if options.jobs == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        options.jobs
-    };
     let work = || {
         todo.par_iter()
             .map(|(name, sha, files)| {
@@ -192,10 +187,7 @@ fn read_all(
             })
             .collect::<Vec<_>>()
     };
-    let collected = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(work),
-        Err(_) => work(),
-    };
+    let collected = crate::pool::with_jobs(options.jobs, work);
     Ok((collected, unchanged))
 }
 
