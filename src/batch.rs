@@ -153,11 +153,7 @@ pub fn plan(in_dir: &Path, out_dir: &Path, format: Format) -> Result<(Vec<Job>, 
             row
         })
         .collect();
-    let out_ext = match format {
-        Format::Xlsx => "xlsx",
-        Format::Csv => "csv",
-        Format::Json => "json",
-    };
+    let out_ext = format.extension();
     // Outputs named by stem; stems that collide ("a.xlsx" and "a.csv") keep their ending.
     let mut by_output: BTreeMap<PathBuf, usize> = BTreeMap::new();
     let mut jobs: Vec<Job> = Vec::new();
@@ -260,7 +256,9 @@ pub fn discover(roots: &[PathBuf], skip: Option<&Path>) -> Result<Discovered> {
     Ok(found)
 }
 
-fn walk(dir: &Path, skip: Option<&Path>, files: &mut Vec<PathBuf>) -> Result<()> {
+/// Every file under a folder, in name order folder by folder (the same tree gives the
+/// same list), hidden entries and `skip` left out.
+pub(crate) fn walk(dir: &Path, skip: Option<&Path>, files: &mut Vec<PathBuf>) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -427,14 +425,9 @@ fn convert_job(
         // The error is re-created by reading again, for its message.
         Some(Err(_)) | None => convert::load_many(&job.inputs, &options.read_options())?,
     };
+    row.confidence = loaded.confidence();
     let mut doc = loaded.document;
-    row.layout = Some(if doc.source.layout.is_empty() {
-        "json".into()
-    } else {
-        doc.source.layout.clone()
-    });
-    row.confidence =
-        convert::best_layout(&loaded.scores).map(|s| (s.confidence * 100.0).round() / 100.0);
+    row.layout = Some(doc.source.layout_name().to_string());
     row.projects = doc.projects.len();
     row.indicators = doc.indicator_count();
     row.warnings = loaded.warnings.len();

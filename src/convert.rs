@@ -54,6 +54,14 @@ pub struct Loaded {
     pub scores: Vec<Score>,
 }
 
+impl Loaded {
+    /// How sure the layout detection was, 0 to 1 rounded to two decimals, as reports
+    /// give it; `None` where the layout was not detected (given, or JSON input).
+    pub fn confidence(&self) -> Option<f64> {
+        best_layout(&self.scores).map(|s| (s.confidence * 100.0).round() / 100.0)
+    }
+}
+
 /// Reads any supported file into the canonical model.
 pub fn load(path: &Path, options: &ReadOptions) -> Result<Loaded> {
     let name = path.display().to_string();
@@ -260,6 +268,15 @@ impl Format {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
             _ => None,
+        }
+    }
+
+    /// The file ending of the format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
+            Format::Json => "json",
         }
     }
 }

@@ -172,11 +172,7 @@ fn convert(args: Args) -> Result<i32> {
     // What the summary line needs, before the document is handed over to be written.
     let doc = &loaded.document;
     let (projects, indicators) = (doc.projects.len(), doc.indicator_count());
-    let layout = if doc.source.layout.is_empty() {
-        "json".to_string()
-    } else {
-        doc.source.layout.clone()
-    };
+    let layout = doc.source.layout_name().to_string();
     let rendered = convert::render_outputs_owned(loaded.document, &options)?;
     if let Some(report) = &rendered.report {
         eprint!("{}", report.summary());

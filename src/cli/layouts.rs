@@ -23,7 +23,7 @@ pub fn run(args: Args) -> Result<i32> {
     }
     let mut out = String::new();
     for t in Template::builtins() {
-        let kind = format!("{:?}", t.kind).to_lowercase();
+        let kind = t.kind.as_str();
         out.push_str(&format!(
             "{:<10} {:<10} {}（{}）\n",
             t.id, kind, t.name, t.region

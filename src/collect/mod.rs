@@ -225,6 +225,7 @@ fn read_one(
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let loaded = convert::load_many(files, read).map_err(|e| e.to_string())?;
         let findings = crate::check::check(&loaded.document);
+        let confidence = loaded.confidence();
         let mut document = loaded.document;
         let money_unit = document.money_unit.clone();
         let mut warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
@@ -240,8 +241,7 @@ fn read_one(
         Ok(Read {
             document,
             money_unit,
-            confidence: convert::best_layout(&loaded.scores)
-                .map(|s| (s.confidence * 100.0).round() / 100.0),
+            confidence,
             warnings,
             findings,
         })

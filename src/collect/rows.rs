@@ -60,16 +60,9 @@ pub(crate) fn insert_collected(sink: &mut dyn Sink, c: &Collected) -> Result<()>
     let doc = &read.document;
     let counts = crate::check::Counts::of(&read.findings);
     row.extend([
-        (
-            "layout",
-            text(if doc.source.layout.is_empty() {
-                "json"
-            } else {
-                &doc.source.layout
-            }),
-        ),
+        ("layout", text(doc.source.layout_name())),
         ("confidence", read.confidence.map_or(Sql::Null, Sql::Real)),
-        ("kind", text(format!("{:?}", doc.kind).to_lowercase())),
+        ("kind", text(doc.kind.as_str())),
         ("fiscal_year", opt_int(doc.fiscal_year)),
         (
             "department_code",

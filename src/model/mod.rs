@@ -165,6 +165,17 @@ pub enum Kind {
     Mixed,
 }
 
+impl Kind {
+    /// The JSON name: "project", "department" or "mixed".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Project => "project",
+            Kind::Department => "department",
+            Kind::Mixed => "mixed",
+        }
+    }
+}
+
 /// Where a document was read from. `cells` maps a model path such as
 /// `projects[0].funding.annual.total` to the cell it came from (`luan!H6`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -183,6 +194,18 @@ pub struct Source {
     /// `{"projects[0].funding.annual.total": "luan!H6"}`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub cells: IndexMap<String, String>,
+}
+
+impl Source {
+    /// The layout as reports name it: its id, or "json" for a document that was not
+    /// read from a form (canonical JSON).
+    pub fn layout_name(&self) -> &str {
+        if self.layout.is_empty() {
+            "json"
+        } else {
+            &self.layout
+        }
+    }
 }
 
 /// One signature, contact, date or approval slot: the role as printed without its

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -114,7 +114,7 @@ pub(crate) async fn layouts() -> Json<Value> {
                 "id": t.id,
                 "name": t.name,
                 "region": t.region,
-                "kind": format!("{:?}", t.kind).to_lowercase(),
+                "kind": t.kind.as_str(),
             })
         })
         .collect();
@@ -269,7 +269,7 @@ async fn multipart_of(request: Request) -> Answer<Multipart> {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     if !multipart {
-        let _ = axum::body::to_bytes(request.into_body(), 1024 * 1024).await;
+        let _ = axum::body::to_bytes(request.into_body(), super::REFUSED_BODY_BYTES).await;
         return Err(ApiError::bad(
             "send the files as multipart/form-data (a `file` field for each)",
         ));
@@ -322,10 +322,10 @@ fn summary(loaded: &Loaded, user: Option<&Template>) -> Value {
     };
     json!({
         "file": doc.source.file,
-        "layout": if layout.is_empty() { "json" } else { layout.as_str() },
+        "layout": doc.source.layout_name(),
         "layout_name": name,
-        "confidence": convert::best_layout(&loaded.scores).map(|s| (s.confidence * 100.0).round() / 100.0),
-        "kind": format!("{:?}", doc.kind).to_lowercase(),
+        "confidence": loaded.confidence(),
+        "kind": doc.kind.as_str(),
         "projects": doc.projects.len(),
         "indicators": doc.indicator_count(),
     })
@@ -399,14 +399,6 @@ impl Params {
             csv_encoding: self.encoding,
         }
     }
-
-    fn extension(&self) -> &'static str {
-        match self.format {
-            Format::Xlsx => "xlsx",
-            Format::Csv => "csv",
-            Format::Json => "json",
-        }
-    }
 }
 
 /// One document: the file itself (a zip when a CSV output has several sheets).
@@ -419,7 +411,7 @@ fn convert_one(upload: &Upload, params: &Params, target: Option<Template>) -> An
     let rendered = convert::render_outputs_owned(doc, &params.write_options(target))?;
     let key = workbook_key(Path::new(&upload.files[0].0));
     let stem = key.split('\u{0}').next().unwrap_or("out");
-    let name = format!("{stem}.{}", params.extension());
+    let name = format!("{stem}.{}", params.format.extension());
     if let [only] = rendered.outputs.as_slice() {
         return Ok(attachment(
             &name,
@@ -495,8 +487,12 @@ fn convert_several(upload: &Upload, params: &Params, target: Option<Template>) -
             *output = output.replace(&prefix, "");
         }
     }
+    let mut outputs = Vec::new();
+    if out_dir.exists() {
+        batch::walk(&out_dir, None, &mut outputs)?;
+    }
     let mut entries = Vec::new();
-    for path in files_under(&out_dir).map_err(io)? {
+    for path in outputs {
         let name = path
             .strip_prefix(&out_dir)
             .unwrap_or(&path)
@@ -535,27 +531,6 @@ fn unique_name(name: &str, used: &mut BTreeSet<String>) -> String {
     }
     used.insert(candidate.to_lowercase());
     candidate
-}
-
-/// Every file under a folder, sorted, so that the zip is the same for the same input.
-fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        if !dir.exists() {
-            continue;
-        }
-        for entry in std::fs::read_dir(&dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
 }
 
 /// The outputs of one document by the names `jixiao convert` gives them.

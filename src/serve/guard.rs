@@ -14,9 +14,6 @@ use axum::response::Response;
 use super::Shared;
 use super::api::ApiError;
 
-/// The most of a refused request's body that is read before the 403 goes out.
-const REFUSED_BODY_BYTES: usize = 1024 * 1024;
-
 /// The header scripts may send the token in instead of `?t=`.
 pub const TOKEN_HEADER: &str = "x-jixiao-token";
 
@@ -29,7 +26,7 @@ pub(crate) async fn guard(
         Some(message) => {
             // A small body is read (and dropped) first, so that the client, still
             // sending it, reads the 403 rather than a connection reset under it.
-            let _ = axum::body::to_bytes(request.into_body(), REFUSED_BODY_BYTES).await;
+            let _ = axum::body::to_bytes(request.into_body(), super::REFUSED_BODY_BYTES).await;
             ApiError::new(StatusCode::FORBIDDEN, message).into_response_json()
         }
         None => next.run(request).await,

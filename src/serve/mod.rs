@@ -22,6 +22,10 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tokio::sync::Semaphore;
 
+/// The most of a refused request's body that is read (and dropped) before the refusal
+/// goes out, so that a client still sending reads the 4xx, not a reset connection.
+pub(crate) const REFUSED_BODY_BYTES: usize = 1024 * 1024;
+
 /// The port `jixiao serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 8421;
 
