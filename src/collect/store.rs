@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, Transaction};
@@ -158,13 +159,7 @@ struct TxSink<'a> {
 
 impl Sink for TxSink<'_> {
     fn insert(&mut self, table: &str, row: &[(&str, Sql)]) -> Result<i64> {
-        let schema = super::schema::table(table);
-        let columns: Vec<&str> = schema
-            .columns
-            .iter()
-            .filter(|c| c.kind != Kind::Id)
-            .map(|c| c.name.as_str())
-            .collect();
+        let (columns, sql) = insert_of(table);
         debug_assert!(
             row.iter().all(|(k, _)| columns.contains(k)),
             "{table}: a value for a column the schema lacks: {:?}",
@@ -173,15 +168,9 @@ impl Sink for TxSink<'_> {
                 .filter(|k| !columns.contains(k))
                 .collect::<Vec<_>>()
         );
-        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-        let sql = format!(
-            "INSERT INTO {table} ({}) VALUES ({})",
-            columns.join(", "),
-            placeholders.join(", ")
-        );
         let mut stmt = self
             .tx
-            .prepare_cached(&sql)
+            .prepare_cached(sql)
             .map_err(|e| sql_error(self.name, e))?;
         let values: Vec<&Sql> = columns
             .iter()
@@ -195,6 +184,38 @@ impl Sink for TxSink<'_> {
             .map_err(|e| sql_error(self.name, e))?;
         Ok(self.tx.last_insert_rowid())
     }
+}
+
+/// A table's INSERT: its columns but `id`, in schema order, and the statement — made
+/// once per table, not once per row.
+fn insert_of(table: &str) -> &'static (Vec<&'static str>, String) {
+    static INSERTS: LazyLock<HashMap<&'static str, (Vec<&'static str>, String)>> =
+        LazyLock::new(|| {
+            tables()
+                .iter()
+                .filter(|t| t.view.is_none())
+                .map(|t| {
+                    let columns: Vec<&'static str> = t
+                        .columns
+                        .iter()
+                        .filter(|c| c.kind != Kind::Id)
+                        .map(|c| c.name.as_str())
+                        .collect();
+                    let placeholders: Vec<String> =
+                        (1..=columns.len()).map(|i| format!("?{i}")).collect();
+                    let sql = format!(
+                        "INSERT INTO {} ({}) VALUES ({})",
+                        t.name,
+                        columns.join(", "),
+                        placeholders.join(", ")
+                    );
+                    (t.name, (columns, sql))
+                })
+                .collect()
+        });
+    INSERTS
+        .get(table)
+        .unwrap_or_else(|| panic!("no collected table {table}"))
 }
 
 /// CREATE statements for every table, view and index, and the `meta` table.
