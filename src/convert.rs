@@ -100,8 +100,28 @@ pub fn load_many(paths: &[PathBuf], options: &ReadOptions) -> Result<Loaded> {
     load_workbook(&one_workbook(parts), options)
 }
 
+/// [`load_many`] for files held in memory, (name, bytes) each: canonical JSON (one
+/// file), or the sheets of one workbook — returned too, as read, for those that show it.
+pub fn load_parts(
+    parts: &[(String, Vec<u8>)],
+    options: &ReadOptions,
+) -> Result<(Option<Workbook>, Loaded)> {
+    if let [(name, bytes)] = parts
+        && is_json(name, bytes)
+    {
+        return Ok((None, load_bytes(name, bytes, options)?));
+    }
+    let books = parts
+        .iter()
+        .map(|(name, bytes)| crate::read::read_bytes(name, bytes))
+        .collect::<Result<Vec<_>>>()?;
+    let book = one_workbook(books);
+    let loaded = load_workbook(&book, options)?;
+    Ok((Some(book), loaded))
+}
+
 /// The sheets of several files as one workbook named "a + b + …".
-pub(crate) fn one_workbook(parts: Vec<Workbook>) -> Workbook {
+fn one_workbook(parts: Vec<Workbook>) -> Workbook {
     let mut book = Workbook::default();
     let mut names = Vec::new();
     for part in parts {
@@ -221,7 +241,7 @@ fn cell_texts(book: &RenderedWorkbook) -> Vec<Vec<(u32, u32, String)>> {
         .collect()
 }
 
-pub(crate) fn is_json(name: &str, bytes: &[u8]) -> bool {
+fn is_json(name: &str, bytes: &[u8]) -> bool {
     let ext = Path::new(name)
         .extension()
         .and_then(|e| e.to_str())

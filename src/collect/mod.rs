@@ -84,7 +84,7 @@ pub struct Outcome {
 /// What a worker reports as it goes.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress<'a> {
-    /// How many files will be read.
+    /// How many workbooks will be looked at (those already collected are skipped).
     Planned(usize),
     /// A file was read, or could not be (`error` says why).
     Done {
@@ -139,7 +139,8 @@ pub fn collect(
 
 /// Reads every workbook whose content is not already collected, in parallel; returns
 /// them in discovery order (so ids are the same on every run), and how many were
-/// unchanged.
+/// unchanged. Each file is read from disk once: its bytes are hashed and, when they
+/// are new, read into the model.
 fn read_all(
     workbooks: &[Vec<PathBuf>],
     known: &HashMap<String, String>,
@@ -147,48 +148,69 @@ fn read_all(
     stop: &AtomicBool,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(Vec<Collected>, usize)> {
-    let hashed: Vec<(String, std::result::Result<String, String>, &Vec<PathBuf>)> = workbooks
-        .par_iter()
-        .map(|files| (name_of(files), hash(files), files))
-        .collect();
-    let unchanged = hashed
-        .iter()
-        .filter(|(name, sha, _)| sha.as_ref().ok() == known.get(name))
-        .count();
-    let todo: Vec<_> = hashed
-        .into_iter()
-        .filter(|(name, sha, _)| sha.as_ref().ok() != known.get(name))
-        .collect();
-    progress(Progress::Planned(todo.len()));
+    progress(Progress::Planned(workbooks.len()));
     let read = ReadOptions {
         extra_templates: options.extra_templates.clone(),
         ..ReadOptions::default()
     };
     let work = || {
-        todo.par_iter()
-            .map(|(name, sha, files)| {
-                let outcome = if stop.load(Ordering::SeqCst) {
-                    Err("interrupted".to_string())
-                } else {
-                    match sha {
-                        Ok(_) => read_one(name, files, &read),
-                        Err(e) => Err(e.clone()),
-                    }
-                };
+        workbooks
+            .par_iter()
+            .map(|files| {
+                let name = name_of(files);
+                let collected = collect_one(&name, files, known, &read, stop);
                 progress(Progress::Done {
-                    file: name,
-                    error: outcome.as_ref().err().map(String::as_str),
+                    file: &name,
+                    error: collected
+                        .as_ref()
+                        .and_then(|c| c.outcome.as_ref().err())
+                        .map(String::as_str),
                 });
-                Collected {
-                    file: name.clone(),
-                    sha256: sha.clone().unwrap_or_default(),
-                    outcome,
-                }
+                collected
             })
             .collect::<Vec<_>>()
     };
-    let collected = crate::pool::with_jobs(options.jobs, work);
-    Ok((collected, unchanged))
+    let seen = crate::pool::with_jobs(options.jobs, work);
+    let unchanged = seen.iter().filter(|c| c.is_none()).count();
+    Ok((seen.into_iter().flatten().collect(), unchanged))
+}
+
+/// One workbook: `None` when its content is already collected under its name.
+fn collect_one(
+    name: &str,
+    files: &[PathBuf],
+    known: &HashMap<String, String>,
+    read: &ReadOptions,
+    stop: &AtomicBool,
+) -> Option<Collected> {
+    let parts = files
+        .iter()
+        .map(|file| {
+            std::fs::read(file)
+                .map(|bytes| (file.display().to_string(), bytes))
+                .map_err(|e| format!("{}: cannot read: {e}", file.display()))
+        })
+        .collect::<std::result::Result<Vec<_>, String>>();
+    let (sha256, outcome) = match parts {
+        Err(e) => (String::new(), Err(e)),
+        Ok(parts) => {
+            let sha256 = hash(&parts);
+            if known.get(name) == Some(&sha256) {
+                return None;
+            }
+            let outcome = if stop.load(Ordering::SeqCst) {
+                Err("interrupted".to_string())
+            } else {
+                read_one(name, &parts, read)
+            };
+            (sha256, outcome)
+        }
+    };
+    Some(Collected {
+        file: name.to_string(),
+        sha256,
+        outcome,
+    })
 }
 
 /// The name a workbook is collected under: its path as found, grouped CSVs joined.
@@ -201,29 +223,27 @@ fn name_of(files: &[PathBuf]) -> String {
 }
 
 /// SHA-256 of the files' bytes, in order (one file: the file's own digest).
-fn hash(files: &[PathBuf]) -> std::result::Result<String, String> {
+fn hash(parts: &[(String, Vec<u8>)]) -> String {
     let mut digest = Sha256::new();
-    for file in files {
-        let bytes =
-            std::fs::read(file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
-        digest.update(&bytes);
+    for (_, bytes) in parts {
+        digest.update(bytes);
     }
-    Ok(digest
+    digest
         .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect())
+        .collect()
 }
 
 /// Reads, checks and converts to 万元 one workbook; any failure (a panic included)
 /// becomes its one-line error.
 fn read_one(
     name: &str,
-    files: &[PathBuf],
+    parts: &[(String, Vec<u8>)],
     read: &ReadOptions,
 ) -> std::result::Result<Read, String> {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let loaded = convert::load_many(files, read).map_err(|e| e.to_string())?;
+        let (_, loaded) = convert::load_parts(parts, read).map_err(|e| e.to_string())?;
         let findings = crate::check::check(&loaded.document);
         let confidence = loaded.confidence();
         let mut document = loaded.document;

@@ -297,19 +297,7 @@ fn read_one(upload: &Upload) -> Answer<(Option<Workbook>, Loaded)> {
         extra_templates: upload.template.iter().cloned().collect(),
         ..ReadOptions::default()
     };
-    if let [(name, bytes)] = upload.files.as_slice()
-        && convert::is_json(name, bytes)
-    {
-        return Ok((None, convert::load_bytes(name, bytes, &read)?));
-    }
-    let books = upload
-        .files
-        .iter()
-        .map(|(name, bytes)| crate::read::read_bytes(name, bytes))
-        .collect::<Result<Vec<_>, _>>()?;
-    let book = convert::one_workbook(books);
-    let loaded = convert::load_workbook(&book, &read)?;
-    Ok((Some(book), loaded))
+    Ok(convert::load_parts(&upload.files, &read)?)
 }
 
 /// What the page shows at the top of a file's card.
