@@ -92,3 +92,58 @@ fn the_command_writes_the_same_file_with_jobs_1_and_jobs_2() {
         "29 sheets filled serially and in parallel"
     );
 }
+
+/// A luan workbook (one sheet per project, no embedded copy) holding a fixture's
+/// projects repeated to `n`, each copy renamed and renumbered (as the bench does).
+fn many_sheets(file: &str, n: usize) -> Vec<u8> {
+    let mut doc = convert::load(&fixture(file), &ReadOptions::default())
+        .unwrap()
+        .document;
+    let base = std::mem::take(&mut doc.projects);
+    doc.projects = (0..n)
+        .map(|i| {
+            let mut p = base[i % base.len()].clone();
+            // A number first keeps the sheet names (31 characters) unique.
+            p.name = format!("{:05}{}", i + 1, p.name);
+            if let Some(code) = &mut p.code {
+                *code = format!("{code}-{:05}", i + 1);
+            }
+            p
+        })
+        .collect();
+    let options = WriteOptions {
+        format: Format::Xlsx,
+        template: Some(Template::builtin("luan").unwrap()),
+        embed: false,
+        csv_encoding: CsvEncoding::Utf8Bom,
+    };
+    let rendered = convert::render_outputs(&doc, &options).unwrap();
+    rendered.outputs.into_iter().next().unwrap().bytes
+}
+
+#[test]
+fn a_many_sheet_workbook_reads_to_the_same_model_on_one_thread_and_on_several() {
+    for (file, n) in [("luan_2023.xlsx", 300), ("guangzhou.xlsx", 300)] {
+        let bytes = many_sheets(file, n);
+        let read = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| convert::load_bytes("many.xlsx", &bytes, &ReadOptions::default()))
+                .unwrap()
+        };
+        let (serial, parallel) = (read(1), read(4));
+        assert_eq!(serial.document.projects.len(), n, "{file}");
+        assert_eq!(serial.document.source.layout, "luan", "{file}");
+        assert!(
+            serial.document == parallel.document,
+            "{file}: the models differ"
+        );
+        assert_eq!(serial.warnings, parallel.warnings, "{file}");
+        assert!(
+            convert::to_json(&serial.document) == convert::to_json(&parallel.document),
+            "{file}: the JSON differs"
+        );
+    }
+}

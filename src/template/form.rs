@@ -883,6 +883,7 @@ fn leading_year(key: &str) -> Option<&str> {
 }
 
 /// The label keys of a template's form, made once per read rather than per project.
+#[derive(Clone)]
 pub(super) struct FormKeys {
     /// Every form label's keys.
     labels: Vec<String>,

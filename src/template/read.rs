@@ -32,6 +32,11 @@ pub struct ReadResult {
 
 /// Reads every table of the template's layout from every visible sheet.
 pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult> {
+    read(book, template).map(|(read, _)| read)
+}
+
+/// [`read_workbook`], and whether the sheets after the first were read in parallel.
+fn read(book: &Workbook, template: &Template) -> Result<(ReadResult, bool)> {
     let labels = template.label_keys();
     let form = template.placed_form();
     let mut reader = Reader {
@@ -48,9 +53,11 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
     };
     reader.doc.source.layout = template.id.clone();
     reader.doc.source.file = book.file.clone();
-    for sheet in book.sheets.iter().filter(|s| !s.hidden) {
-        reader.read_sheet(sheet);
+    let mut sheets = book.sheets.iter().filter(|s| !s.hidden);
+    if let Some(first) = sheets.next() {
+        reader.read_sheet(first);
     }
+    let parallel = reader.read_rest(&sheets.collect::<Vec<_>>());
     reader.settle_fiscal_year();
     reader.settle_money_unit();
     let has_overall = reader.doc.overall.as_ref().is_some_and(|o| !o.is_empty());
@@ -69,13 +76,18 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
             ),
         });
     }
-    Ok(ReadResult {
+    let read = ReadResult {
         fiscal_year_inferred: reader.fiscal_year_inferred,
         document: reader.doc,
         warnings: reader.warnings,
-    })
+    };
+    Ok((read, parallel))
 }
 
+/// Below this many sheets after the first, reading them on several threads does not pay.
+const PARALLEL_SHEETS: usize = 64;
+
+#[derive(Clone)]
 pub(super) struct Reader<'t> {
     /// The money unit the workbook states, once found.
     pub(super) stated_unit: Option<&'static str>,
@@ -95,6 +107,7 @@ pub(super) struct Reader<'t> {
 }
 
 /// The fixed (placeholder-free) parts of a template's heading and title patterns.
+#[derive(Clone)]
 struct HeadingParts {
     heading: Vec<String>,
     title: Vec<String>,
@@ -115,7 +128,158 @@ fn heading_parts(t: &Template) -> HeadingParts {
     }
 }
 
+/// A provenance key of a project's value: `projects[<index>]…` (see
+/// [`Reader::note_origin`], [`Reader::read_project`], `settle_line_totals`).
+fn project_key(key: &str) -> Option<(usize, &str)> {
+    let rest = key.strip_prefix("projects[")?;
+    let end = rest.find(']')?;
+    Some((rest[..end].parse().ok()?, &rest[end..]))
+}
+
 impl<'t> Reader<'t> {
+    /// Reads the sheets after the first, in order: serially, or — for a template
+    /// read one project table per sheet, on a pool of several threads, with enough
+    /// sheets — in one contiguous run of sheets per thread, merged in sheet order.
+    ///
+    /// A run starts from the state after the first sheet, so it reads its sheets as
+    /// the serial loop would only if the sheets before it left the document-wide
+    /// state (title, year, department, unit, notes, extras, sections, units, the
+    /// document's provenance, …) as the first sheet left it. Reading depends on the
+    /// document only through that state and the project count (which the merge
+    /// renumbers), so that is checked after the fact on every run: if any run
+    /// changed it, the runs are dropped and the sheets read serially. Returns
+    /// whether the runs were kept.
+    fn read_rest(&mut self, sheets: &[&Sheet]) -> bool {
+        use rayon::prelude::*;
+        let threads = rayon::current_num_threads();
+        let table_per_sheet = self.template.list.is_none()
+            && self.template.duties.is_none()
+            && self.template.document_indicators().is_none();
+        if threads > 1 && table_per_sheet && sheets.len() >= PARALLEL_SHEETS {
+            let start = self.run_start();
+            let runs: Vec<Reader<'t>> = sheets
+                .par_chunks(sheets.len().div_ceil(threads))
+                .map(|chunk| {
+                    let mut run = start.clone();
+                    for sheet in chunk {
+                        run.read_sheet(sheet);
+                    }
+                    run
+                })
+                .collect();
+            if runs.iter().all(|run| run.same_document_wide(&start)) {
+                for run in runs {
+                    self.absorb(run);
+                }
+                return true;
+            }
+        }
+        for sheet in sheets {
+            self.read_sheet(sheet);
+        }
+        false
+    }
+
+    /// The state a run starts from: this one without its projects, their
+    /// provenance and the warnings (what a run adds, the merge appends).
+    fn run_start(&self) -> Reader<'t> {
+        let mut doc = Document {
+            projects: Vec::new(),
+            ..self.doc.without_provenance()
+        };
+        // The document's own provenance stays: its keys are first-wins (`or_insert`).
+        doc.source.cells = (self.doc.source.cells.iter())
+            .filter(|(k, _)| project_key(k).is_none())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Reader {
+            doc,
+            warnings: Vec::new(),
+            ..self.clone_without_document()
+        }
+    }
+
+    /// The reader's own state with an empty document (not cloning the projects).
+    fn clone_without_document(&self) -> Reader<'t> {
+        Reader {
+            stated_unit: self.stated_unit,
+            fiscal_year_inferred: self.fiscal_year_inferred,
+            template: self.template,
+            doc: Document::new(self.doc.kind),
+            warnings: Vec::new(),
+            labels: self.labels.clone(),
+            longest_label: self.longest_label,
+            form: self.form.clone(),
+            form_keys: self.form_keys.clone(),
+            heading_parts: self.heading_parts.clone(),
+        }
+    }
+
+    /// Whether a run left everything but its projects, their provenance and its
+    /// warnings as it found it (`start`). Destructured so that a field added to
+    /// [`Document`] must be placed here.
+    fn same_document_wide(&self, start: &Reader) -> bool {
+        let Document {
+            schema,
+            kind,
+            source,
+            title,
+            fiscal_year,
+            department,
+            money_unit,
+            total,
+            units,
+            overall,
+            projects: _,
+            extras,
+            notes,
+            signatures,
+        } = &self.doc;
+        let s = &start.doc;
+        let document_cells = source
+            .cells
+            .iter()
+            .filter(|(k, _)| project_key(k).is_none());
+        self.stated_unit == start.stated_unit
+            && self.fiscal_year_inferred == start.fiscal_year_inferred
+            && (schema, kind, title, fiscal_year, department, money_unit)
+                == (
+                    &s.schema,
+                    &s.kind,
+                    &s.title,
+                    &s.fiscal_year,
+                    &s.department,
+                    &s.money_unit,
+                )
+            && (total, units, overall, extras, notes, signatures)
+                == (
+                    &s.total,
+                    &s.units,
+                    &s.overall,
+                    &s.extras,
+                    &s.notes,
+                    &s.signatures,
+                )
+            && (&source.layout, &source.file, &source.sheet)
+                == (&s.source.layout, &s.source.file, &s.source.sheet)
+            && document_cells.eq(s.source.cells.iter())
+    }
+
+    /// Appends a run's projects, their provenance (renumbered after the projects
+    /// before the run, in the run's order) and its warnings: what the serial loop
+    /// would have added, given that the run changed nothing else.
+    fn absorb(&mut self, run: Reader<'t>) {
+        let before = self.doc.projects.len();
+        let cells = &mut self.doc.source.cells;
+        for (key, cell) in run.doc.source.cells {
+            if let Some((i, rest)) = project_key(&key) {
+                cells.insert(format!("projects[{}{rest}", before + i), cell);
+            }
+        }
+        self.doc.projects.extend(run.doc.projects);
+        self.warnings.extend(run.warnings);
+    }
+
     fn start_label(&self) -> Option<&'t str> {
         self.template.start_label()
     }
@@ -459,5 +623,86 @@ impl<'t> Reader<'t> {
             ));
         }
         cleaned.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::convert::{Format, ReadOptions, WriteOptions};
+
+    /// A luan workbook of a fixture's projects repeated to `n`, one sheet each.
+    fn many_sheets(file: &str, n: usize) -> Workbook {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(file);
+        let mut doc = crate::convert::load(&path, &ReadOptions::default())
+            .unwrap()
+            .document;
+        let base = std::mem::take(&mut doc.projects);
+        doc.projects = (0..n)
+            .map(|i| Project {
+                name: format!("{:05}{}", i + 1, base[i % base.len()].name),
+                ..base[i % base.len()].clone()
+            })
+            .collect();
+        let options = WriteOptions {
+            format: Format::Xlsx,
+            template: Some(Template::builtin("luan").unwrap()),
+            embed: false,
+            csv_encoding: Default::default(),
+        };
+        let out = crate::convert::render_outputs(&doc, &options).unwrap();
+        crate::read::read_bytes("many.xlsx", &out.outputs[0].bytes).unwrap()
+    }
+
+    /// The parallel path is taken where it should be (tests/parallel.rs checks that
+    /// it reads what the serial one does), and not on one thread.
+    #[test]
+    fn one_table_per_sheet_is_read_in_parallel_on_several_threads_only() {
+        let luan = Template::builtin("luan").unwrap();
+        for file in ["luan_2023.xlsx", "guangzhou.xlsx"] {
+            let book = many_sheets(file, 100);
+            let on = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                pool.install(|| read(&book, &luan).unwrap().1)
+            };
+            assert!(on(2), "{file}: read serially on 2 threads");
+            assert!(!on(1), "{file}: read in parallel on 1 thread");
+        }
+        // Too few sheets to pay.
+        let book = many_sheets("luan_2023.xlsx", PARALLEL_SHEETS);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build();
+        assert!(!pool.unwrap().install(|| read(&book, &luan).unwrap().1));
+    }
+
+    /// A later sheet that changes the document (a department's form is last-wins):
+    /// where the next sheets change it back, a run ends as it started and is kept;
+    /// the last sheet's change sends the read down the serial path.
+    #[test]
+    fn a_sheet_that_changes_the_document_is_read_as_the_serial_path_reads_it() {
+        let luan = Template::builtin("luan").unwrap();
+        let name = |d: &Document| d.department.as_ref().map(|d| d.name.clone());
+        for (sheet, kept, department) in [
+            (80, true, "六安市住房公积金中心"),
+            (99, false, "另一个中心"),
+        ] {
+            let mut book = many_sheets("luan_2023.xlsx", 100);
+            book.sheets[sheet].rows[3][2] = Cell::Text("[080]另一个中心".into());
+            let on = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads);
+                pool.build()
+                    .unwrap()
+                    .install(|| read(&book, &luan).unwrap())
+            };
+            let ((serial, _), (parallel, was_parallel)) = (on(1), on(2));
+            assert_eq!(was_parallel, kept, "sheet {sheet}");
+            assert_eq!(serial.document, parallel.document, "sheet {sheet}");
+            assert_eq!(serial.warnings, parallel.warnings, "sheet {sheet}");
+            assert_eq!(name(&serial.document).as_deref(), Some(department));
+        }
     }
 }
