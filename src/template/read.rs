@@ -43,6 +43,7 @@ fn read(book: &Workbook, template: &Template) -> Result<(ReadResult, bool)> {
         stated_unit: None,
         fiscal_year_inferred: false,
         template,
+        first_index: 0,
         doc: Document::new(template.kind),
         warnings: book.warnings.iter().map(Warning::new).collect(),
         longest_label: labels.iter().map(String::len).max().unwrap_or(0),
@@ -93,6 +94,10 @@ pub(super) struct Reader<'t> {
     pub(super) stated_unit: Option<&'static str>,
     fiscal_year_inferred: bool,
     pub(super) template: &'t Template,
+    /// The document's index of the first project this reader reads: 0, or for a
+    /// run of sheets read in parallel, a guess made before the runs before it are
+    /// read (so that a right guess leaves the merge nothing to renumber).
+    first_index: usize,
     pub(super) doc: Document,
     pub(super) warnings: Vec<Warning>,
     /// Keys of every label the template knows: a value cell never holds one.
@@ -157,10 +162,18 @@ impl<'t> Reader<'t> {
             && self.template.document_indicators().is_none();
         if threads > 1 && table_per_sheet && sheets.len() >= PARALLEL_SHEETS {
             let start = self.run_start();
+            let per_run = sheets.len().div_ceil(threads);
+            let done = self.doc.projects.len();
             let runs: Vec<Reader<'t>> = sheets
-                .par_chunks(sheets.len().div_ceil(threads))
-                .map(|chunk| {
-                    let mut run = start.clone();
+                .par_chunks(per_run)
+                .enumerate()
+                .map(|(i, chunk)| {
+                    // One project a sheet, the common case.
+                    let first_index = done + i * per_run;
+                    let mut run = Reader {
+                        first_index,
+                        ..start.clone()
+                    };
                     for sheet in chunk {
                         run.read_sheet(sheet);
                     }
@@ -181,7 +194,9 @@ impl<'t> Reader<'t> {
     }
 
     /// The state a run starts from: this one without its projects, their
-    /// provenance and the warnings (what a run adds, the merge appends).
+    /// provenance and the warnings (what a run adds, the merge appends). A run's
+    /// projects keep no `projects[…]` key of the projects before it, so its own
+    /// first-wins inserts of them behave as the serial loop's.
     fn run_start(&self) -> Reader<'t> {
         let mut doc = Document {
             projects: Vec::new(),
@@ -205,6 +220,7 @@ impl<'t> Reader<'t> {
             stated_unit: self.stated_unit,
             fiscal_year_inferred: self.fiscal_year_inferred,
             template: self.template,
+            first_index: self.first_index,
             doc: Document::new(self.doc.kind),
             warnings: Vec::new(),
             labels: self.labels.clone(),
@@ -271,9 +287,17 @@ impl<'t> Reader<'t> {
     fn absorb(&mut self, run: Reader<'t>) {
         let before = self.doc.projects.len();
         let cells = &mut self.doc.source.cells;
+        cells.reserve(run.doc.source.cells.len());
         for (key, cell) in run.doc.source.cells {
-            if let Some((i, rest)) = project_key(&key) {
-                cells.insert(format!("projects[{}{rest}", before + i), cell);
+            match project_key(&key) {
+                Some(_) if run.first_index == before => {
+                    cells.insert(key, cell);
+                }
+                Some((i, rest)) => {
+                    let key = format!("projects[{}{rest}", i - run.first_index + before);
+                    cells.insert(key, cell);
+                }
+                None => {}
             }
         }
         self.doc.projects.extend(run.doc.projects);
@@ -551,7 +575,7 @@ impl<'t> Reader<'t> {
 
     /// Reads one project's form and indicator table; returns the row after its last.
     fn read_project(&mut self, sheet: &Sheet, region: Region) -> usize {
-        let index = self.doc.projects.len();
+        let index = self.first_index + self.doc.projects.len();
         let mut project = Project::default();
         let header = self
             .template
@@ -704,5 +728,27 @@ mod tests {
             assert_eq!(serial.warnings, parallel.warnings, "sheet {sheet}");
             assert_eq!(name(&serial.document).as_deref(), Some(department));
         }
+    }
+
+    /// A sheet without a project table: the runs after it guessed their projects'
+    /// indices one too high, and the merge renumbers their provenance.
+    #[test]
+    fn a_sheet_without_a_project_shifts_the_indices_of_the_runs_after_it() {
+        let luan = Template::builtin("luan").unwrap();
+        let mut book = many_sheets("luan_2023.xlsx", 100);
+        book.sheets[30].rows[2][0] = Cell::Empty;
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads);
+            pool.build()
+                .unwrap()
+                .install(|| read(&book, &luan).unwrap())
+        };
+        let ((serial, _), (parallel, was_parallel)) = (on(1), on(4));
+        assert!(was_parallel);
+        assert_eq!(serial.document.projects.len(), 99);
+        assert_eq!(serial.document, parallel.document);
+        assert_eq!(serial.warnings, parallel.warnings);
+        let key = "projects[98].name";
+        assert!(serial.document.source.cells.contains_key(key));
     }
 }
