@@ -35,7 +35,7 @@ pub fn read_workbook(book: &Workbook, template: &Template) -> Result<ReadResult>
     read(book, template).map(|(read, _)| read)
 }
 
-/// [`read_workbook`], and whether the sheets after the first were read in parallel.
+/// [`read_workbook`], and whether sheets or stacked tables were read in runs, in parallel.
 fn read(book: &Workbook, template: &Template) -> Result<(ReadResult, bool)> {
     let labels = template.label_keys();
     let form = template.placed_form();
@@ -44,6 +44,7 @@ fn read(book: &Workbook, template: &Template) -> Result<(ReadResult, bool)> {
         fiscal_year_inferred: false,
         template,
         first_index: 0,
+        read_in_runs: false,
         doc: Document::new(template.kind),
         warnings: book.warnings.iter().map(Warning::new).collect(),
         longest_label: labels.iter().map(String::len).max().unwrap_or(0),
@@ -58,7 +59,7 @@ fn read(book: &Workbook, template: &Template) -> Result<(ReadResult, bool)> {
     if let Some(first) = sheets.next() {
         reader.read_sheet(first);
     }
-    let parallel = reader.read_rest(&sheets.collect::<Vec<_>>());
+    reader.read_rest(&sheets.collect::<Vec<_>>());
     reader.settle_fiscal_year();
     reader.settle_money_unit();
     let has_overall = reader.doc.overall.as_ref().is_some_and(|o| !o.is_empty());
@@ -82,11 +83,23 @@ fn read(book: &Workbook, template: &Template) -> Result<(ReadResult, bool)> {
         document: reader.doc,
         warnings: reader.warnings,
     };
-    Ok((read, parallel))
+    Ok((read, reader.read_in_runs))
 }
 
 /// Below this many sheets after the first, reading them on several threads does not pay.
 const PARALLEL_SHEETS: usize = 64;
+
+/// Up to this many tables stacked on a sheet, reading them on several threads does not pay.
+const PARALLEL_TABLES: usize = 64;
+
+/// The project tables stacked on one sheet: where each starts (its start label's
+/// cell), and how many of its form's rows stand above that label.
+#[derive(Clone, Copy)]
+struct Tables<'s> {
+    sheet: &'s Sheet,
+    starts: &'s [(usize, usize)],
+    above: usize,
+}
 
 #[derive(Clone)]
 pub(super) struct Reader<'t> {
@@ -98,6 +111,8 @@ pub(super) struct Reader<'t> {
     /// run of sheets read in parallel, a guess made before the runs before it are
     /// read (so that a right guess leaves the merge nothing to renumber).
     first_index: usize,
+    /// Whether sheets or stacked tables were read in runs, in parallel.
+    read_in_runs: bool,
     pub(super) doc: Document,
     pub(super) warnings: Vec<Warning>,
     /// Keys of every label the template knows: a value cell never holds one.
@@ -144,53 +159,69 @@ fn project_key(key: &str) -> Option<(usize, &str)> {
 impl<'t> Reader<'t> {
     /// Reads the sheets after the first, in order: serially, or — for a template
     /// read one project table per sheet, on a pool of several threads, with enough
-    /// sheets — in one contiguous run of sheets per thread, merged in sheet order.
-    ///
-    /// A run starts from the state after the first sheet, so it reads its sheets as
-    /// the serial loop would only if the sheets before it left the document-wide
-    /// state (title, year, department, unit, notes, extras, sections, units, the
-    /// document's provenance, …) as the first sheet left it. Reading depends on the
-    /// document only through that state and the project count (which the merge
-    /// renumbers), so that is checked after the fact on every run: if any run
-    /// changed it, the runs are dropped and the sheets read serially. Returns
-    /// whether the runs were kept.
-    fn read_rest(&mut self, sheets: &[&Sheet]) -> bool {
-        use rayon::prelude::*;
-        let threads = rayon::current_num_threads();
-        let table_per_sheet = self.template.list.is_none()
-            && self.template.duties.is_none()
-            && self.template.document_indicators().is_none();
-        if threads > 1 && table_per_sheet && sheets.len() >= PARALLEL_SHEETS {
-            let start = self.run_start();
-            let per_run = sheets.len().div_ceil(threads);
-            let done = self.doc.projects.len();
-            let runs: Vec<Reader<'t>> = sheets
-                .par_chunks(per_run)
-                .enumerate()
-                .map(|(i, chunk)| {
-                    // One project a sheet, the common case.
-                    let first_index = done + i * per_run;
-                    let mut run = Reader {
-                        first_index,
-                        ..start.clone()
-                    };
-                    for sheet in chunk {
-                        run.read_sheet(sheet);
-                    }
-                    run
-                })
-                .collect();
-            if runs.iter().all(|run| run.same_document_wide(&start)) {
-                for run in runs {
-                    self.absorb(run);
+    /// sheets — in one contiguous run of sheets per thread ([`Reader::in_runs`]).
+    fn read_rest(&mut self, sheets: &[&Sheet]) {
+        if sheets.len() >= PARALLEL_SHEETS
+            && let Some(runs) = self.in_runs(sheets.len(), |run, range| {
+                for sheet in &sheets[range] {
+                    run.read_sheet(sheet);
                 }
-                return true;
+            })
+        {
+            for (run, ()) in runs {
+                self.absorb(run);
             }
+            self.read_in_runs = true;
+            return;
         }
         for sheet in sheets {
             self.read_sheet(sheet);
         }
-        false
+    }
+
+    /// Reads `count` items (sheets, or the tables stacked on one sheet) in one
+    /// contiguous run per thread, merged in order — on a pool of several threads, for
+    /// a template read one project table at a time; `None` where that does not apply
+    /// or a run changed the document, and the caller reads them serially.
+    ///
+    /// A run starts from the state the reader is in now, so it reads its items as the
+    /// serial loop would only if the items before it left the document-wide state
+    /// (title, year, department, unit, notes, extras, sections, units, the document's
+    /// provenance, …) as it is now. Reading depends on the document only through that
+    /// state and the project count (which the merge renumbers), so that is checked
+    /// after the fact on every run. One project an item is guessed for the indices.
+    fn in_runs<T: Send>(
+        &self,
+        count: usize,
+        read: impl Fn(&mut Reader<'t>, std::ops::Range<usize>) -> T + Sync,
+    ) -> Option<Vec<(Reader<'t>, T)>> {
+        use rayon::prelude::*;
+        let threads = rayon::current_num_threads();
+        let table_at_a_time = self.template.list.is_none()
+            && self.template.duties.is_none()
+            && self.template.document_indicators().is_none();
+        if threads <= 1 || !table_at_a_time || count == 0 {
+            return None;
+        }
+        let start = self.run_start();
+        let per_run = count.div_ceil(threads);
+        let done = self.doc.projects.len();
+        let runs: Vec<(Reader<'t>, T)> = (0..count)
+            .step_by(per_run)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|first| {
+                let mut run = Reader {
+                    first_index: done + first,
+                    ..start.clone()
+                };
+                let got = read(&mut run, first..count.min(first + per_run));
+                (run, got)
+            })
+            .collect();
+        runs.iter()
+            .all(|(run, _)| run.same_document_wide(&start))
+            .then_some(runs)
     }
 
     /// The state a run starts from: this one without its projects, their
@@ -221,6 +252,7 @@ impl<'t> Reader<'t> {
             fiscal_year_inferred: self.fiscal_year_inferred,
             template: self.template,
             first_index: self.first_index,
+            read_in_runs: false,
             doc: Document::new(self.doc.kind),
             warnings: Vec::new(),
             labels: self.labels.clone(),
@@ -441,15 +473,88 @@ impl<'t> Reader<'t> {
             .map(|(r, c, _)| (r, c))
             .collect();
         let above = self.rows_above_start();
-        let mut previous_end = self.read_sections(sheet, starts.first().map(|s| s.0));
-        for (i, &(row, _)) in starts.iter().enumerate() {
-            let first_row = row.saturating_sub(above).max(previous_end);
+        let previous_end = self.read_sections(sheet, starts.first().map(|s| s.0));
+        let tables = Tables {
+            sheet,
+            starts: &starts,
+            above,
+        };
+        if starts.len() > PARALLEL_TABLES {
+            self.read_tables_after_first(&tables, previous_end);
+        } else {
+            self.read_tables(&tables, 0..starts.len(), previous_end);
+        }
+    }
+
+    /// Reads the stacked tables `range` of a sheet, the first after a table (or the
+    /// sections) that ended at `previous_end`; returns where the last one ends.
+    fn read_tables(
+        &mut self,
+        tables: &Tables,
+        range: std::ops::Range<usize>,
+        mut previous_end: usize,
+    ) -> usize {
+        let Tables {
+            sheet,
+            starts,
+            above,
+        } = *tables;
+        for i in range {
+            let first_row = starts[i].0.saturating_sub(above).max(previous_end);
             let end_row = starts.get(i + 1).map_or(sheet.height(), |s| {
                 s.0.saturating_sub(above).max(first_row + 1)
             });
             self.read_title(sheet, previous_end, first_row);
             let region = Region { first_row, end_row };
             previous_end = self.read_project(sheet, region);
+        }
+        previous_end
+    }
+
+    /// A province's stacked sheet holds thousands of tables: the first is read here,
+    /// as it sets the document-wide state (title, year, department), and the rest in
+    /// runs ([`Reader::in_runs`]). A run after the first starts as if the table before
+    /// it ended on the row its own table starts; the runs are kept only where the
+    /// table before did end there, or above it on rows the serial loop reads nothing
+    /// from (blank rows, a heading line); if not, every table after the first is read
+    /// serially here.
+    fn read_tables_after_first(&mut self, tables: &Tables, previous_end: usize) {
+        let Tables { sheet, starts, .. } = *tables;
+        let previous_end = self.read_tables(tables, 0..1, previous_end);
+        let rest = 1..starts.len();
+        let guess = |first: usize| match first {
+            1 => previous_end,
+            _ => starts[first].0.saturating_sub(tables.above),
+        };
+        let runs = self.in_runs(rest.len(), |run, range| {
+            let range = range.start + 1..range.end + 1;
+            let start = guess(range.start);
+            (start, run.read_tables(tables, range, start))
+        });
+        // Where a run guessed wrong, the serial loop reads the rows between the table
+        // before and its own first as a title's: kept only if that reads nothing.
+        let start = self.run_start();
+        let reads_nothing = |from: usize, to: usize| {
+            let mut seam = start.clone();
+            seam.read_title(sheet, from, to);
+            seam.warnings.is_empty() && seam.same_document_wide(&start)
+        };
+        let kept = runs.filter(|runs| {
+            runs.windows(2).all(|pair| {
+                let (ended, guessed) = (pair[0].1.1, pair[1].1.0);
+                ended <= guessed && reads_nothing(ended, guessed)
+            })
+        });
+        match kept {
+            Some(runs) => {
+                for (run, _) in runs {
+                    self.absorb(run);
+                }
+                self.read_in_runs = true;
+            }
+            None => {
+                self.read_tables(tables, rest, previous_end);
+            }
         }
     }
 
@@ -657,6 +762,11 @@ mod tests {
 
     /// A luan workbook of a fixture's projects repeated to `n`, one sheet each.
     fn many_sheets(file: &str, n: usize) -> Workbook {
+        many_projects(file, n, "luan")
+    }
+
+    /// A workbook in a layout of a fixture's projects repeated to `n`.
+    fn many_projects(file: &str, n: usize, layout: &str) -> Workbook {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(file);
@@ -672,7 +782,7 @@ mod tests {
             .collect();
         let options = WriteOptions {
             format: Format::Xlsx,
-            template: Some(Template::builtin("luan").unwrap()),
+            template: Some(Template::builtin(layout).unwrap()),
             embed: false,
             csv_encoding: Default::default(),
         };
@@ -750,5 +860,95 @@ mod tests {
         assert_eq!(serial.warnings, parallel.warnings);
         let key = "projects[98].name";
         assert!(serial.document.source.cells.contains_key(key));
+    }
+
+    /// Reads a workbook on a pool of `threads`: the result, and whether runs were kept.
+    fn on(threads: usize, book: &Workbook, template: &Template) -> (ReadResult, bool) {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads);
+        pool.build()
+            .unwrap()
+            .install(|| read(book, template).unwrap())
+    }
+
+    /// The sheet of tangshan's stacked tables (after its sheet of text sections,
+    /// where the document has them), and the rows of their heading lines.
+    fn table_rows(book: &Workbook) -> (usize, Vec<usize>) {
+        let heading_rows = |sheet: &Sheet| -> Vec<usize> {
+            (0..sheet.height())
+                .filter(|&r| sheet.raw(r, 0).display().ends_with("绩效目标表"))
+                .collect()
+        };
+        let i = book.sheets.len() - 1;
+        (i, heading_rows(&book.sheets[i]))
+    }
+
+    fn put_note(sheet: &mut Sheet, row: usize) {
+        let cells = &mut sheet.rows[row];
+        if cells.is_empty() {
+            cells.push(Cell::Empty);
+        }
+        cells[0] = Cell::Text("注：本表金额单位为万元".into());
+    }
+
+    /// Tables stacked on one sheet are read in runs on several threads (past
+    /// PARALLEL_TABLES of them), as the serial loop reads them.
+    #[test]
+    fn stacked_tables_are_read_in_runs_as_the_serial_loop_reads_them() {
+        let tangshan = Template::builtin("tangshan").unwrap();
+        let book = many_projects("tangshan_2025.xlsx", 200, "tangshan");
+        assert_eq!(table_rows(&book).1.len(), 200);
+        let ((serial, in_runs_1), (parallel, in_runs_2)) =
+            (on(1, &book, &tangshan), on(2, &book, &tangshan));
+        assert!(!in_runs_1 && in_runs_2);
+        assert_eq!(serial.document.projects.len(), 200);
+        assert_eq!(serial.document, parallel.document);
+        assert_eq!(serial.warnings, parallel.warnings);
+        let (three, in_runs_3) = on(3, &book, &tangshan);
+        assert!(in_runs_3);
+        assert_eq!(serial.document, three.document);
+        // Too few tables to pay.
+        let book = many_projects("tangshan_2025.xlsx", PARALLEL_TABLES, "tangshan");
+        assert!(!on(2, &book, &tangshan).1);
+    }
+
+    /// guangzhou's projects stacked in tangshan's form: the first table names no
+    /// year and the second does, so every run changes the document — the tables are
+    /// read serially, and the year is the serial loop's.
+    #[test]
+    fn a_later_table_that_changes_the_document_sends_the_read_down_the_serial_path() {
+        let tangshan = Template::builtin("tangshan").unwrap();
+        let book = many_projects("guangzhou.xlsx", 200, "tangshan");
+        let ((serial, _), (parallel, in_runs)) = (on(1, &book, &tangshan), on(2, &book, &tangshan));
+        assert!(!in_runs);
+        assert_eq!(serial.document.projects.len(), 200);
+        assert_eq!(serial.document, parallel.document);
+        assert_eq!(serial.warnings, parallel.warnings);
+        assert_eq!(parallel.document.fiscal_year, Some(2020));
+    }
+
+    /// A run's guess of where the table before it ended can be wrong and still hold:
+    /// a note line under the last table of a run is that table's, so the table ends
+    /// a row later than guessed, on the heading line above the next table, which the
+    /// serial loop reads as nothing. Inside a run the same line is read alike.
+    #[test]
+    fn a_note_under_the_last_table_of_a_run_keeps_the_runs() {
+        let tangshan = Template::builtin("tangshan").unwrap();
+        for seam in [true, false] {
+            let mut book = many_projects("tangshan_2025.xlsx", 200, "tangshan");
+            let (sheet, rows) = table_rows(&book);
+            // On 2 threads the second run starts with table 101 (the first is read
+            // first; the 199 others split in two).
+            let table = if seam { 1 + 199usize.div_ceil(2) } else { 50 };
+            let gap = rows[table] - 1;
+            assert!(book.sheets[sheet].raw(gap, 0).display().is_empty());
+            put_note(&mut book.sheets[sheet], gap);
+            let ((serial, _), (parallel, in_runs)) =
+                (on(1, &book, &tangshan), on(2, &book, &tangshan));
+            assert!(in_runs, "seam {seam}");
+            assert_eq!(serial.document, parallel.document, "seam {seam}");
+            assert_eq!(serial.warnings, parallel.warnings, "seam {seam}");
+            let noted = &serial.document.projects[table - 1].notes;
+            assert!(noted.iter().any(|n| n.contains("本表金额")), "seam {seam}");
+        }
     }
 }
