@@ -1,6 +1,7 @@
-//! One workbook on both cores: the sheets are filled and the loss report worked out in
-//! parallel, and the output is byte for byte what the serial path (`--jobs 1`, one
-//! thread) writes — for every built-in conversion of every fixture.
+//! One workbook on both cores: many sheets or stacked tables are read in runs, the
+//! sheets are filled and the loss report worked out in parallel, and the output is byte
+//! for byte what the serial path (`--jobs 1`, one thread) writes — for every built-in
+//! conversion of every fixture, and for province-size workbooks of both shapes.
 
 mod common;
 
@@ -95,7 +96,9 @@ fn the_command_writes_the_same_file_with_jobs_1_and_jobs_2() {
 
 /// A luan workbook (one sheet per project, no embedded copy) holding a fixture's
 /// projects repeated to `n`, each copy renamed and renumbered (as the bench does).
-fn many_sheets(file: &str, n: usize) -> Vec<u8> {
+/// A fixture's projects repeated to `n`, written in `layout` (luan: a sheet each;
+/// tangshan: stacked on one sheet).
+fn many_projects(file: &str, n: usize, layout: &str) -> Vec<u8> {
     let mut doc = convert::load(&fixture(file), &ReadOptions::default())
         .unwrap()
         .document;
@@ -113,7 +116,7 @@ fn many_sheets(file: &str, n: usize) -> Vec<u8> {
         .collect();
     let options = WriteOptions {
         format: Format::Xlsx,
-        template: Some(Template::builtin("luan").unwrap()),
+        template: Some(Template::builtin(layout).unwrap()),
         embed: false,
         csv_encoding: CsvEncoding::Utf8Bom,
     };
@@ -121,10 +124,17 @@ fn many_sheets(file: &str, n: usize) -> Vec<u8> {
     rendered.outputs.into_iter().next().unwrap().bytes
 }
 
+/// Many sheets, or many tables stacked on one sheet, are read in runs on several
+/// threads: the model is the serial loop's, and so is every byte written from it.
 #[test]
-fn a_many_sheet_workbook_reads_to_the_same_model_on_one_thread_and_on_several() {
-    for (file, n) in [("luan_2023.xlsx", 300), ("guangzhou.xlsx", 300)] {
-        let bytes = many_sheets(file, n);
+fn a_province_workbook_reads_to_the_same_model_on_one_thread_and_on_several() {
+    for (file, n, layout) in [
+        ("luan_2023.xlsx", 300, "luan"),
+        ("guangzhou.xlsx", 300, "luan"),
+        ("tangshan_2025.xlsx", 300, "tangshan"),
+        ("yancheng_2022.xlsx", 300, "tangshan"),
+    ] {
+        let bytes = many_projects(file, n, layout);
         let read = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -135,7 +145,7 @@ fn a_many_sheet_workbook_reads_to_the_same_model_on_one_thread_and_on_several() 
         };
         let (serial, parallel) = (read(1), read(4));
         assert_eq!(serial.document.projects.len(), n, "{file}");
-        assert_eq!(serial.document.source.layout, "luan", "{file}");
+        assert_eq!(serial.document.source.layout, layout, "{file}");
         assert!(
             serial.document == parallel.document,
             "{file}: the models differ"
@@ -144,6 +154,12 @@ fn a_many_sheet_workbook_reads_to_the_same_model_on_one_thread_and_on_several() 
         assert!(
             convert::to_json(&serial.document) == convert::to_json(&parallel.document),
             "{file}: the JSON differs"
+        );
+        let yancheng = Template::builtin("yancheng").unwrap();
+        assert!(
+            outputs(1, &serial.document, &yancheng, Format::Xlsx)
+                == outputs(4, &parallel.document, &yancheng, Format::Xlsx),
+            "{file}: the yancheng files differ"
         );
     }
 }
