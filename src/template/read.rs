@@ -797,20 +797,15 @@ mod tests {
         let luan = Template::builtin("luan").unwrap();
         for file in ["luan_2023.xlsx", "guangzhou.xlsx"] {
             let book = many_sheets(file, 100);
-            let on = |threads: usize| {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .unwrap();
-                pool.install(|| read(&book, &luan).unwrap().1)
-            };
-            assert!(on(2), "{file}: read serially on 2 threads");
-            assert!(!on(1), "{file}: read in parallel on 1 thread");
+            assert!(on(2, &book, &luan).1, "{file}: read serially on 2 threads");
+            assert!(
+                !on(1, &book, &luan).1,
+                "{file}: read in parallel on 1 thread"
+            );
         }
         // Too few sheets to pay.
         let book = many_sheets("luan_2023.xlsx", PARALLEL_SHEETS);
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build();
-        assert!(!pool.unwrap().install(|| read(&book, &luan).unwrap().1));
+        assert!(!on(2, &book, &luan).1);
     }
 
     /// A later sheet that changes the document (a department's form is last-wins):
@@ -826,13 +821,8 @@ mod tests {
         ] {
             let mut book = many_sheets("luan_2023.xlsx", 100);
             book.sheets[sheet].rows[3][2] = Cell::Text("[080]另一个中心".into());
-            let on = |threads: usize| {
-                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads);
-                pool.build()
-                    .unwrap()
-                    .install(|| read(&book, &luan).unwrap())
-            };
-            let ((serial, _), (parallel, was_parallel)) = (on(1), on(2));
+            let ((serial, _), (parallel, was_parallel)) =
+                (on(1, &book, &luan), on(2, &book, &luan));
             assert_eq!(was_parallel, kept, "sheet {sheet}");
             assert_eq!(serial.document, parallel.document, "sheet {sheet}");
             assert_eq!(serial.warnings, parallel.warnings, "sheet {sheet}");
@@ -847,13 +837,7 @@ mod tests {
         let luan = Template::builtin("luan").unwrap();
         let mut book = many_sheets("luan_2023.xlsx", 100);
         book.sheets[30].rows[2][0] = Cell::Empty;
-        let on = |threads: usize| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads);
-            pool.build()
-                .unwrap()
-                .install(|| read(&book, &luan).unwrap())
-        };
-        let ((serial, _), (parallel, was_parallel)) = (on(1), on(4));
+        let ((serial, _), (parallel, was_parallel)) = (on(1, &book, &luan), on(4, &book, &luan));
         assert!(was_parallel);
         assert_eq!(serial.document.projects.len(), 99);
         assert_eq!(serial.document, parallel.document);
