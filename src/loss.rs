@@ -873,11 +873,13 @@ impl Pruning<'_> {
     /// value is reported blank.
     fn project_fields(&mut self, doc: &Document, source: &Project, kept: &mut Project) {
         let fields: Vec<(Field, bool, bool)> = self.cap.project_fields().collect();
+        // Clearing a project field leaves the document alone: one stand-in serves all.
+        let mut no_document = Document::new(Kind::Project);
         for (field, held, report_blank) in fields {
             if let Some(v) = field.get(doc, source) {
                 if !held {
                     self.record_drop(Some(&source.name), None, field.path(), v);
-                    field.clear(&mut Document::new(Kind::Project), kept);
+                    field.clear(&mut no_document, kept);
                 }
             } else if report_blank {
                 self.blank.push(Blank {
