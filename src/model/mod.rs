@@ -69,6 +69,14 @@ impl Document {
     /// writer works on (the cells of the file read are no cells of the file written),
     /// and on a province-scale workbook the largest part of a clone.
     pub fn without_provenance(&self) -> Document {
+        Document {
+            projects: self.projects.clone(),
+            ..self.without_projects()
+        }
+    }
+
+    /// [`Document::without_provenance`] with no projects: the document-wide part.
+    pub(crate) fn without_projects(&self) -> Document {
         let Document {
             schema,
             kind,
@@ -80,7 +88,7 @@ impl Document {
             total,
             units,
             overall,
-            projects,
+            projects: _,
             extras,
             notes,
             signatures,
@@ -101,7 +109,7 @@ impl Document {
             total: total.clone(),
             units: units.clone(),
             overall: overall.clone(),
-            projects: projects.clone(),
+            projects: Vec::new(),
             extras: extras.clone(),
             notes: notes.clone(),
             signatures: signatures.clone(),

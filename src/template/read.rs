@@ -229,10 +229,7 @@ impl<'t> Reader<'t> {
     /// projects keep no `projects[…]` key of the projects before it, so its own
     /// first-wins inserts of them behave as the serial loop's.
     fn run_start(&self) -> Reader<'t> {
-        let mut doc = Document {
-            projects: Vec::new(),
-            ..self.doc.without_provenance()
-        };
+        let mut doc = self.doc.without_projects();
         // The document's own provenance stays: its keys are first-wins (`or_insert`).
         doc.source.cells = (self.doc.source.cells.iter())
             .filter(|(k, _)| project_key(k).is_none())
