@@ -375,7 +375,7 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
     // The loss report only reads the document: it is worked out beside the form and
     // the embedded copy (both cores of a province's conversion at work).
     let (report, rendered) = rayon::join(
-        || ready.report(template).1,
+        || ready.loss_report(template),
         || -> Result<(RenderedWorkbook, Option<String>)> {
             let book = render(&ready.document, template)?;
             // `ready_owned` left out where each value was read from: those are cells of

@@ -462,9 +462,21 @@ impl Ready {
     /// The second half of [`prepare_owned`]: the part the written form carries, and the
     /// report of what it drops, infers and leaves blank.
     pub fn report(&self, target: &Template) -> (Document, LossReport) {
+        let (carried, report) = self.prune(target, true);
+        (carried, report)
+    }
+
+    /// The report alone, as [`Ready::report`] gives it: the projects' indicators —
+    /// the bulk of a province's document — are read, not copied and pruned.
+    pub fn loss_report(&self, target: &Template) -> LossReport {
+        self.prune(target, false).1
+    }
+
+    fn prune(&self, target: &Template, carry: bool) -> (Document, LossReport) {
         let cap = Capacity::of(target);
         let mut prune = Pruning {
             cap: &cap,
+            carry,
             dropped: Vec::new(),
             blank: Vec::new(),
         };
@@ -485,6 +497,9 @@ impl Ready {
 /// and which printed slots stay blank, in the order the report lists them.
 struct Pruning<'a> {
     cap: &'a Capacity,
+    /// Whether the carried document keeps the projects' indicators (else it is only
+    /// the report that is wanted, and they are read where they stand).
+    carry: bool,
     dropped: Vec<Dropped>,
     blank: Vec<Blank>,
 }
@@ -508,7 +523,8 @@ impl Pruning<'_> {
 
     /// The whole document, part by part; the kind follows what is left.
     fn document(&mut self, source: &Document, target: &Template) -> Document {
-        let mut carried = source.clone();
+        // `source.cells` is empty here (`ready_owned`): this is all but the projects.
+        let mut carried = source.without_projects();
         self.document_fields(source, &mut carried);
         let printed = self.cap.footer == Some(Footer::Document);
         self.footer(None, printed, (&source.notes, &source.signatures));
@@ -532,7 +548,7 @@ impl Pruning<'_> {
             // The document's own indicators: the columns the table lacks are dropped,
             // and the form gives them back grouped by class.
             for (ind, kept_ind) in source.indicators.iter().zip(kept.indicators.iter_mut()) {
-                self.indicator(DOCUMENT, ind, kept_ind);
+                self.indicator(DOCUMENT, ind, Some(kept_ind));
             }
             let mut holder = Project {
                 indicators: std::mem::take(&mut kept.indicators),
@@ -541,14 +557,19 @@ impl Pruning<'_> {
             in_printed_order(&mut holder, spec);
             kept.indicators = holder.indicators;
         }
-        for (project, kept) in source.projects.iter().zip(carried.projects.iter_mut()) {
-            self.project(source, project, kept);
-        }
-        if let Some(spec) = &target.indicators {
-            for project in &mut carried.projects {
-                in_printed_order(project, spec);
-            }
-        }
+        carried.projects = (source.projects.iter())
+            .map(|project| {
+                let mut kept = match self.carry {
+                    true => project.clone(),
+                    false => project.without_indicators(),
+                };
+                self.project(source, project, &mut kept);
+                if let (true, Some(spec)) = (self.carry, &target.indicators) {
+                    in_printed_order(&mut kept, spec);
+                }
+                kept
+            })
+            .collect();
         carried.kind = kind_of(&carried);
         carried
     }
@@ -782,8 +803,14 @@ impl Pruning<'_> {
             kept.notes.clear();
             kept.signatures.clear();
         }
-        for (ind, kept_ind) in source.indicators.iter().zip(kept.indicators.iter_mut()) {
-            self.indicator(&source.name, ind, kept_ind);
+        if self.carry {
+            for (ind, kept_ind) in source.indicators.iter().zip(kept.indicators.iter_mut()) {
+                self.indicator(&source.name, ind, Some(kept_ind));
+            }
+        } else {
+            for ind in &source.indicators {
+                self.indicator(&source.name, ind, None);
+            }
         }
         self.indicator_blanks(source);
     }
@@ -893,13 +920,19 @@ impl Pruning<'_> {
 
     /// One indicator: the text fields, extras and periods the form has no column for are
     /// dropped; a reference and the `inferred` flags live only in the embedded copy.
-    fn indicator(&mut self, project: &str, source: &Indicator, kept: &mut Indicator) {
+    /// `kept` is its copy in the carried document, pruned here (none: report only).
+    fn indicator(&mut self, project: &str, source: &Indicator, mut kept: Option<&mut Indicator>) {
         let (name, iname) = (Some(project), Some(source.name.as_str()));
         // The text columns, in the report's order (not name and value: read below).
         for &(key, field) in IndicatorField::all() {
-            if !self.cap.has_indicator_column(field)
-                && let Some(v) = field.text_slot(kept).and_then(Option::take)
-            {
+            if self.cap.has_indicator_column(field) {
+                continue;
+            }
+            let dropped = match kept.as_deref_mut() {
+                Some(kept) => field.text_slot(kept).and_then(Option::take),
+                None => field.slot_text(source),
+            };
+            if let Some(v) = dropped {
                 self.record_drop(name, iname, key.to_string(), v);
             }
         }
@@ -909,10 +942,16 @@ impl Pruning<'_> {
                 self.record_drop(name, iname, format!("extras.{k}"), v.clone());
             }
         }
-        kept.extras
-            .retain(|k, v| self.cap.indicator_extras.contains(k) && !v.trim().is_empty());
-        if let Some(r) = kept.reference.take() {
-            self.record_drop(name, iname, "reference".into(), reference_text(&r));
+        if let Some(kept) = kept.as_deref_mut() {
+            kept.extras
+                .retain(|k, v| self.cap.indicator_extras.contains(k) && !v.trim().is_empty());
+        }
+        let reference = match kept.as_deref_mut() {
+            Some(kept) => kept.reference.take().map(|r| reference_text(&r)),
+            None => source.reference.as_ref().map(reference_text),
+        };
+        if let Some(r) = reference {
+            self.record_drop(name, iname, "reference".into(), r);
         }
         for period in Period::ALL {
             if !self.cap.periods.contains(&period)
@@ -920,10 +959,14 @@ impl Pruning<'_> {
             {
                 let field = format!("values.{}", period.key());
                 self.record_drop(name, iname, field, v.text.clone());
-                kept.values.set(period, None);
+                if let Some(kept) = kept.as_deref_mut() {
+                    kept.values.set(period, None);
+                }
             }
         }
-        kept.inferred.clear();
+        if let Some(kept) = kept {
+            kept.inferred.clear();
+        }
     }
 
     /// The class and value columns the form prints, with how many indicators leave

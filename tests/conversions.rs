@@ -306,3 +306,32 @@ fn guangzhou_and_linyi_round_trip_every_published_text() {
         assert_same(&got, &expected, layout);
     }
 }
+
+/// The report a conversion prints (worked out without copying the projects'
+/// indicators) is the report of preparing the document, for every fixture and layout.
+#[test]
+fn the_report_alone_is_the_report_of_preparing() {
+    let files = [
+        "guangzhou.xlsx",
+        "luan_2023.xlsx",
+        "yancheng_2022.xlsx",
+        "tangshan_2025.xlsx",
+        "linyi_2023.xlsx",
+        "regions/ningde_2019.xlsx",
+        "regions/ezhou_2022.xlsx",
+    ];
+    for file in files {
+        let doc = load(&fixture(file));
+        for target in &Template::builtins() {
+            let (_, _, prepared) = prepare(&doc, target);
+            let ready = jixiao::loss::ready_owned(doc.without_provenance(), target);
+            let alone = ready.loss_report(target);
+            assert_eq!(
+                format!("{alone:?}"),
+                format!("{prepared:?}"),
+                "{file} → {}",
+                target.id
+            );
+        }
+    }
+}

@@ -570,6 +570,57 @@ pub struct ProjectPeriod {
     pub years: Option<i32>,
 }
 
+impl Project {
+    /// A copy without the indicators (the bulk of a project), for work that reads
+    /// them from the original.
+    pub(crate) fn without_indicators(&self) -> Project {
+        let Project {
+            name,
+            code,
+            unit,
+            department,
+            implementer,
+            category,
+            level,
+            period,
+            manager,
+            phone,
+            necessity,
+            feasibility,
+            content,
+            fund_use,
+            funding,
+            goals,
+            indicators: _,
+            extras,
+            notes,
+            signatures,
+        } = self;
+        Project {
+            name: name.clone(),
+            code: code.clone(),
+            unit: unit.clone(),
+            department: department.clone(),
+            implementer: implementer.clone(),
+            category: category.clone(),
+            level: level.clone(),
+            period: period.clone(),
+            manager: manager.clone(),
+            phone: phone.clone(),
+            necessity: necessity.clone(),
+            feasibility: feasibility.clone(),
+            content: content.clone(),
+            fund_use: fund_use.clone(),
+            funding: funding.clone(),
+            goals: goals.clone(),
+            indicators: Vec::new(),
+            extras: extras.clone(),
+            notes: notes.clone(),
+            signatures: signatures.clone(),
+        }
+    }
+}
+
 impl ProjectPeriod {
     /// Whether nothing is known of the period.
     pub fn is_empty(&self) -> bool {

@@ -380,6 +380,11 @@ impl IndicatorField {
     pub fn text_slot(self, indicator: &mut Indicator) -> Option<&mut Option<String>> {
         self.def().slot.map(|slot| slot(indicator))
     }
+
+    /// The text [`IndicatorField::text_slot`] holds, read without taking it.
+    pub fn slot_text(self, indicator: &Indicator) -> Option<String> {
+        self.def().text.and_then(|text| text(indicator).clone())
+    }
 }
 
 impl Reader<'_> {
