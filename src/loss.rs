@@ -160,6 +160,9 @@ pub(crate) struct Capacity {
     /// The periods whose total the 支出 list's 合计 line holds (the form has no other
     /// cell for it).
     line_totals: Vec<Period>,
+    /// Whether the repeated 支出 row has a column for the half-year plan, the annual
+    /// budget and the 测算依据 (worked out once, not per project).
+    expense_columns: (bool, bool, bool),
     indicator_fields: Vec<IndicatorField>,
     periods: Vec<Period>,
     /// The labels of the indicator table's `extras` columns.
@@ -251,7 +254,14 @@ impl Capacity {
             .as_ref()
             .map(|f| f.signatures.clone())
             .unwrap_or_default();
+        let held = |path: &str| Field::parse(path).is_some_and(|f| fields.contains(&f));
+        let expense_columns = (
+            held("expenses.half_year"),
+            held("expenses.annual"),
+            held("expenses.basis"),
+        );
         Capacity {
+            expense_columns,
             footer_slots,
             duty_seq,
             duty_detail,
@@ -819,11 +829,7 @@ impl Pruning<'_> {
     /// a half-year plan, an annual budget, a 测算依据, a year's actuals.
     fn expense_columns(&mut self, project: Option<&str>, kept: &mut Project) {
         let held = |path: &str| Field::parse(path).is_some_and(|f| self.cap.holds_exactly(f));
-        let (hold_half, hold_annual, hold_basis) = (
-            held("expenses.half_year"),
-            held("expenses.annual"),
-            held("expenses.basis"),
-        );
+        let (hold_half, hold_annual, hold_basis) = self.cap.expense_columns;
         let mut drops: Vec<(String, String)> = Vec::new();
         let f = &mut kept.funding;
         for e in f.expenses.iter_mut().chain(f.expenses_total.as_mut()) {

@@ -344,11 +344,11 @@ impl Template {
             .collect()
     }
 
-    /// The project as the form prints it: where the 合计 line holds a period's total,
-    /// the line carries it (a bare 合计 line when the project states only the total).
-    fn with_line_totals<'p>(&self, project: &'p Project) -> Cow<'p, Project> {
-        let periods = self.line_totals();
-        let line = project.funding.printed_total_line(&periods);
+    /// The project as the form prints it: where the 合计 line holds a period's total
+    /// (`periods`, [`Template::line_totals`]), the line carries it (a bare 合计 line
+    /// when the project states only the total).
+    fn with_line_totals<'p>(project: &'p Project, periods: &[Period]) -> Cow<'p, Project> {
+        let line = project.funding.printed_total_line(periods);
         if line == project.funding.expenses_total {
             return Cow::Borrowed(project);
         }
@@ -1023,9 +1023,9 @@ pub(super) fn render_form(
     row: u32,
     doc: &Document,
     project: &Project,
-    (t, bands): (&Template, &[Band]),
+    (t, bands, line_totals): (&Template, &[Band], &[Period]),
 ) -> u32 {
-    let project = &*t.with_line_totals(project);
+    let project = &*Template::with_line_totals(project, line_totals);
     let repeats = t.repeat().map_or(1, |list| list.len(doc, project).max(1)) as u32;
     let form = t.layout_form(repeats);
     let end = form.iter().map(|p| p.row + p.rows).max().unwrap_or(0);

@@ -1,7 +1,7 @@
 //! Model → rendered form: lays a document out on a template's grid.
 
 use crate::error::{Error, Result};
-use crate::model::{Document, Project};
+use crate::model::{Document, Period, Project};
 use crate::render::{Content, RenderedSheet, RenderedWorkbook, Style};
 
 use super::footer::render_footer;
@@ -15,6 +15,8 @@ use super::{Arrangement, Template};
 pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
     check_fits(doc, template)?;
     let bands = template.bands();
+    // The same for every project: worked out once, not per table.
+    let line_totals = template.line_totals();
     let mut book = RenderedWorkbook::default();
     if let Some(spec) = &template.sections
         && let Some(overall) = doc.overall.as_ref().filter(|o| !o.sections.is_empty())
@@ -29,7 +31,13 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
             for (i, project) in doc.projects.iter().enumerate() {
                 let mut sheet = new_sheet(template, sheet_name(template, doc, project, i));
                 let row = render_title(&mut sheet, doc, template);
-                render_project(&mut sheet, row, doc, project, (template, &bands));
+                render_project(
+                    &mut sheet,
+                    row,
+                    doc,
+                    project,
+                    (template, &bands, &line_totals),
+                );
                 book.sheets.push(sheet);
             }
         }
@@ -51,7 +59,13 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
                     );
                     row += 1;
                 }
-                row = render_project(&mut sheet, row, doc, project, (template, &bands)) + 1;
+                row = render_project(
+                    &mut sheet,
+                    row,
+                    doc,
+                    project,
+                    (template, &bands, &line_totals),
+                ) + 1;
             }
             book.sheets.push(sheet);
         }
@@ -61,7 +75,13 @@ pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
             let mut sheet = new_sheet(template, name);
             let row = render_title(&mut sheet, doc, template);
             let holder = Project::default();
-            let row = render_form(&mut sheet, row, doc, &holder, (template, &bands));
+            let row = render_form(
+                &mut sheet,
+                row,
+                doc,
+                &holder,
+                (template, &bands, &line_totals),
+            );
             let header_end = row.saturating_sub(1);
             let mut last = row;
             if let Some(spec) = &template.list {
@@ -183,9 +203,9 @@ fn render_project(
     row: u32,
     doc: &Document,
     project: &Project,
-    (t, bands): (&Template, &[Band]),
+    (t, bands, line_totals): (&Template, &[Band], &[Period]),
 ) -> u32 {
-    let next = render_form(sheet, row, doc, project, (t, bands));
+    let next = render_form(sheet, row, doc, project, (t, bands, line_totals));
     let last = match &t.indicators {
         Some(spec) => render_indicators(sheet, next, project, spec, bands),
         None => next.saturating_sub(1),
