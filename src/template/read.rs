@@ -261,53 +261,19 @@ impl<'t> Reader<'t> {
     }
 
     /// Whether a run left everything but its projects, their provenance and its
-    /// warnings as it found it (`start`). Destructured so that a field added to
-    /// [`Document`] must be placed here.
+    /// warnings as it found it (`start`): the document-wide part of the document
+    /// ([`Document::without_projects`], which names every field of `Document`), the
+    /// document's own provenance, the stated unit and the inferred-year flag.
     fn same_document_wide(&self, start: &Reader) -> bool {
-        let Document {
-            schema,
-            kind,
-            source,
-            title,
-            fiscal_year,
-            department,
-            money_unit,
-            total,
-            units,
-            overall,
-            projects: _,
-            extras,
-            notes,
-            signatures,
-        } = &self.doc;
-        let s = &start.doc;
-        let document_cells = source
-            .cells
-            .iter()
-            .filter(|(k, _)| project_key(k).is_none());
+        fn document_cells<'r>(
+            reader: &'r Reader,
+        ) -> impl Iterator<Item = (&'r String, &'r String)> {
+            (reader.doc.source.cells.iter()).filter(|(k, _)| project_key(k).is_none())
+        }
         self.stated_unit == start.stated_unit
             && self.fiscal_year_inferred == start.fiscal_year_inferred
-            && (schema, kind, title, fiscal_year, department, money_unit)
-                == (
-                    &s.schema,
-                    &s.kind,
-                    &s.title,
-                    &s.fiscal_year,
-                    &s.department,
-                    &s.money_unit,
-                )
-            && (total, units, overall, extras, notes, signatures)
-                == (
-                    &s.total,
-                    &s.units,
-                    &s.overall,
-                    &s.extras,
-                    &s.notes,
-                    &s.signatures,
-                )
-            && (&source.layout, &source.file, &source.sheet)
-                == (&s.source.layout, &s.source.file, &s.source.sheet)
-            && document_cells.eq(s.source.cells.iter())
+            && self.doc.without_projects() == start.doc.without_projects()
+            && document_cells(self).eq(document_cells(start))
     }
 
     /// Appends a run's projects, their provenance (renumbered after the projects
@@ -530,13 +496,13 @@ impl<'t> Reader<'t> {
         });
         // Where a run guessed wrong, the serial loop reads the rows between the table
         // before and its own first as a title's: kept only if that reads nothing.
-        let start = self.run_start();
-        let reads_nothing = |from: usize, to: usize| {
-            let mut seam = start.clone();
-            seam.read_title(sheet, from, to);
-            seam.warnings.is_empty() && seam.same_document_wide(&start)
-        };
         let kept = runs.filter(|runs| {
+            let start = self.run_start();
+            let reads_nothing = |from: usize, to: usize| {
+                let mut seam = start.clone();
+                seam.read_title(sheet, from, to);
+                seam.warnings.is_empty() && seam.same_document_wide(&start)
+            };
             runs.windows(2).all(|pair| {
                 let (ended, guessed) = (pair[0].1.1, pair[1].1.0);
                 ended <= guessed && reads_nothing(ended, guessed)
