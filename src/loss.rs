@@ -472,8 +472,7 @@ impl Ready {
     /// The second half of [`prepare_owned`]: the part the written form carries, and the
     /// report of what it drops, infers and leaves blank.
     pub fn report(&self, target: &Template) -> (Document, LossReport) {
-        let (carried, report) = self.prune(target, true);
-        (carried, report)
+        self.prune(target, true)
     }
 
     /// The report alone, as [`Ready::report`] gives it: the projects' indicators —

@@ -344,19 +344,6 @@ impl Template {
             .collect()
     }
 
-    /// The project as the form prints it: where the 合计 line holds a period's total
-    /// (`periods`, [`Template::line_totals`]), the line carries it (a bare 合计 line
-    /// when the project states only the total).
-    fn with_line_totals<'p>(project: &'p Project, periods: &[Period]) -> Cow<'p, Project> {
-        let line = project.funding.printed_total_line(periods);
-        if line == project.funding.expenses_total {
-            return Cow::Borrowed(project);
-        }
-        let mut shown = project.clone();
-        shown.funding.expenses_total = line;
-        Cow::Owned(shown)
-    }
-
     /// The labels of the form's `extras` cells, as the template prints them.
     pub fn extras_labels(&self) -> Vec<String> {
         let form = self.placed_form();
@@ -882,6 +869,19 @@ fn leading_year(key: &str) -> Option<&str> {
     (year.bytes().all(|b| b.is_ascii_digit()) && key[4..].starts_with('年')).then_some(year)
 }
 
+/// The project as the form prints it: where the 合计 line holds a period's total
+/// (`periods`, [`Template::line_totals`]), the line carries it (a bare 合计 line when the
+/// project states only the total).
+fn with_line_totals<'p>(project: &'p Project, periods: &[Period]) -> Cow<'p, Project> {
+    let line = project.funding.printed_total_line(periods);
+    if line == project.funding.expenses_total {
+        return Cow::Borrowed(project);
+    }
+    let mut shown = project.clone();
+    shown.funding.expenses_total = line;
+    Cow::Owned(shown)
+}
+
 /// The label keys of a template's form, made once per read rather than per project.
 #[derive(Clone)]
 pub(super) struct FormKeys {
@@ -1025,7 +1025,7 @@ pub(super) fn render_form(
     project: &Project,
     (t, bands, line_totals): (&Template, &[Band], &[Period]),
 ) -> u32 {
-    let project = &*Template::with_line_totals(project, line_totals);
+    let project = &*with_line_totals(project, line_totals);
     let repeats = t.repeat().map_or(1, |list| list.len(doc, project).max(1)) as u32;
     let form = t.layout_form(repeats);
     let end = form.iter().map(|p| p.row + p.rows).max().unwrap_or(0);
