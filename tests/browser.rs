@@ -283,6 +283,38 @@ fn converted_by_cli(input: &Path, to: &str) -> Document {
 /// text as HTML.
 const MARKUP: &str = "六安市住房公积金中心<img src=x onerror=\"document.title='pwned'\"><b>粗</b>";
 
+/// [`MARKUP`] (实施单位) shows as text in a preview's cells (`#source-preview`, the file
+/// as read; `#target-preview`, the form it becomes), and nowhere on the page became
+/// elements (an img, a b in either preview or a file card) or ran.
+async fn assert_markup_is_text(c: &Client, preview: &str) {
+    let seen = c
+        .execute(
+            r#"
+            const [markup, preview] = arguments;
+            const cells = [...document.querySelectorAll(preview + ' td')];
+            return {
+              elements: document.querySelectorAll('img, #source-preview b, #target-preview b, .file-card b').length,
+              shown: cells.some((td) => td.textContent.includes(markup)),
+              title: document.title,
+            };
+            "#,
+            vec![json!(MARKUP), json!(preview)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        seen["elements"],
+        json!(0),
+        "{preview}: markup in a cell became elements: {seen}"
+    );
+    assert_eq!(
+        seen["shown"],
+        json!(true),
+        "{preview}: the cell's text is shown as text: {seen}"
+    );
+    assert_ne!(seen["title"], json!("pwned"), "{preview}: {seen}");
+}
+
 /// The luan fixture with one error put in: 年度资金总额 77.03 raised to 80.00, so that
 /// it no longer equals 财政拨款 + 其他资金 and `check` circles the cell; and markup as
 /// the text of 实施单位 (H4).
@@ -346,31 +378,7 @@ fn one_file_findings_preview_and_download() {
             "the first file read is selected"
         );
         wait_for(&c, "#source-preview table.grid td.marked-error").await;
-        let markup = c
-            .execute(
-                r#"
-                const cells = [...document.querySelectorAll('#source-preview td')];
-                return {
-                  elements: document.querySelectorAll('img, #source-preview b, #target-preview b, .file-card b').length,
-                  shown: cells.some((td) => td.textContent.includes(arguments[0])),
-                  title: document.title,
-                };
-                "#,
-                vec![json!(MARKUP)],
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            markup["elements"],
-            json!(0),
-            "markup in a cell became elements: {markup}"
-        );
-        assert_eq!(
-            markup["shown"],
-            json!(true),
-            "the cell's text is shown as text: {markup}"
-        );
-        assert_ne!(markup["title"], json!("pwned"));
+        assert_markup_is_text(&c, "#source-preview").await;
 
         // Clicking the finding: its cell is marked, centred in view, flashing.
         let cell = finding.attr("data-cell").await.unwrap().unwrap();
@@ -428,25 +436,7 @@ fn one_file_findings_preview_and_download() {
         click(&c, "#preview-btn").await;
         wait_for(&c, "#target-preview table.form td.s-title").await;
         wait_for(&c, "#loss-report .report-title").await;
-        let target = c
-            .execute(
-                r#"
-                const cells = [...document.querySelectorAll('#target-preview td')];
-                return {
-                  elements: document.querySelectorAll('img, #target-preview b').length,
-                  shown: cells.some((td) => td.textContent.includes(arguments[0])),
-                };
-                "#,
-                vec![json!(MARKUP)],
-            )
-            .await
-            .unwrap();
-        assert_eq!(target["elements"], json!(0), "{target}");
-        assert_eq!(
-            target["shown"],
-            json!(true),
-            "实施单位 as text in the target form: {target}"
-        );
+        assert_markup_is_text(&c, "#target-preview").await;
         wait_status(&c, "ready").await;
         screenshot(&c, "target.png").await;
 
