@@ -84,7 +84,7 @@ pub fn load_bytes(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Loa
         });
     }
     let book = crate::read::read_bytes(name, bytes)?;
-    load_workbook(&book, options)
+    load_workbook_owned(book, options)
 }
 
 /// Reads several files as the sheets of one workbook: the per-sheet CSVs that Excel
@@ -131,6 +131,17 @@ fn one_workbook(parts: Vec<Workbook>) -> Workbook {
     }
     book.file = names.join(" + ");
     book
+}
+
+/// [`load_workbook`] for a grid that is no longer needed: a province's grid is freed on
+/// the side (hundreds of thousands of cells take a few hundredths of a second to free).
+pub fn load_workbook_owned(book: Workbook, options: &ReadOptions) -> Result<Loaded> {
+    let loaded = load_workbook(&book, options);
+    let large = loaded
+        .as_ref()
+        .is_ok_and(|l| l.document.projects.len() >= LARGE_PROJECTS);
+    drop_aside(book, large);
+    loaded
 }
 
 /// Reads a workbook already in memory (the grid layer's output).

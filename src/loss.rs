@@ -444,7 +444,10 @@ pub struct Ready {
 /// The first half of [`prepare_owned`]: the document to write, without its report.
 pub fn ready_owned(doc: Document, target: &Template) -> Ready {
     let mut to_write = doc;
-    to_write.source.cells = Default::default();
+    // Where each value was read from: cells of the old file (a province's are freed on
+    // the side).
+    let large = to_write.projects.len() >= crate::convert::LARGE_PROJECTS;
+    crate::convert::drop_aside(std::mem::take(&mut to_write.source.cells), large);
     // Amounts move into the target's unit exactly; the form shows two decimals.
     let rounded: Vec<Rounded> =
         crate::units::convert_document(&mut to_write, &target.money_unit, MONEY_DECIMALS)

@@ -8,7 +8,9 @@ use std::time::Instant;
 
 use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
 use jixiao::Template;
-use jixiao::convert::{Format, ReadOptions, WriteOptions, load_workbook, render_outputs_owned};
+use jixiao::convert::{
+    Format, ReadOptions, WriteOptions, load_workbook_owned, render_outputs_owned,
+};
 
 /// Runs a child step named on the command line; returns the process exit code.
 pub fn child(args: &[String]) -> i32 {
@@ -241,8 +243,7 @@ fn convert(path: &Path, to: Option<&String>, save: Option<&Path>) -> Result<(), 
     let book = jixiao::read::read_bytes(&name, &bytes).map_err(|e| e.to_string())?;
     drop(bytes);
     phase("grid");
-    let loaded = load_workbook(&book, &ReadOptions::default()).map_err(|e| e.to_string())?;
-    drop(book);
+    let loaded = load_workbook_owned(book, &ReadOptions::default()).map_err(|e| e.to_string())?;
     phase("model");
     let options = WriteOptions {
         format: if to.is_some() {

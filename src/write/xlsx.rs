@@ -65,14 +65,17 @@ pub fn xlsx_bytes_owned(book: RenderedWorkbook) -> Result<Vec<u8>> {
     write_book(sheets, embedded_json)
 }
 
-fn write_book<S: Borrow<RenderedSheet> + Send, J: AsRef<str>>(
+fn write_book<S: Borrow<RenderedSheet> + Send + Sync, J: AsRef<str>>(
     sheets: Vec<S>,
     embedded_json: Option<J>,
 ) -> Result<Vec<u8>> {
-    // Check every sheet before building anything.
+    // Check every sheet before building anything (in parallel; the first error in
+    // sheet order is the one reported).
     let extents = sheets
-        .iter()
+        .par_iter()
         .map(|s| check_sheet(s.borrow()))
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect::<Result<Vec<_>>>()?;
 
     let mut workbook = Workbook::new();
@@ -883,6 +886,27 @@ mod tests {
             embedded_json: None,
         };
         assert!(xlsx_bytes(&beyond).is_err());
+
+        // Of many bad sheets (checked in parallel), the first is named.
+        let mut sheets: Vec<RenderedSheet> = (0..400)
+            .map(|i| RenderedSheet {
+                name: format!("s{i}"),
+                columns: 1,
+                cells: vec![cell(0, 0, 1, 1, Content::Empty, Style::Value)],
+                ..Default::default()
+            })
+            .collect();
+        for i in [137, 138, 390] {
+            sheets[i].cells = vec![cell(2_000_000, 0, 1, 1, Content::Empty, Style::Value)];
+        }
+        let many = RenderedWorkbook {
+            sheets,
+            embedded_json: None,
+        };
+        let e = crate::pool::with_jobs(4, || xlsx_bytes(&many))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("\"s137\""), "{e}");
 
         // Nothing at all still makes a valid workbook.
         assert!(xlsx_bytes(&RenderedWorkbook::default()).is_ok());
