@@ -383,20 +383,25 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
     };
     let ready = crate::loss::ready_owned(doc, template);
     let embed = options.format == Format::Xlsx && options.embed;
-    // The loss report only reads the document: it is worked out beside the form and
-    // the embedded copy (both cores of a province's conversion at work).
-    let (report, rendered) = rayon::join(
-        || ready.loss_report(template),
-        || -> Result<(RenderedWorkbook, Option<String>)> {
-            let book = render(&ready.document, template)?;
-            // `ready_owned` left out where each value was read from: those are cells of
-            // the old file, and reading the new one takes its own form's.
-            let json = embed
-                .then(|| serde_json::to_string(&ready.document).expect("the model serializes"));
-            Ok((book, json))
+    // The loss report and the embedded copy only read the document: they are worked
+    // out beside the form (both cores of a province's conversion at work; rendering
+    // takes about as long as the other two).
+    let (rendered, (report, json)) = rayon::join(
+        || render(&ready.document, template),
+        || {
+            rayon::join(
+                || ready.loss_report(template),
+                // `ready_owned` left out where each value was read from: those are cells
+                // of the old file, and reading the new one takes its own form's.
+                || {
+                    embed.then(|| {
+                        serde_json::to_string(&ready.document).expect("the model serializes")
+                    })
+                },
+            )
         },
     );
-    let (mut book, json) = rendered?;
+    let mut book = rendered?;
     book.embedded_json = json;
     // Everything the files need is in `book` now: the document is freed on the side,
     // before the writer builds its own copy of the cells (the peak of a conversion).

@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use crate::grid::Workbook;
+use rayon::prelude::*;
+
+use crate::grid::{Sheet, Workbook};
 use crate::text::{label_key, label_key_within};
 
 /// How many bytes a label may carry after itself ("中期目标(2023年—2025年)").
@@ -29,7 +31,7 @@ pub struct Score {
 }
 
 /// Scores every template against a workbook, best first.
-pub fn detect(book: &Workbook, templates: &[Template]) -> Vec<Score> {
+pub fn detect<'a>(book: &'a Workbook, templates: &[Template]) -> Vec<Score> {
     // A cell's key can only matter up to the longest label plus a carried value.
     let longest = templates
         .iter()
@@ -41,22 +43,35 @@ pub fn detect(book: &Workbook, templates: &[Template]) -> Vec<Score> {
         .max()
         .unwrap_or(0)
         + PREFIX_ROOM;
-    let mut keys: HashSet<String> = HashSet::new();
-    let mut texts: Vec<Cow<str>> = Vec::new();
-    for sheet in book.sheets.iter().filter(|s| !s.hidden) {
-        // Every table prints its labels, so the head of a sheet tells its layout: a
-        // province's stacked sheet need not be read twice over.
+    // Every table prints its labels, so the head of a sheet tells its layout: a
+    // province's stacked sheet need not be read twice over.
+    let head = |sheet: &'a Sheet| {
         let cells = sheet.rows.iter().flatten().filter(|c| !c.is_empty());
-        for cell in cells.take(CELLS_PER_SHEET) {
-            let t = cell.shown();
-            if let Some(key) = label_key_within(&t, longest) {
-                keys.insert(key);
+        cells.take(CELLS_PER_SHEET)
+    };
+    let visible: Vec<&Sheet> = book.sheets.iter().filter(|s| !s.hidden).collect();
+    // The sheets' label keys, sheet by sheet in parallel (a province's workbook has
+    // thousands of sheets).
+    let keys: HashSet<String> = visible
+        .par_iter()
+        .map(|sheet| {
+            head(sheet)
+                .filter_map(|cell| label_key_within(&cell.shown(), longest))
+                .collect::<HashSet<String>>()
+        })
+        .reduce(HashSet::new, |mut a, mut b| {
+            if a.len() < b.len() {
+                std::mem::swap(&mut a, &mut b);
             }
-            if texts.len() < 20_000 {
-                texts.push(t);
-            }
-        }
-    }
+            a.extend(b);
+            a
+        });
+    let texts: Vec<Cow<str>> = visible
+        .iter()
+        .flat_map(|sheet| head(sheet))
+        .take(20_000)
+        .map(|cell| cell.shown())
+        .collect();
     // Sorted once, so that a prefix is looked up instead of tried on every key.
     let mut sorted: Vec<&str> = keys.iter().map(String::as_str).collect();
     sorted.sort_unstable();
