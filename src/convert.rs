@@ -1,21 +1,22 @@
 //! The pipeline every command shares: load a file into the model (detecting its
 //! layout), and write a model out in a layout and format.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::grid::Workbook;
 use crate::loss::LossReport;
-use crate::model::Document;
-use crate::render::RenderedWorkbook;
+use crate::model::{Document, Project};
+use crate::render::{RenderedSheet, RenderedWorkbook};
 use crate::template::Template;
 use crate::template::detect::{Score, detect};
 use crate::template::read::read_workbook;
-use crate::template::write::render;
+use crate::template::write::{FormSheets, render};
 use crate::warning::Warning;
 use crate::write::csv::{CsvEncoding, csv_bytes};
-use crate::write::write_atomically;
-use crate::write::xlsx::xlsx_bytes_owned;
+use crate::write::write_all_atomically;
+use crate::write::xlsx::{Filled, fill};
 
 /// Below this confidence a file is not taken to be in any known layout.
 pub const MIN_CONFIDENCE: f64 = 0.35;
@@ -369,8 +370,8 @@ fn json_output(doc: &Document) -> Rendered {
 }
 
 /// [`render_outputs`] for a document that is no longer needed: it is worked on in
-/// place and freed before the xlsx writer builds its own copy of the cells (the peak
-/// of a conversion), so a province's document is never held twice.
+/// place, its sheets are rendered one at a time where they are written, and it is freed
+/// before the xlsx file is saved (the peak of a conversion).
 pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Rendered> {
     let template = match (options.format, &options.template) {
         (Format::Json, _) => return Ok(json_output(&doc)),
@@ -382,52 +383,92 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
         }
     };
     let ready = crate::loss::ready_owned(doc, template);
+    let sheets = FormSheets::new(&ready.document, template)?;
     let embed = options.format == Format::Xlsx && options.embed;
     // The loss report and the embedded copy only read the document: they are worked
-    // out beside the form (both cores of a province's conversion at work; rendering
-    // takes about as long as the other two).
-    let (rendered, (report, json)) = rayon::join(
-        || render(&ready.document, template),
-        || {
-            rayon::join(
-                || ready.loss_report(template),
-                // `ready_owned` left out where each value was read from: those are cells
-                // of the old file, and reading the new one takes its own form's.
-                || {
-                    embed.then(|| {
-                        serde_json::to_string(&ready.document).expect("the model serializes")
-                    })
-                },
-            )
-        },
+    // out together (both cores of a province's conversion at work) …
+    let (report, json) = rayon::join(
+        || ready.loss_report(template),
+        // `ready_owned` left out where each value was read from: those are cells of the
+        // old file, and reading the new one takes its own form's.
+        || embed.then(|| serde_json::to_string(&ready.document).expect("the model serializes")),
     );
-    let mut book = rendered?;
-    book.embedded_json = json;
-    // Everything the files need is in `book` now: the document is freed on the side,
-    // before the writer builds its own copy of the cells (the peak of a conversion).
-    let large = ready.document.projects.len() >= LARGE_PROJECTS;
-    drop_aside(ready, large);
-    let outputs = match options.format {
-        Format::Xlsx => vec![Output {
-            sheet: None,
-            bytes: xlsx_bytes_owned(book)?,
-        }],
-        _ => book
-            .sheets
-            .iter()
-            .enumerate()
-            .map(|(i, sheet)| {
-                Ok(Output {
-                    sheet: (i > 0).then(|| sheet.name.clone()),
-                    bytes: csv_bytes(sheet, options.csv_encoding)?,
-                })
-            })
-            .collect::<Result<_>>()?,
+    // … then the form's sheets are rendered and written in parallel, each project freed
+    // once its sheet is written, so that the writer's copy of the cells takes the place
+    // of the document (the peak of a conversion is the save that follows).
+    let form = if sheets.sheet_per_project() {
+        let names = sheets.names();
+        let head = ready.document.without_projects();
+        let sheets = sheets.over(&head, template);
+        let mut doc = ready.document;
+        let projects = std::mem::take(&mut doc.projects);
+        let large = projects.len() >= LARGE_PROJECTS;
+        let items: Vec<Option<Project>> = (names.len() > projects.len())
+            .then_some(None)
+            .into_iter()
+            .chain(projects.into_iter().map(Some))
+            .collect();
+        let form = form_files(names, items, options, |i, project| match project {
+            Some(project) => sheets.render_taken(i, &project),
+            None => sheets.render(i),
+        });
+        drop_aside(doc, large);
+        form
+    } else {
+        let names = sheets.names();
+        let items = vec![None; names.len()];
+        let form = form_files(names, items, options, |i, _| sheets.render(i));
+        let large = ready.document.projects.len() >= LARGE_PROJECTS;
+        drop_aside(ready, large);
+        form
+    };
+    let outputs = match form? {
+        Form::Xlsx(mut filled) => {
+            // The JSON is freed once the workbook holds its copy, before the save.
+            if let Some(json) = json {
+                filled.embed(&json)?;
+            }
+            vec![Output {
+                sheet: None,
+                bytes: filled.save()?,
+            }]
+        }
+        Form::Files(outputs) => outputs,
     };
     Ok(Rendered {
         outputs,
         report: Some(report),
     })
+}
+
+/// The form's sheets written: an xlsx workbook not yet saved (the embedded copy goes in
+/// last), or the CSV files, one per sheet.
+enum Form {
+    Xlsx(Box<Filled>),
+    Files(Vec<Output>),
+}
+
+fn form_files(
+    names: Vec<String>,
+    items: Vec<Option<Project>>,
+    options: &WriteOptions,
+    sheet: impl Fn(usize, Option<Project>) -> RenderedSheet + Sync,
+) -> Result<Form> {
+    if options.format == Format::Xlsx {
+        return Ok(Form::Xlsx(Box::new(fill(names, items, sheet)?)));
+    }
+    let outputs = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let sheet = sheet(i, item);
+            Ok(Output {
+                sheet: (i > 0).then(|| sheet.name.clone()),
+                bytes: csv_bytes(&sheet, options.csv_encoding)?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Form::Files(outputs))
 }
 
 /// The form a document becomes in a layout — the rendered sheets the xlsx writer
@@ -457,7 +498,11 @@ pub(crate) fn drop_aside<T: Send + 'static>(value: T, large: bool) {
 pub(crate) fn output_paths(path: &Path, outputs: &[Output]) -> Vec<PathBuf> {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("out");
     let ext = path.extension().and_then(|s| s.to_str()).unwrap_or("csv");
-    let mut used: Vec<PathBuf> = Vec::new();
+    // A set and, per sheet name, the next number to try: a province's 5,000 sheets of
+    // one name would otherwise cost a scan of every path for every number.
+    let mut used: HashSet<PathBuf> = HashSet::with_capacity(outputs.len());
+    let mut next: HashMap<String, usize> = HashMap::new();
+    let mut paths = Vec::with_capacity(outputs.len());
     for o in outputs {
         let p = match &o.sheet {
             None => path.to_path_buf(),
@@ -468,31 +513,87 @@ pub(crate) fn output_paths(path: &Path, outputs: &[Output]) -> Vec<PathBuf> {
                     .collect();
                 // Sheets of the same name (one per project, all "项目预算绩效目标表")
                 // get "(2)", "(3)" … as Excel names them, never one file over another.
-                let mut n = 1;
+                // Every number below the one last given to this name is taken already.
+                let n = next.entry(safe.clone()).or_insert(1);
                 loop {
-                    let suffix = if n == 1 {
+                    let suffix = if *n == 1 {
                         String::new()
                     } else {
                         format!("({n})")
                     };
                     let candidate = path.with_file_name(format!("{stem}__{safe}{suffix}.{ext}"));
+                    *n += 1;
                     if !used.contains(&candidate) && candidate != path {
                         break candidate;
                     }
-                    n += 1;
                 }
             }
         };
-        used.push(p);
+        used.insert(p.clone());
+        paths.push(p);
     }
-    used
+    paths
 }
 
-/// Writes rendered outputs, each atomically; returns the paths written.
+/// Writes rendered outputs, all or none (see [`write_all_atomically`]); returns the
+/// paths written.
 pub fn save(path: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
     let paths = output_paths(path, outputs);
-    for (p, o) in paths.iter().zip(outputs) {
-        write_atomically(p, &o.bytes)?;
-    }
+    let files: Vec<(&Path, &[u8])> = paths
+        .iter()
+        .zip(outputs)
+        .map(|(p, o)| (p.as_path(), o.bytes.as_slice()))
+        .collect();
+    write_all_atomically(&files)?;
     Ok(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(sheet: Option<&str>) -> Output {
+        Output {
+            sheet: sheet.map(str::to_string),
+            bytes: Vec::new(),
+        }
+    }
+
+    /// Sheets of one name are numbered as Excel numbers them, a sheet whose own name
+    /// carries a number is never written over, and 5,000 sheets of one name are named
+    /// in passing (the scan of every path for every number took minutes).
+    #[test]
+    fn output_paths_number_sheets_of_one_name() {
+        let mut outputs = vec![
+            output(None),
+            output(Some("表")),
+            output(Some("表(3)")),
+            output(Some("表")),
+            output(Some("表")),
+            output(Some("a/b")),
+        ];
+        let names: Vec<String> = output_paths(Path::new("d/out.csv"), &outputs)
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "d/out.csv",
+                "d/out__表.csv",
+                "d/out__表(3).csv",
+                "d/out__表(2).csv",
+                "d/out__表(4).csv",
+                "d/out__a_b.csv",
+            ]
+        );
+        outputs.extend((0..5000).map(|_| output(Some("项目预算绩效目标表"))));
+        let paths = output_paths(Path::new("out.csv"), &outputs);
+        let distinct: HashSet<&PathBuf> = paths.iter().collect();
+        assert_eq!(distinct.len(), outputs.len());
+        assert_eq!(
+            paths.last().unwrap(),
+            Path::new("out__项目预算绩效目标表(5000).csv")
+        );
+    }
 }

@@ -3,6 +3,7 @@
 mod common;
 
 use std::io::Cursor;
+use std::path::{Path, PathBuf};
 
 use common::{fixture, jixiao, scratch};
 
@@ -11,7 +12,7 @@ use calamine::{
 };
 use jixiao::model::Money;
 use jixiao::render::{Content, RenderedCell, RenderedSheet, RenderedWorkbook, Style};
-use jixiao::write::{CsvEncoding, csv_bytes, write_atomically, xlsx_bytes};
+use jixiao::write::{CsvEncoding, csv_bytes, write_all_atomically, write_atomically, xlsx_bytes};
 
 fn cell(row: u32, col: u32, rows: u32, cols: u32, content: Content, style: Style) -> RenderedCell {
     RenderedCell {
@@ -351,6 +352,35 @@ fn write_atomically_leaves_no_temp_file() {
         .collect();
     assert_eq!(names, vec!["目标表.xlsx".to_string()]);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Several files are written all or none: when the seventh cannot be written, the six
+/// before it are not renamed into place (an old target keeps its content) and no
+/// temporary file is left behind.
+#[test]
+fn write_all_atomically_changes_nothing_when_one_file_fails() {
+    let dir = scratch("write-all-or-none");
+    std::fs::write(dir.join("out0.csv"), b"old").unwrap();
+    let mut paths: Vec<PathBuf> = (0..10).map(|i| dir.join(format!("out{i}.csv"))).collect();
+    paths[6] = dir.join("no-such-dir").join("out6.csv");
+    let files: Vec<(&Path, &[u8])> = paths.iter().map(|p| (p.as_path(), &b"new"[..])).collect();
+    let err = write_all_atomically(&files).unwrap_err();
+    assert!(err.to_string().contains("no-such-dir"), "{err}");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["out0.csv".to_string()]);
+    assert_eq!(std::fs::read(dir.join("out0.csv")).unwrap(), b"old");
+
+    // Without the bad one, all ten are written (their syncs shared among threads).
+    paths[6] = dir.join("out6.csv");
+    let files: Vec<(&Path, &[u8])> = paths.iter().map(|p| (p.as_path(), &b"new"[..])).collect();
+    write_all_atomically(&files).unwrap();
+    for p in &paths {
+        assert_eq!(std::fs::read(p).unwrap(), b"new", "{}", p.display());
+    }
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 10);
 }
 
 /// Per-project sheets of one name (yancheng names every sheet 项目预算绩效目标表) give one

@@ -202,15 +202,26 @@ fn convert(args: Args) -> Result<i32> {
     eprintln!(
         "{} → {}: {} project(s), {} indicator(s), layout {} → {}",
         input_name,
-        written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        written_list(&written),
         projects,
         indicators,
         layout,
         options.template.as_ref().map_or("json", |t| t.id.as_str()),
     );
     Ok(0)
+}
+
+/// The files a conversion wrote, as the summary line names them: a few, then how many
+/// in all (a province's CSVs are one file per sheet, thousands of names on one line).
+fn written_list(written: &[PathBuf]) -> String {
+    const SHOWN: usize = 3;
+    let mut names: Vec<String> = written
+        .iter()
+        .take(SHOWN)
+        .map(|p| p.display().to_string())
+        .collect();
+    if written.len() > SHOWN {
+        names.push(format!("… ({} files)", written.len()));
+    }
+    names.join(", ")
 }

@@ -11,7 +11,7 @@ use super::schema::{Kind, Table, tables};
 use super::store::Store;
 use crate::error::{Error, Result};
 use crate::write::csv::{CsvEncoding, encode};
-use crate::write::write_atomically;
+use crate::write::{write_all_atomically, write_atomically};
 
 /// Where collected tables go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,12 +43,18 @@ pub(crate) fn write(store: &Store, to: &Destination, encoding: CsvEncoding) -> R
                 path: dir.clone(),
                 source,
             })?;
+            let mut files = Vec::new();
             for table in tables() {
                 let path = dir.join(format!("{}.csv", table.name));
                 let bytes = csv_bytes(table, &store.rows(table)?, encoding, &path)?;
-                write_atomically(&path, &bytes)?;
+                files.push((path, bytes));
             }
-            Ok(())
+            // All tables or none: a half-written folder would join new rows to old.
+            let files: Vec<(&Path, &[u8])> = files
+                .iter()
+                .map(|(p, b)| (p.as_path(), b.as_slice()))
+                .collect();
+            write_all_atomically(&files)
         }
     }
 }

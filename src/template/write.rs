@@ -13,118 +13,192 @@ use super::{Arrangement, Template};
 
 /// Renders a document in a template's layout. The caller decides about embedding.
 pub fn render(doc: &Document, template: &Template) -> Result<RenderedWorkbook> {
-    check_fits(doc, template)?;
-    let bands = template.bands();
+    let sheets = FormSheets::new(doc, template)?;
+    Ok(RenderedWorkbook {
+        sheets: (0..sheets.len()).map(|i| sheets.render(i)).collect(),
+        embedded_json: None,
+    })
+}
+
+/// The sheets a document becomes in a layout, each rendered on demand: the xlsx writer
+/// renders a province's thousands of sheets where it writes them, each on the thread
+/// that writes it, and never holds them all at once.
+pub struct FormSheets<'a> {
+    doc: &'a Document,
+    template: &'a Template,
     // The same for every project: worked out once, not per table.
-    let line_totals = template.line_totals();
-    let mut book = RenderedWorkbook::default();
-    if let Some(spec) = &template.sections
-        && let Some(overall) = doc.overall.as_ref().filter(|o| !o.sections.is_empty())
-    {
-        let mut sheet = new_sheet(template, spec.sheet_name.clone());
-        sheet.repeat_rows = None;
-        render_sections(&mut sheet, &overall.sections, template.columns);
-        book.sheets.push(sheet);
+    bands: Vec<Band>,
+    line_totals: Vec<Period>,
+    /// Whether the first sheet holds the department's text sections.
+    sections: bool,
+    /// How many sheets the arrangement lays the document on.
+    tables: usize,
+}
+
+impl<'a> FormSheets<'a> {
+    /// Fails if the layout holds none of what the document carries.
+    pub fn new(doc: &'a Document, template: &'a Template) -> Result<FormSheets<'a>> {
+        check_fits(doc, template)?;
+        let sections = template.sections.is_some()
+            && doc.overall.as_ref().is_some_and(|o| !o.sections.is_empty());
+        let tables = match template.arrangement {
+            Arrangement::SheetPerProject => doc.projects.len(),
+            Arrangement::Stacked => usize::from(!doc.projects.is_empty()),
+            Arrangement::Table => 1,
+        };
+        Ok(FormSheets {
+            doc,
+            template,
+            bands: template.bands(),
+            line_totals: template.line_totals(),
+            sections,
+            tables,
+        })
     }
-    match template.arrangement {
-        Arrangement::SheetPerProject => {
-            for (i, project) in doc.projects.iter().enumerate() {
-                let mut sheet = new_sheet(template, sheet_name(template, doc, project, i));
-                let row = render_title(&mut sheet, doc, template);
-                render_project(
-                    &mut sheet,
-                    row,
-                    doc,
-                    project,
-                    (template, &bands, &line_totals),
-                );
-                book.sheets.push(sheet);
+
+    pub fn len(&self) -> usize {
+        usize::from(self.sections) + self.tables
+    }
+
+    /// The names the sheets ask for, in order.
+    pub fn names(&self) -> Vec<String> {
+        (0..self.len()).map(|i| self.name(i)).collect()
+    }
+
+    /// The name sheet `i` asks for (the writer makes the names valid and unique).
+    pub fn name(&self, i: usize) -> String {
+        let (doc, template) = (self.doc, self.template);
+        match (self.table(i), &template.sections) {
+            (None, Some(spec)) => spec.sheet_name.clone(),
+            (Some(t), _) if template.arrangement == Arrangement::SheetPerProject => {
+                sheet_name(template, doc, &doc.projects[t], t)
             }
+            _ => fixed_sheet_name(template, doc),
         }
-        Arrangement::Stacked if !doc.projects.is_empty() => {
-            let name = fixed_sheet_name(template, doc);
-            let mut sheet = new_sheet(template, name);
-            let mut row = render_title(&mut sheet, doc, template);
-            for (i, project) in doc.projects.iter().enumerate() {
-                row += template.project.gap;
-                if let Some(heading) = &template.project.heading {
-                    let line = fill_project(heading, doc, project, i);
-                    sheet.put(
-                        row,
-                        0,
-                        1,
-                        template.columns,
-                        Content::text(&line),
-                        Style::Note,
-                    );
-                    row += 1;
+    }
+
+    /// Sheet `i` (below [`FormSheets::len`]).
+    pub fn render(&self, i: usize) -> RenderedSheet {
+        let (doc, template) = (self.doc, self.template);
+        let forms = (template, &self.bands[..], &self.line_totals[..]);
+        let mut sheet = new_sheet(template, self.name(i));
+        let Some(table) = self.table(i) else {
+            if let Some(overall) = &doc.overall {
+                sheet.repeat_rows = None;
+                render_sections(&mut sheet, &overall.sections, template.columns);
+            }
+            return sheet;
+        };
+        match template.arrangement {
+            Arrangement::SheetPerProject => return self.render_taken(i, &doc.projects[table]),
+            Arrangement::Stacked => {
+                let mut row = render_title(&mut sheet, doc, template);
+                for (i, project) in doc.projects.iter().enumerate() {
+                    row += template.project.gap;
+                    if let Some(heading) = &template.project.heading {
+                        let line = fill_project(heading, doc, project, i);
+                        sheet.put(
+                            row,
+                            0,
+                            1,
+                            template.columns,
+                            Content::text(&line),
+                            Style::Note,
+                        );
+                        row += 1;
+                    }
+                    row = render_project(&mut sheet, row, doc, project, forms) + 1;
                 }
-                row = render_project(
-                    &mut sheet,
-                    row,
-                    doc,
-                    project,
-                    (template, &bands, &line_totals),
-                ) + 1;
             }
-            book.sheets.push(sheet);
+            Arrangement::Table => render_table(&mut sheet, doc, forms),
         }
-        Arrangement::Stacked => {}
-        Arrangement::Table => {
-            let name = fixed_sheet_name(template, doc);
-            let mut sheet = new_sheet(template, name);
-            let row = render_title(&mut sheet, doc, template);
-            let holder = Project::default();
-            let row = render_form(
-                &mut sheet,
-                row,
-                doc,
-                &holder,
-                (template, &bands, &line_totals),
-            );
-            let header_end = row.saturating_sub(1);
-            let mut last = row;
-            if let Some(spec) = &template.list {
-                last = super::list::render_list(&mut sheet, row, doc, spec);
-                sheet.repeat_rows = Some((0, row));
-            } else if let Some(spec) = &template.duties {
-                last = super::duties::render_duties(&mut sheet, row, doc, spec, template);
-                sheet.repeat_rows = Some((0, header_end));
-            }
-            if let Some(spec) = template.document_indicators() {
-                // The document's own indicators, laid out as a project's would be;
-                // after a duties table, on the row below it.
-                let header = if template.duties.is_some() {
-                    last + 1
-                } else {
-                    sheet.repeat_rows = Some((0, row));
-                    row
-                };
-                let holder = Project {
-                    indicators: doc
-                        .overall
-                        .as_ref()
-                        .map(|o| o.indicators.clone())
-                        .unwrap_or_default(),
-                    ..Project::default()
-                };
-                last = render_indicators(&mut sheet, header, &holder, spec, &bands);
-            }
-            if let Some(spec) = &template.footer {
-                let (notes, signatures) = (&doc.notes, &doc.signatures);
-                render_footer(
-                    &mut sheet,
-                    last + 1,
-                    template.columns,
-                    spec,
-                    notes,
-                    signatures,
-                );
-            }
-            book.sheets.push(sheet);
+        sheet
+    }
+
+    /// The same sheets (of the same `template`) over `head`, the document with its
+    /// projects taken out, for
+    /// [`FormSheets::render_taken`]: each project can then be freed as soon as its sheet
+    /// is rendered.
+    pub fn over<'b>(&self, head: &'b Document, template: &'b Template) -> FormSheets<'b> {
+        FormSheets {
+            doc: head,
+            template,
+            bands: self.bands.clone(),
+            line_totals: self.line_totals.clone(),
+            sections: self.sections,
+            tables: self.tables,
         }
     }
-    Ok(book)
+
+    /// Whether each table is one project's sheet (what [`FormSheets::render_taken`] renders).
+    pub fn sheet_per_project(&self) -> bool {
+        self.template.arrangement == Arrangement::SheetPerProject
+    }
+
+    /// Sheet `i` of a layout with a sheet per project, for `project` (the one it is for,
+    /// taken out of the document).
+    pub fn render_taken(&self, i: usize, project: &Project) -> RenderedSheet {
+        let (doc, template) = (self.doc, self.template);
+        let table = self.table(i).unwrap_or_default();
+        let mut sheet = new_sheet(template, sheet_name(template, doc, project, table));
+        let row = render_title(&mut sheet, doc, template);
+        let forms = (template, &self.bands[..], &self.line_totals[..]);
+        render_project(&mut sheet, row, doc, project, forms);
+        sheet
+    }
+
+    /// Which of the arrangement's sheets sheet `i` is; None for the sections sheet.
+    fn table(&self, i: usize) -> Option<usize> {
+        if self.sections {
+            i.checked_sub(1)
+        } else {
+            Some(i)
+        }
+    }
+}
+
+/// A layout that is one table for the whole document: the department's form, its
+/// list or duties, its own indicators and the footer.
+fn render_table(
+    sheet: &mut RenderedSheet,
+    doc: &Document,
+    (template, bands, line_totals): (&Template, &[Band], &[Period]),
+) {
+    let row = render_title(sheet, doc, template);
+    let holder = Project::default();
+    let row = render_form(sheet, row, doc, &holder, (template, bands, line_totals));
+    let header_end = row.saturating_sub(1);
+    let mut last = row;
+    if let Some(spec) = &template.list {
+        last = super::list::render_list(sheet, row, doc, spec);
+        sheet.repeat_rows = Some((0, row));
+    } else if let Some(spec) = &template.duties {
+        last = super::duties::render_duties(sheet, row, doc, spec, template);
+        sheet.repeat_rows = Some((0, header_end));
+    }
+    if let Some(spec) = template.document_indicators() {
+        // The document's own indicators, laid out as a project's would be;
+        // after a duties table, on the row below it.
+        let header = if template.duties.is_some() {
+            last + 1
+        } else {
+            sheet.repeat_rows = Some((0, row));
+            row
+        };
+        let holder = Project {
+            indicators: doc
+                .overall
+                .as_ref()
+                .map(|o| o.indicators.clone())
+                .unwrap_or_default(),
+            ..Project::default()
+        };
+        last = render_indicators(sheet, header, &holder, spec, bands);
+    }
+    if let Some(spec) = &template.footer {
+        let (notes, signatures) = (&doc.notes, &doc.signatures);
+        render_footer(sheet, last + 1, template.columns, spec, notes, signatures);
+    }
 }
 
 fn new_sheet(template: &Template, name: String) -> RenderedSheet {

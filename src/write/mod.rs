@@ -15,7 +15,7 @@ pub use self::xlsx::{xlsx_bytes, xlsx_bytes_owned};
 
 use std::ffi::OsString;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::render::RenderedSheet;
@@ -39,50 +39,139 @@ pub(crate) fn write_error(reason: impl Into<String>) -> Error {
 ///
 /// On any error the temporary file is removed and [`Error::Write`] names `path`.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |reason: String| Error::Write {
-        path: path.display().to_string(),
-        reason,
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| fail("not a file name".to_string()))?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp_name = OsString::from(".");
-    tmp_name.push(file_name);
-    tmp_name.push(format!(".jixiao-tmp-{}", std::process::id()));
-    let tmp = dir.join(tmp_name);
+    write_all_atomically(&[(path, bytes)])
+}
 
-    let result = (|| -> std::io::Result<()> {
+/// Writes several files as [`write_atomically`] writes one, but as one step: every
+/// temporary file is written and synced before the first is renamed into place, so a
+/// failure while writing (a full disk at the 3,000th of a province's CSVs) leaves none
+/// of the targets changed. The syncs, which wait on the disk rather than the processor,
+/// run on a few threads of their own: one after another they took half a millisecond
+/// each, most of a 5,000-file conversion.
+///
+/// A rename that fails after others succeeded (the target became a directory meanwhile)
+/// cannot be undone; the error names that file and the rest are not written.
+pub fn write_all_atomically(files: &[(&Path, &[u8])]) -> Result<()> {
+    let staged: Vec<Staged> = files
+        .iter()
+        .map(|(path, _)| Staged::new(path))
+        .collect::<Result<_>>()?;
+    let mut written = 0;
+    let result = (|| {
+        for (s, (_, bytes)) in staged.iter().zip(files) {
+            s.write(bytes)?;
+            written += 1;
+        }
+        sync_all(&staged)?;
+        for s in &staged {
+            s.rename()?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for s in &staged[..written] {
+            let _ = std::fs::remove_file(&s.tmp);
+        }
+        return result;
+    }
+    // Make the renames durable where the platform allows syncing a directory.
+    #[cfg(unix)]
+    {
+        let mut dirs: Vec<&Path> = staged.iter().map(|s| s.dir.as_path()).collect();
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
+            if let Ok(d) = std::fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How many threads sync staged files: the disk, not the processor, is what they wait
+/// on (4 halved the time of 2,000 syncs here; 16 did no better).
+const SYNC_THREADS: usize = 4;
+
+/// Syncs every staged file to disk, on up to [`SYNC_THREADS`] threads; the first
+/// failure in order is returned.
+fn sync_all(staged: &[Staged]) -> Result<()> {
+    let threads = SYNC_THREADS.min(staged.len());
+    if threads <= 1 {
+        return staged.iter().try_for_each(Staged::sync);
+    }
+    let chunk = staged.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = staged
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().try_for_each(Staged::sync)))
+            .collect();
+        // The first failure in order; the scope waits for the rest.
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    })
+}
+
+/// One file on its way to disk: the target and the temporary file beside it.
+struct Staged<'a> {
+    path: &'a Path,
+    dir: PathBuf,
+    tmp: PathBuf,
+}
+
+impl<'a> Staged<'a> {
+    fn new(path: &'a Path) -> Result<Self> {
+        let file_name = path.file_name().ok_or_else(|| Error::Write {
+            path: path.display().to_string(),
+            reason: "not a file name".to_string(),
+        })?;
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut tmp_name = OsString::from(".");
+        tmp_name.push(file_name);
+        tmp_name.push(format!(".jixiao-tmp-{}", std::process::id()));
+        let tmp = dir.join(tmp_name);
+        Ok(Staged { path, dir, tmp })
+    }
+
+    fn fail(&self, e: std::io::Error) -> Error {
+        Error::Write {
+            path: self.path.display().to_string(),
+            reason: e.to_string(),
+        }
+    }
+
+    fn write(&self, bytes: &[u8]) -> Result<()> {
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(true)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
+            .open(&self.tmp)
+            .map_err(|e| self.fail(e))?;
+        file.write_all(bytes).map_err(|e| self.fail(e))
+    }
+
+    fn sync(&self) -> Result<()> {
+        // Opened for writing: some platforms refuse to sync a file opened to read.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&self.tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| self.fail(e))
+    }
+
+    fn rename(&self) -> Result<()> {
         // Keep the permissions of a file we replace (best effort).
-        if let Ok(meta) = std::fs::metadata(path)
+        if let Ok(meta) = std::fs::metadata(self.path)
             && meta.is_file()
         {
-            let _ = std::fs::set_permissions(&tmp, meta.permissions());
+            let _ = std::fs::set_permissions(&self.tmp, meta.permissions());
         }
-        std::fs::rename(&tmp, path)?;
-        // Make the rename durable where the platform allows syncing a directory.
-        #[cfg(unix)]
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e.to_string())
-    })
+        std::fs::rename(&self.tmp, self.path).map_err(|e| self.fail(e))
+    }
 }
 
 /// The extent of a checked sheet.

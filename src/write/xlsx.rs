@@ -51,33 +51,39 @@ const MONEY_FORMAT: &str = "#,##0.00";
 
 /// The xlsx file of a rendered workbook.
 pub fn xlsx_bytes(book: &RenderedWorkbook) -> Result<Vec<u8>> {
-    write_book(book.sheets.iter().collect(), book.embedded_json.as_deref())
+    let names = book.sheets.iter().map(|s| s.name.clone()).collect();
+    let items = vec![(); book.sheets.len()];
+    let mut filled = fill(names, items, |i, ()| &book.sheets[i])?;
+    if let Some(json) = &book.embedded_json {
+        filled.embed(json)?;
+    }
+    filled.save()
 }
 
-/// The same file as [`xlsx_bytes`], from a rendered workbook that is no longer needed:
-/// each sheet is freed once it is in the xlsx workbook, and the canonical JSON once it
-/// is stored, so that a large form is not held twice at the peak.
+/// The same file as [`xlsx_bytes`], from a rendered workbook that is no longer needed
+/// (a province's is freed on the side).
 pub fn xlsx_bytes_owned(book: RenderedWorkbook) -> Result<Vec<u8>> {
-    let RenderedWorkbook {
-        sheets,
-        embedded_json,
-    } = book;
-    write_book(sheets, embedded_json)
+    let bytes = xlsx_bytes(&book);
+    let large = book.sheets.len() >= crate::convert::LARGE_PROJECTS;
+    crate::convert::drop_aside(book, large);
+    bytes
 }
 
-fn write_book<S: Borrow<RenderedSheet> + Send + Sync, J: AsRef<str>>(
-    sheets: Vec<S>,
-    embedded_json: Option<J>,
-) -> Result<Vec<u8>> {
-    // Check every sheet before building anything (in parallel; the first error in
-    // sheet order is the one reported).
-    let extents = sheets
-        .par_iter()
-        .map(|s| check_sheet(s.borrow()))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect::<Result<Vec<_>>>()?;
+/// A workbook whose sheets are written, not yet saved.
+pub(crate) struct Filled(Workbook);
 
+/// Writes the sheets named `names` into a new workbook, sheet `i` being
+/// `sheet(i, items[i])` (rendered there, on the thread that writes it, and freed where
+/// it was made, with its item: a province's sheets are never all held at once). The sheets are filled in parallel,
+/// on as many threads as the current rayon pool has (one under `--jobs 1`); a worksheet
+/// keeps its own formats until the workbook numbers them, sheet by sheet in order, at
+/// save: the bytes are those of filling them one after the other. Of several bad
+/// sheets, the first in order is reported.
+pub(crate) fn fill<T: Send, S: Borrow<RenderedSheet>>(
+    names: Vec<String>,
+    items: Vec<T>,
+    sheet: impl Fn(usize, T) -> S + Sync,
+) -> Result<Filled> {
     let mut workbook = Workbook::new();
     workbook
         .set_default_format(&base_format(), DEFAULT_ROW_PX, DEFAULT_COL_PX)
@@ -85,27 +91,26 @@ fn write_book<S: Borrow<RenderedSheet> + Send + Sync, J: AsRef<str>>(
     let created = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_error("document time"))?;
     workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
 
-    let names = sheet_names(sheets.iter().map(|s| s.borrow().name.as_str()));
-    let no_sheets = sheets.is_empty();
-    for name in &names {
+    let no_sheets = names.is_empty();
+    for name in sheet_names(names.iter().map(String::as_str)) {
         workbook
             .add_worksheet()
             .set_name(name.as_str())
             .map_err(xlsx_error(&format!("sheet name {name:?}")))?;
     }
-    // The sheets, added in order with the workbook's default format, are filled in
-    // parallel (on as many threads as the current rayon pool has: one under `--jobs 1`).
-    // A worksheet keeps its own formats until the workbook numbers them, sheet by sheet
-    // in order, at save: the bytes are those of filling them one after the other.
-    // Each rendered sheet is freed as soon as it is written.
     workbook
         .worksheets_mut()
         .par_iter_mut()
-        .zip(sheets.into_par_iter().zip(extents))
-        .map_init(Formats::default, |formats, (ws, (sheet, extent))| {
+        .zip(items)
+        .enumerate()
+        .map_init(Formats::default, |formats, (i, (ws, item))| {
+            let sheet = sheet(i, item);
             let sheet = sheet.borrow();
+            let extent = check_sheet(sheet)?;
             write_sheet(ws, sheet, extent, formats).map_err(|e| in_sheet(e, &sheet.name))
         })
+        .collect::<Vec<Result<()>>>()
+        .into_iter()
         .collect::<Result<()>>()?;
     if no_sheets {
         // A workbook needs one visible sheet.
@@ -114,9 +119,13 @@ fn write_book<S: Borrow<RenderedSheet> + Send + Sync, J: AsRef<str>>(
             .set_name("Sheet1")
             .map_err(xlsx_error("sheet name"))?;
     }
-    if let Some(json) = embedded_json {
-        let json = json.as_ref();
-        let ws = workbook.add_worksheet();
+    Ok(Filled(workbook))
+}
+
+impl Filled {
+    /// Stores the canonical JSON in a hidden sheet (after the form's sheets).
+    pub(crate) fn embed(&mut self, json: &str) -> Result<()> {
+        let ws = self.0.add_worksheet();
         ws.set_name(EMBED_SHEET)
             .map_err(xlsx_error("embedded document"))?;
         ws.set_hidden(true);
@@ -132,11 +141,17 @@ fn write_book<S: Borrow<RenderedSheet> + Send + Sync, J: AsRef<str>>(
             ws.write_string(i as u32 + 1, 0, *chunk)
                 .map_err(xlsx_error("embedded document"))?;
         }
+        Ok(())
     }
-    let bytes = workbook.save_to_buffer().map_err(xlsx_error("saving"));
-    let large = workbook.worksheets().len() >= crate::convert::LARGE_PROJECTS;
-    crate::convert::drop_aside(workbook, large);
-    bytes
+
+    /// The file.
+    pub(crate) fn save(self) -> Result<Vec<u8>> {
+        let Filled(mut workbook) = self;
+        let bytes = workbook.save_to_buffer().map_err(xlsx_error("saving"));
+        let large = workbook.worksheets().len() >= crate::convert::LARGE_PROJECTS;
+        crate::convert::drop_aside(workbook, large);
+        bytes
+    }
 }
 
 /// Adds the sheet name to an error's reason.
