@@ -50,6 +50,11 @@
 //! - issue 16 (the page showed Rust debug text in the loss report): a dropped document
 //!   total is reported as "total 12748.27, fiscal 12748.27" instead of `Amounts { … }`;
 //!   only the report.json of the five guangzhou conversions that drop its 合计 change.
+//! - issue 18 (CSV output of a province workbook): the summary line of a conversion that
+//!   writes more than three CSV files names the first three and the count ("o.csv,
+//!   o__专项工作经费.csv, o__办公、业务用房租赁经费.csv, … (29 files)") instead of every
+//!   file; only the stderr of the twelve guangzhou and tangshan → luan/national/yancheng
+//!   CSV lines (UTF-8 and GBK) changes, the files are the same bytes.
 
 mod common;
 

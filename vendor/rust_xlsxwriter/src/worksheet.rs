@@ -16499,6 +16499,15 @@ impl Worksheet {
     // Look up the Format index from the worksheet/local format index table.
     // This will be reconciled with the parent workbook when the file is saved.
     fn format_xf_index_local(&mut self, format: &Format) -> u32 {
+        // jixiao patch: a sheet of few formats (a form uses a handful for
+        // thousands of cells) finds the format by comparing, which stops at
+        // the first field that differs, instead of hashing every field of it
+        // for every cell. Same index: xf_formats[i] is the format of index i.
+        if self.xf_formats.len() <= FEW_FORMATS {
+            if let Some(i) = self.xf_formats.iter().position(|f| f == format) {
+                return i as u32;
+            }
+        }
         match self.xf_indices.get_mut(format) {
             Some(xf_index) => *xf_index,
             None => {
@@ -21533,3 +21542,7 @@ pub(crate) enum BorderPosition {
     BottomCenter,
     BottomRight,
 }
+
+// jixiao patch: up to this many formats a worksheet looks a cell's format up by
+// comparing, not hashing (see format_xf_index_local()).
+const FEW_FORMATS: usize = 16;
