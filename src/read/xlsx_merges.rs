@@ -155,10 +155,13 @@ fn merge_cells_tail(mut entry: impl Read) -> Option<(Vec<u8>, bool)> {
     let mut searched = 0;
     let mut formulas = false;
     loop {
-        let old = buf.len();
-        buf.resize(old + CHUNK, 0);
-        let n = entry.read(&mut buf[old..]).ok()?;
-        buf.truncate(old + n);
+        // Appended as read, not into a zeroed chunk: zeroing 64 KiB for every read of
+        // the inflater (a few KiB each) cost more than the search.
+        let n = entry
+            .by_ref()
+            .take(CHUNK as u64)
+            .read_to_end(&mut buf)
+            .ok()?;
         let mut from = searched;
         while let Some(i) = finder.find(&buf[from..]) {
             let at = from + i;

@@ -301,12 +301,21 @@ enum NumFormat {
     Percent(u8),
 }
 
+/// The formats made so far, found by comparing keys: a form has a dozen or so, looked up
+/// for each of a province's million cells (hashing each key cost more).
 #[derive(Default)]
-struct Formats(HashMap<FormatKey, Format>);
+struct Formats(Vec<(FormatKey, Format)>);
 
 impl Formats {
     fn get(&mut self, key: FormatKey) -> &Format {
-        self.0.entry(key).or_insert_with(|| make_format(key))
+        let i = match self.0.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                self.0.push((key, make_format(key)));
+                self.0.len() - 1
+            }
+        };
+        &self.0[i].1
     }
 }
 
