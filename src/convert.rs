@@ -448,6 +448,8 @@ enum Form {
     Files(Vec<Output>),
 }
 
+/// Renders sheet `i` from `items[i]` and writes it: into the xlsx workbook on the pool's
+/// threads, or to a CSV file each, in order.
 fn form_files(
     names: Vec<String>,
     items: Vec<Option<Project>>,

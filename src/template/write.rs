@@ -115,10 +115,10 @@ impl<'a> FormSheets<'a> {
         sheet
     }
 
-    /// The same sheets (of the same `template`) over `head`, the document with its
-    /// projects taken out, for
-    /// [`FormSheets::render_taken`]: each project can then be freed as soon as its sheet
-    /// is rendered.
+    /// The same sheets (of the same `template`, passed again so that the document these
+    /// were made over can be moved) over `head`, the document with its projects taken
+    /// out, for [`FormSheets::render_taken`]: each project can then be freed as soon as
+    /// its sheet is rendered.
     pub fn over<'b>(&self, head: &'b Document, template: &'b Template) -> FormSheets<'b> {
         FormSheets {
             doc: head,
