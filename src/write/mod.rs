@@ -56,11 +56,12 @@ pub fn write_all_atomically(files: &[(&Path, &[u8])]) -> Result<()> {
         .iter()
         .map(|(path, _)| Staged::new(path))
         .collect::<Result<_>>()?;
-    let mut written = 0;
+    let mut started = 0;
     let result = (|| {
         for (s, (_, bytes)) in staged.iter().zip(files) {
+            // Counted first: a write that fails half-way has left its file behind.
+            started += 1;
             s.write(bytes)?;
-            written += 1;
         }
         sync_all(&staged)?;
         for s in &staged {
@@ -69,7 +70,7 @@ pub fn write_all_atomically(files: &[(&Path, &[u8])]) -> Result<()> {
         Ok(())
     })();
     if result.is_err() {
-        for s in &staged[..written] {
+        for s in &staged[..started] {
             let _ = std::fs::remove_file(&s.tmp);
         }
         return result;
