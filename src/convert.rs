@@ -98,7 +98,7 @@ pub fn load_many(paths: &[PathBuf], options: &ReadOptions) -> Result<Loaded> {
         .iter()
         .map(|p| crate::read::read_path(p))
         .collect::<Result<Vec<_>>>()?;
-    load_workbook(&one_workbook(parts), options)
+    load_workbook_owned(one_workbook(parts), options)
 }
 
 /// [`load_many`] for files held in memory, (name, bytes) each: canonical JSON (one
@@ -138,10 +138,8 @@ fn one_workbook(parts: Vec<Workbook>) -> Workbook {
 /// the side (hundreds of thousands of cells take a few hundredths of a second to free).
 pub fn load_workbook_owned(book: Workbook, options: &ReadOptions) -> Result<Loaded> {
     let loaded = load_workbook(&book, options);
-    let large = loaded
-        .as_ref()
-        .is_ok_and(|l| l.document.projects.len() >= LARGE_PROJECTS);
-    drop_aside(book, large);
+    let projects = loaded.as_ref().map_or(0, |l| l.document.projects.len());
+    drop_aside(book, projects);
     loaded
 }
 
@@ -402,7 +400,7 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
         let sheets = sheets.over(&head, template);
         let mut doc = ready.document;
         let projects = std::mem::take(&mut doc.projects);
-        let large = projects.len() >= LARGE_PROJECTS;
+        let count = projects.len();
         let items: Vec<Option<Project>> = (names.len() > projects.len())
             .then_some(None)
             .into_iter()
@@ -412,14 +410,14 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
             Some(project) => sheets.render_taken(i, &project),
             None => sheets.render(i),
         });
-        drop_aside(doc, large);
+        drop_aside(doc, count);
         form
     } else {
         let names = sheets.names();
         let items = vec![None; names.len()];
         let form = form_files(names, items, options, |i, _| sheets.render(i));
-        let large = ready.document.projects.len() >= LARGE_PROJECTS;
-        drop_aside(ready, large);
+        let count = ready.document.projects.len();
+        drop_aside(ready, count);
         form
     };
     let outputs = match form? {
@@ -480,14 +478,15 @@ pub fn render_form(doc: &Document, template: &Template) -> Result<(RenderedWorkb
     Ok((render(&to_write, template)?, report))
 }
 
-/// From this many projects a document (and its workbook) is freed on the side.
+/// From this many projects (or sheets) a document, grid or workbook is freed on the side.
 pub(crate) const LARGE_PROJECTS: usize = 200;
 
-/// Drops a large value on a thread of its own: freeing a province's document or
-/// workbook takes a tenth of a second that the caller need not wait for. A small one
-/// is dropped here: a thread would cost more than it saves (a batch of small files).
-pub(crate) fn drop_aside<T: Send + 'static>(value: T, large: bool) {
-    if !large {
+/// Drops a value holding `projects` projects (or sheets) on a thread of its own when
+/// they are [`LARGE_PROJECTS`] or more: freeing a province's document or workbook takes
+/// a tenth of a second that the caller need not wait for. A small one is dropped here:
+/// a thread would cost more than it saves (a batch of small files).
+pub(crate) fn drop_aside<T: Send + 'static>(value: T, projects: usize) {
+    if projects < LARGE_PROJECTS {
         return;
     }
     // Should no thread start, the value is dropped here, as it would have been.

@@ -254,11 +254,10 @@ impl Capacity {
             .as_ref()
             .map(|f| f.signatures.clone())
             .unwrap_or_default();
-        let held = |path: &str| Field::parse(path).is_some_and(|f| fields.contains(&f));
         let expense_columns = (
-            held("expenses.half_year"),
-            held("expenses.annual"),
-            held("expenses.basis"),
+            holds_path(&fields, "expenses.half_year"),
+            holds_path(&fields, "expenses.annual"),
+            holds_path(&fields, "expenses.basis"),
         );
         Capacity {
             expense_columns,
@@ -446,8 +445,8 @@ pub fn ready_owned(doc: Document, target: &Template) -> Ready {
     let mut to_write = doc;
     // Where each value was read from: cells of the old file (a province's are freed on
     // the side).
-    let large = to_write.projects.len() >= crate::convert::LARGE_PROJECTS;
-    crate::convert::drop_aside(std::mem::take(&mut to_write.source.cells), large);
+    let count = to_write.projects.len();
+    crate::convert::drop_aside(std::mem::take(&mut to_write.source.cells), count);
     // Amounts move into the target's unit exactly; the form shows two decimals.
     let rounded: Vec<Rounded> =
         crate::units::convert_document(&mut to_write, &target.money_unit, MONEY_DECIMALS)
@@ -830,7 +829,7 @@ impl Pruning<'_> {
     /// The columns of 支出 lines (and their 合计) the form's repeated row has no cell for:
     /// a half-year plan, an annual budget, a 测算依据, a year's actuals.
     fn expense_columns(&mut self, project: Option<&str>, kept: &mut Project) {
-        let held = |path: &str| Field::parse(path).is_some_and(|f| self.cap.holds_exactly(f));
+        let held = |path: &str| holds_path(&self.cap.fields, path);
         let (hold_half, hold_annual, hold_basis) = self.cap.expense_columns;
         let mut drops: Vec<(String, String)> = Vec::new();
         let f = &mut kept.funding;
@@ -1009,6 +1008,11 @@ impl Pruning<'_> {
             }
         }
     }
+}
+
+/// Whether `fields` hold the field at `path` exactly (a path that names no field: no).
+fn holds_path(fields: &[Field], path: &str) -> bool {
+    Field::parse(path).is_some_and(|f| fields.contains(&f))
 }
 
 /// The form groups indicators by class: what reading it gives back comes in that order.

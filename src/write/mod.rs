@@ -11,7 +11,7 @@ pub mod csv;
 pub mod xlsx;
 
 pub use self::csv::{CsvEncoding, csv_bytes};
-pub use self::xlsx::{xlsx_bytes, xlsx_bytes_owned};
+pub use self::xlsx::xlsx_bytes;
 
 use std::ffi::OsString;
 use std::io::Write as _;

@@ -60,25 +60,16 @@ pub fn xlsx_bytes(book: &RenderedWorkbook) -> Result<Vec<u8>> {
     filled.save()
 }
 
-/// The same file as [`xlsx_bytes`], from a rendered workbook that is no longer needed
-/// (a province's is freed on the side).
-pub fn xlsx_bytes_owned(book: RenderedWorkbook) -> Result<Vec<u8>> {
-    let bytes = xlsx_bytes(&book);
-    let large = book.sheets.len() >= crate::convert::LARGE_PROJECTS;
-    crate::convert::drop_aside(book, large);
-    bytes
-}
-
 /// A workbook whose sheets are written, not yet saved.
 pub(crate) struct Filled(Workbook);
 
 /// Writes the sheets named `names` into a new workbook, sheet `i` being
 /// `sheet(i, items[i])` (rendered there, on the thread that writes it, and freed where
-/// it was made, with its item: a province's sheets are never all held at once). The sheets are filled in parallel,
-/// on as many threads as the current rayon pool has (one under `--jobs 1`); a worksheet
-/// keeps its own formats until the workbook numbers them, sheet by sheet in order, at
-/// save: the bytes are those of filling them one after the other. Of several bad
-/// sheets, the first in order is reported.
+/// it was made, with its item: a province's sheets are never all held at once). The
+/// sheets are filled in parallel, on as many threads as the current rayon pool has (one
+/// under `--jobs 1`); a worksheet keeps its own formats until the workbook numbers them,
+/// sheet by sheet in order, at save: the bytes are those of filling them one after the
+/// other. Of several bad sheets, the first in order is reported.
 pub(crate) fn fill<T: Send, S: Borrow<RenderedSheet>>(
     names: Vec<String>,
     items: Vec<T>,
@@ -109,6 +100,8 @@ pub(crate) fn fill<T: Send, S: Borrow<RenderedSheet>>(
             let extent = check_sheet(sheet)?;
             write_sheet(ws, sheet, extent, formats).map_err(|e| in_sheet(e, &sheet.name))
         })
+        // Every sheet's outcome, then the first error in order (collecting straight into
+        // a Result would stop at whichever failure a thread met first).
         .collect::<Vec<Result<()>>>()
         .into_iter()
         .collect::<Result<()>>()?;
@@ -148,8 +141,8 @@ impl Filled {
     pub(crate) fn save(self) -> Result<Vec<u8>> {
         let Filled(mut workbook) = self;
         let bytes = workbook.save_to_buffer().map_err(xlsx_error("saving"));
-        let large = workbook.worksheets().len() >= crate::convert::LARGE_PROJECTS;
-        crate::convert::drop_aside(workbook, large);
+        let sheets = workbook.worksheets().len();
+        crate::convert::drop_aside(workbook, sheets);
         bytes
     }
 }
