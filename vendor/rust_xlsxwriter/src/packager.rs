@@ -132,14 +132,14 @@ impl<W: Write + Send> Packager<W> {
         self.write_styles_file(workbook)?;
         self.write_workbook_file(workbook)?;
 
-        // jixiao patch: the worksheets are assembled and compressed on at most one
-        // thread per core, each taking the next sheet from a shared queue, and added
-        // to the zip in order as they come; the shared strings are assembled and
-        // compressed on a thread of their own meanwhile. The published crate spawned
-        // one thread per worksheet (5,001 for a province's workbook, 25,000 system
-        // calls), held every sheet's XML until all were assembled, and compressed
-        // them one after the other. Each part is assembled and compressed exactly as
-        // before (same deflate stream, same entry): the file is the same bytes.
+        // jixiao patch: the worksheets are assembled on at most one thread per core,
+        // each taking the next sheet from a shared queue, and this thread compresses
+        // them into the zip in order as they come, freeing each one's XML; the shared
+        // strings are assembled on a thread of their own meanwhile. The published
+        // crate spawned one thread per worksheet (5,001 for a province's workbook,
+        // 25,000 system calls) and held every sheet's XML until all were assembled.
+        // Each part is assembled and compressed exactly as before (same deflate
+        // stream, same entry): the file is the same bytes.
         #[cfg(not(target_arch = "wasm32"))]
         self.write_sheets_and_strings(workbook, options)?;
 
