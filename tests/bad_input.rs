@@ -60,11 +60,7 @@ fn convert(input: &Path, case: &str) -> Outcome {
         std::thread::sleep(Duration::from_millis(20));
     };
     let stderr = reader.join().unwrap();
-    let mut left: Vec<String> = std::fs::read_dir(&out_dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
+    let left = file_names(&out_dir);
     Outcome {
         code: status.code().unwrap_or(-1),
         stderr,

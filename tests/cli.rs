@@ -122,10 +122,7 @@ fn assert_unreadable(name: &str, bytes: &[u8], expect: &str) {
     assert!(err.contains(expect), "{name}: says {expect:?}: {err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(!output.exists(), "{name}: no output written");
-    let leftovers: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let leftovers = file_names(&dir);
     assert_eq!(leftovers.len(), 1, "only the input remains: {leftovers:?}");
 }
 

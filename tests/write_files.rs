@@ -5,7 +5,7 @@ mod common;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use common::{fixture, jixiao, scratch};
+use common::{file_names, fixture, jixiao, scratch};
 
 use calamine::{
     BorderStyle, Data, FontWeight, Reader, SheetVisible, Sheets, open_workbook_auto_from_rs,
@@ -346,10 +346,7 @@ fn write_atomically_leaves_no_temp_file() {
     let err = write_atomically(&missing, b"x").unwrap_err();
     assert!(err.to_string().contains("no-such-dir"), "{err}");
 
-    let names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = file_names(&dir);
     assert_eq!(names, vec!["目标表.xlsx".to_string()]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -366,10 +363,7 @@ fn write_all_atomically_changes_nothing_when_one_file_fails() {
     let files: Vec<(&Path, &[u8])> = paths.iter().map(|p| (p.as_path(), &b"new"[..])).collect();
     let err = write_all_atomically(&files).unwrap_err();
     assert!(err.to_string().contains("no-such-dir"), "{err}");
-    let names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = file_names(&dir);
     assert_eq!(names, vec!["out0.csv".to_string()]);
     assert_eq!(std::fs::read(dir.join("out0.csv")).unwrap(), b"old");
 
@@ -380,7 +374,7 @@ fn write_all_atomically_changes_nothing_when_one_file_fails() {
     for p in &paths {
         assert_eq!(std::fs::read(p).unwrap(), b"new", "{}", p.display());
     }
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 10);
+    assert_eq!(file_names(&dir).len(), 10);
 }
 
 /// Per-project sheets of one name (yancheng names every sheet 项目预算绩效目标表) give one
@@ -399,12 +393,8 @@ fn csv_files_of_same_named_sheets_do_not_overwrite_each_other() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|f| f.ends_with(".csv"))
-        .collect();
-    files.sort();
+    let mut files = file_names(&dir);
+    files.retain(|f| f.ends_with(".csv"));
     // One file per project: the first is the named file, the rest follow by sheet.
     assert_eq!(files.len(), 19, "{files:?}");
     assert!(files.contains(&"ts__项目预算绩效目标表(18).csv".to_string()));

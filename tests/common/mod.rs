@@ -23,6 +23,16 @@ pub fn scratch(test: &str) -> PathBuf {
     dir
 }
 
+/// The names of what a folder holds, sorted (what a run wrote, or left behind).
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 pub fn load(path: &Path) -> Document {
     convert::load(path, &ReadOptions::default())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
