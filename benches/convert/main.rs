@@ -32,6 +32,11 @@ mod measure;
 mod steps;
 mod workbooks;
 
+// The allocator the `jixiao` command uses (src/main.rs), for every step: the floor
+// and jixiao are measured on the same allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
