@@ -52,7 +52,7 @@ use std::sync::Arc;
 #[cfg(not(target_arch = "wasm32"))]
 use std::thread;
 
-use zip::write::{SimpleFileOptions, StreamWriter};
+use zip::write::{SimpleFileOptions, StreamWriter, ZipFileBuilder};
 use zip::{DateTime, ZipWriter};
 
 use crate::app::App;
@@ -132,14 +132,16 @@ impl<W: Write + Send> Packager<W> {
         self.write_styles_file(workbook)?;
         self.write_workbook_file(workbook)?;
 
-        // jixiao patch: the worksheets are assembled on at most one thread per core,
-        // each taking the next sheet from a shared queue, and this thread compresses
-        // them into the zip in order as they come, freeing each one's XML; the shared
-        // strings are assembled on a thread of their own meanwhile. The published
+        // jixiao patch: the worksheets are assembled and compressed on at most one
+        // thread per core, each taking the next sheet from a shared queue, and this
+        // thread adds them to the zip in order as they come; the shared strings are
+        // assembled and compressed on a thread of their own meanwhile. The published
         // crate spawned one thread per worksheet (5,001 for a province's workbook,
-        // 25,000 system calls) and held every sheet's XML until all were assembled.
-        // Each part is assembled and compressed exactly as before (same deflate
-        // stream, same entry): the file is the same bytes.
+        // 25,000 system calls), held every sheet's XML until all were assembled, and
+        // compressed every part on this thread. Each part is the same deflate stream
+        // and data descriptor as before; only the CRC field of the local header of a
+        // sheet or the shared strings differs (zip's `add_prepared_file` fills in the
+        // CRC it knows, where a streamed entry leaves 0): see JIXIAO.md.
         #[cfg(not(target_arch = "wasm32"))]
         self.write_sheets_and_strings(workbook, options)?;
 
@@ -233,7 +235,8 @@ impl<W: Write + Send> Packager<W> {
 
     // jixiao patch: see assemble_file(). Writes the worksheet and chartsheet
     // files, their rels files and the shared strings file, in the order the
-    // published crate writes them.
+    // published crate writes them (the worksheet files numbered in order, skipping
+    // the chartsheets).
     #[cfg(not(target_arch = "wasm32"))]
     fn write_sheets_and_strings(
         &mut self,
@@ -249,6 +252,17 @@ impl<W: Write + Send> Packager<W> {
             .then(|| workbook.string_table.clone());
         let cores = thread::available_parallelism().map_or(1, std::num::NonZero::get);
         let threads = cores.min(workbook.worksheets.len()).max(1);
+        // Each worksheet's file number (`sheetN.xml`), which the thread that
+        // compresses it names the part by; none for a chartsheet.
+        let mut numbered = 0;
+        let file_index: Vec<Option<usize>> = (workbook.worksheets.iter())
+            .map(|w| {
+                (!w.is_chartsheet).then(|| {
+                    numbered += 1;
+                    numbered
+                })
+            })
+            .collect();
         let queue = Mutex::new(AssemblyQueue {
             sheets: workbook.worksheets.iter_mut().enumerate(),
             allowed: SHEETS_AHEAD * threads,
@@ -257,15 +271,24 @@ impl<W: Write + Send> Packager<W> {
         let turn = Condvar::new();
 
         thread::scope(|scope| -> Result<(), XlsxError> {
+            // A workbook that keeps a large text in its cells (jixiao's embedded
+            // document) has tens of MB of shared strings.
+            let strings_options = self.zip_options;
             let strings = string_table.map(|table| {
                 scope.spawn(move || {
                     let mut shared_strings = SharedStrings::new();
                     shared_strings.assemble_xml_file(table);
-                    shared_strings
+                    compress(
+                        "xl/sharedStrings.xml".to_string(),
+                        strings_options,
+                        shared_strings.writer.into_inner(),
+                    )
                 })
             });
 
             let (sender, receiver) = std::sync::mpsc::channel();
+            let options = self.zip_options;
+            let file_index = &file_index;
             for _ in 0..threads {
                 let sender = sender.clone();
                 let (queue, turn) = (&queue, &turn);
@@ -273,10 +296,20 @@ impl<W: Write + Send> Packager<W> {
                     // A sheet that panicked is never written: nobody waits for it.
                     let _closed = CloseOnDrop(queue, turn, true);
                     while let Some((i, worksheet)) = AssemblyQueue::take(queue, turn) {
+                        let mut compressed = None;
                         if !worksheet.use_constant_memory {
                             worksheet.assemble_xml_file();
+                            // A chartsheet is written after the worksheets, as
+                            // published.
+                            if let Some(index) = file_index[i] {
+                                compressed = Some(compress(
+                                    format!("xl/worksheets/sheet{index}.xml"),
+                                    options,
+                                    std::mem::take(worksheet.writer.get_mut()),
+                                ));
+                            }
                         }
-                        if sender.send((i, worksheet)).is_err() {
+                        if sender.send((i, worksheet, compressed)).is_err() {
                             break;
                         }
                     }
@@ -288,22 +321,25 @@ impl<W: Write + Send> Packager<W> {
 
             let mut waiting = BTreeMap::new();
             let mut chartsheets = Vec::new();
-            let (mut next, mut index) = (0, 1);
-            for (i, worksheet) in receiver {
-                waiting.insert(i, worksheet);
-                while let Some(worksheet) = waiting.remove(&next) {
-                    next += 1;
-                    if worksheet.is_chartsheet {
-                        chartsheets.push(worksheet);
-                    } else {
-                        self.write_worksheet_file(worksheet, index)?;
+            let mut next = 0;
+            for (i, worksheet, compressed) in receiver {
+                waiting.insert(i, (worksheet, compressed));
+                while let Some((worksheet, compressed)) = waiting.remove(&next) {
+                    if let Some(index) = file_index[next] {
+                        match compressed {
+                            Some(file) => self.zip.add_prepared_file(file?)?,
+                            // A constant-memory worksheet, written from its file.
+                            None => self.write_worksheet_file(worksheet, index)?,
+                        }
                         if worksheet.has_relationships() {
                             self.write_worksheet_rels_file(worksheet, index)?;
                         }
-                        index += 1;
                         // Written: its XML is not needed again.
                         worksheet.writer = Cursor::new(Vec::new());
+                    } else {
+                        chartsheets.push(worksheet);
                     }
+                    next += 1;
                     queue
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -322,10 +358,8 @@ impl<W: Write + Send> Packager<W> {
             if let Some(strings) = strings {
                 let shared_strings = strings
                     .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                self.zip
-                    .start_file("xl/sharedStrings.xml", self.zip_options)?;
-                self.zip.write_all(shared_strings.writer.get_ref())?;
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+                self.zip.add_prepared_file(shared_strings)?;
             }
             Ok(())
         })
@@ -1266,6 +1300,20 @@ impl PackagerOptions {
             feature_property_bags: HashSet::new(),
         }
     }
+}
+
+// jixiao patch: a part compressed ahead (by the same deflate settings as
+// `start_file` with these options), to be added with `add_prepared_file`.
+#[cfg(not(target_arch = "wasm32"))]
+fn compress(
+    name: String,
+    options: SimpleFileOptions,
+    xml: Vec<u8>,
+) -> Result<zip::write::PreparedZipFile, zip::result::ZipError> {
+    let mut file = ZipFileBuilder::new(name, options)?;
+    file.write_all(&xml)?;
+    drop(xml);
+    file.finish()
 }
 
 // jixiao patch: how many worksheets may be assembled ahead of the one being
