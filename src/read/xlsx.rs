@@ -2,6 +2,7 @@
 //! reader) sees a file.
 
 use std::io::{Cursor, Read};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use calamine::{Reader, SheetType, Xlsx, XlsxError};
 use rayon::prelude::*;
@@ -140,27 +141,53 @@ fn read_xlsx_inner(file: &str, bytes: &[u8]) -> Result<Workbook> {
         file: file.to_string(),
         ..Workbook::default()
     };
-    // Sheets are independent: a workbook of many is read in contiguous runs, one per
-    // thread of the current rayon pool, each with its own open archive (calamine's
-    // reader is not shared). The runs are joined in sheet order, so the grid, its
-    // warnings and the first error are those of reading the sheets one by one.
+    // Sheets are independent: a workbook of many is read by one thread per core of the
+    // current rayon pool, each with its own open archive (calamine's reader is not
+    // shared), taking the next chunk of sheets as it finishes one, so that no thread
+    // waits for another's slower sheets. The chunks are joined in sheet order, so the
+    // grid, its warnings and the first error are those of reading the sheets one by one.
     let threads = rayon::current_num_threads()
         .min(metas.len() / SHEETS_PER_RUN)
         .max(1);
-    let runs: Vec<&[calamine::Sheet]> = if threads == 1 {
+    let chunks: Vec<&[calamine::Sheet]> = if threads == 1 {
         vec![&metas[..]]
     } else {
-        metas.chunks(metas.len().div_ceil(threads)).collect()
+        metas.chunks(SHEETS_PER_CHUNK).collect()
     };
+    let next = AtomicUsize::new(0);
     let mut first = Some(wb);
-    let opened: Vec<Option<Xlsx<Cursor<&[u8]>>>> = runs.iter().map(|_| first.take()).collect();
-    let read: Vec<Result<Vec<SheetRead>>> = runs
+    let opened: Vec<Option<Xlsx<Cursor<&[u8]>>>> = (0..threads).map(|_| first.take()).collect();
+    let mut read: Vec<(usize, Result<Vec<SheetRead>>)> = opened
         .into_par_iter()
-        .zip(opened)
-        .map(|(run, wb)| guarded(file, || read_run(file, bytes, run, wb)))
+        .flat_map_iter(|wb| {
+            let mut reader = wb.map(|wb| ArchiveReader::new(bytes, wb));
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(chunk) = chunks.get(i) else {
+                    break;
+                };
+                let read = guarded(file, || {
+                    let reader = match &mut reader {
+                        Some(reader) => reader,
+                        None => reader.insert(ArchiveReader::open(file, bytes)?),
+                    };
+                    reader.read(file, chunk)
+                });
+                let failed = read.is_err();
+                done.push((i, read));
+                // The archive may be left mid-read. The chunks still to take come after
+                // this error; the other threads read them, or stop at errors of their own.
+                if failed {
+                    break;
+                }
+            }
+            done
+        })
         .collect();
-    for run in read {
-        for (sheet, warnings) in run? {
+    read.sort_unstable_by_key(|(i, _)| *i);
+    for (_, chunk) in read {
+        for (sheet, warnings) in chunk? {
             out.warnings.extend(warnings);
             out.sheets.push(sheet);
         }
@@ -176,81 +203,97 @@ type SheetRead = (crate::grid::Sheet, Vec<String>);
 /// (its shared strings and styles) costs more than it saves.
 const SHEETS_PER_RUN: usize = 50;
 
-/// Reads a run of sheets with one open workbook (`wb`, or a new one): each sheet with
-/// the warnings met on it, in order.
-fn read_run(
-    file: &str,
-    bytes: &[u8],
-    run: &[calamine::Sheet],
-    wb: Option<Xlsx<Cursor<&[u8]>>>,
-) -> Result<Vec<SheetRead>> {
-    let mut wb = match wb {
-        Some(wb) => wb,
-        None => Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(file, "", e))?,
-    };
-    let mut formats: Option<Vec<NumFmt>> = None;
-    let mut parts = super::xlsx_merges::SheetParts::read(bytes);
-    let mut sheets = Vec::with_capacity(run.len());
-    for meta in run {
-        let context = format!(" (sheet {:?})", meta.name);
-        let mut warnings = Vec::new();
-        let mut grid = GridBuilder::new(file, &meta.name);
-        match wb.worksheet_cells_reader(&meta.name) {
-            Ok(mut reader) => {
-                let formats = formats.get_or_insert_with(|| {
-                    reader
-                        .styles()
-                        .iter()
-                        .map(|s| {
-                            s.number_format.as_ref().map_or_else(NumFmt::default, |f| {
-                                // Built-in date formats depend on the locale: calamine
-                                // names the CJK ones (27–36, 50–58) "General" and gives
-                                // 14 and 22 their US codes; a Chinese Excel or WPS
-                                // shows them as `DateFmt::builtin_code` has them.
-                                match f.format_id.and_then(DateFmt::builtin_code) {
-                                    Some(code)
-                                        if f.format_code == "General"
-                                            || f.format_id == Some(14)
-                                            || f.format_id == Some(22) =>
-                                    {
-                                        NumFmt::parse(code)
-                                    }
-                                    _ => NumFmt::parse(&f.format_code),
-                                }
-                            })
-                        })
-                        .collect()
-                });
-                while let Some((cell, style)) = reader
-                    .next_cell_with_style_id()
-                    .map_err(|e| xlsx_error(file, &context, e))?
-                {
-                    let (row, col) = cell.get_position();
-                    let fmt = formats.get(style).unwrap_or(&NO_FORMAT);
-                    grid.push(row, col, from_data_ref(cell.get_value(), fmt))?;
-                }
-            }
-            Err(XlsxError::NotAWorksheet(_)) => continue,
-            Err(e) => return Err(xlsx_error(file, &context, e)),
+/// How many sheets a thread takes at a time: few enough that the threads finish
+/// together, enough that taking them costs nothing.
+const SHEETS_PER_CHUNK: usize = 16;
+
+/// One open archive reading sheets, with its number formats (read with its first
+/// sheet) and its sheet parts for the merge scan.
+struct ArchiveReader<'b> {
+    wb: Xlsx<Cursor<&'b [u8]>>,
+    formats: Option<Vec<NumFmt>>,
+    parts: Option<super::xlsx_merges::SheetParts<'b>>,
+}
+
+impl<'b> ArchiveReader<'b> {
+    fn new(bytes: &'b [u8], wb: Xlsx<Cursor<&'b [u8]>>) -> ArchiveReader<'b> {
+        ArchiveReader {
+            wb,
+            formats: None,
+            parts: super::xlsx_merges::SheetParts::read(bytes),
         }
-        let rows = grid.finish()?;
-        let scan = parts.as_mut().and_then(|p| p.scan(&meta.name));
-        // Where the sheet's part could not be scanned, its formulas are looked at anyway.
-        if scan.as_ref().is_none_or(|s| s.formulas) {
-            formulas_without_values(&mut wb, file, &meta.name, &mut warnings);
-        }
-        let merges = scan.map(|s| s.merges).or_else(|| {
-            read_merges(
-                file,
-                &meta.name,
-                || wb.merge_cells_by_sheet_name(&meta.name),
-                &mut warnings,
-            )
-        });
-        let sheet = build_sheet(file, meta, rows, merges, &mut warnings);
-        sheets.push((sheet, warnings));
     }
-    Ok(sheets)
+
+    fn open(file: &str, bytes: &'b [u8]) -> Result<ArchiveReader<'b>> {
+        let wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(file, "", e))?;
+        Ok(ArchiveReader::new(bytes, wb))
+    }
+
+    /// Reads sheets: each with the warnings met on it, in order.
+    fn read(&mut self, file: &str, metas: &[calamine::Sheet]) -> Result<Vec<SheetRead>> {
+        let ArchiveReader { wb, formats, parts } = self;
+        let mut sheets = Vec::with_capacity(metas.len());
+        for meta in metas {
+            let context = format!(" (sheet {:?})", meta.name);
+            let mut warnings = Vec::new();
+            let mut grid = GridBuilder::new(file, &meta.name);
+            match wb.worksheet_cells_reader(&meta.name) {
+                Ok(mut reader) => {
+                    let formats = formats.get_or_insert_with(|| {
+                        reader
+                            .styles()
+                            .iter()
+                            .map(|s| {
+                                s.number_format.as_ref().map_or_else(NumFmt::default, |f| {
+                                    // Built-in date formats depend on the locale: calamine
+                                    // names the CJK ones (27–36, 50–58) "General" and gives
+                                    // 14 and 22 their US codes; a Chinese Excel or WPS
+                                    // shows them as `DateFmt::builtin_code` has them.
+                                    match f.format_id.and_then(DateFmt::builtin_code) {
+                                        Some(code)
+                                            if f.format_code == "General"
+                                                || f.format_id == Some(14)
+                                                || f.format_id == Some(22) =>
+                                        {
+                                            NumFmt::parse(code)
+                                        }
+                                        _ => NumFmt::parse(&f.format_code),
+                                    }
+                                })
+                            })
+                            .collect()
+                    });
+                    while let Some((cell, style)) = reader
+                        .next_cell_with_style_id()
+                        .map_err(|e| xlsx_error(file, &context, e))?
+                    {
+                        let (row, col) = cell.get_position();
+                        let fmt = formats.get(style).unwrap_or(&NO_FORMAT);
+                        grid.push(row, col, from_data_ref(cell.get_value(), fmt))?;
+                    }
+                }
+                Err(XlsxError::NotAWorksheet(_)) => continue,
+                Err(e) => return Err(xlsx_error(file, &context, e)),
+            }
+            let rows = grid.finish()?;
+            let scan = parts.as_mut().and_then(|p| p.scan(&meta.name));
+            // Where the sheet's part could not be scanned, its formulas are looked at anyway.
+            if scan.as_ref().is_none_or(|s| s.formulas) {
+                formulas_without_values(wb, file, &meta.name, &mut warnings);
+            }
+            let merges = scan.map(|s| s.merges).or_else(|| {
+                read_merges(
+                    file,
+                    &meta.name,
+                    || wb.merge_cells_by_sheet_name(&meta.name),
+                    &mut warnings,
+                )
+            });
+            let sheet = build_sheet(file, meta, rows, merges, &mut warnings);
+            sheets.push((sheet, warnings));
+        }
+        Ok(sheets)
+    }
 }
 
 /// At most this many formula cells without a saved value are named one by one.
@@ -292,5 +335,77 @@ fn formulas_without_values(
             "{file}: sheet {sheet:?} has {} more formula cells without a saved value; open and save the file in Excel/WPS to compute them",
             missing - MAX_FORMULA_WARNINGS
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// A workbook of `n` sheets named S0, S1, … with a value each, where the sheets in
+    /// `broken` hold a cell past the last row a sheet can have.
+    fn workbook(n: usize, broken: &[usize]) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        for i in 0..n {
+            let ws = book.add_worksheet();
+            ws.set_name(format!("S{i}")).unwrap();
+            ws.write_string(0, 0, format!("v{i}")).unwrap();
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        let mut archive = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for k in 0..archive.len() {
+            let mut part = archive.by_index(k).unwrap();
+            let name = part.name().unwrap().to_string();
+            let mut content = Vec::new();
+            part.read_to_end(&mut content).unwrap();
+            if broken
+                .iter()
+                .any(|b| name == format!("xl/worksheets/sheet{}.xml", b + 1))
+            {
+                content = br#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="2000000"><c r="A2000000" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>"#.to_vec();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(&content).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    fn read(jobs: usize, bytes: &[u8]) -> Result<Workbook> {
+        crate::pool::with_jobs(jobs, || read_xlsx("many.xlsx", bytes))
+    }
+
+    #[test]
+    fn sheets_read_on_several_threads_are_those_read_on_one() {
+        let bytes = workbook(230, &[]);
+        let one = read(1, &bytes).unwrap();
+        let four = read(4, &bytes).unwrap();
+        let names = |b: &Workbook| b.sheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(&one),
+            (0..230).map(|i| format!("S{i}")).collect::<Vec<_>>()
+        );
+        assert_eq!(names(&four), names(&one));
+        let texts = |b: &Workbook| {
+            b.sheets
+                .iter()
+                .map(|s| s.raw(0, 0).display())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(texts(&four), texts(&one));
+    }
+
+    #[test]
+    fn of_several_bad_sheets_the_first_in_order_is_reported() {
+        // Chunks of 16 sheets: the bad ones are in the 5th and the 10th.
+        let bytes = workbook(230, &[150, 70]);
+        let one = read(1, &bytes).unwrap_err().to_string();
+        assert!(one.contains("\"S70\""), "{one}");
+        for _ in 0..5 {
+            assert_eq!(read(4, &bytes).unwrap_err().to_string(), one);
+        }
     }
 }
