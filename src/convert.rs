@@ -406,26 +406,32 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
             .into_iter()
             .chain(projects.into_iter().map(Some))
             .collect();
-        let form = form_files(names, items, options, |i, project| match project {
-            Some(project) => sheets.render_taken(i, &project),
-            None => sheets.render(i),
-        });
+        let form = form_files(
+            names,
+            items,
+            json.as_deref(),
+            options,
+            |i, project| match project {
+                Some(project) => sheets.render_taken(i, &project),
+                None => sheets.render(i),
+            },
+        );
         drop_aside(doc, count);
         form
     } else {
         let names = sheets.names();
         let items = vec![None; names.len()];
-        let form = form_files(names, items, options, |i, _| sheets.render(i));
+        let form = form_files(names, items, json.as_deref(), options, |i, _| {
+            sheets.render(i)
+        });
         let count = ready.document.projects.len();
         drop_aside(ready, count);
         form
     };
+    // The JSON is freed once the workbook holds its copy, before the save.
+    drop(json);
     let outputs = match form? {
-        Form::Xlsx(mut filled) => {
-            // The JSON is freed once the workbook holds its copy, before the save.
-            if let Some(json) = json {
-                filled.embed(&json)?;
-            }
+        Form::Xlsx(filled) => {
             vec![Output {
                 sheet: None,
                 bytes: filled.save()?,
@@ -439,23 +445,24 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
     })
 }
 
-/// The form's sheets written: an xlsx workbook not yet saved (the embedded copy goes in
-/// last), or the CSV files, one per sheet.
+/// The form's sheets written: an xlsx workbook not yet saved (with the embedded copy
+/// after them), or the CSV files, one per sheet.
 enum Form {
     Xlsx(Box<Filled>),
     Files(Vec<Output>),
 }
 
 /// Renders sheet `i` from `items[i]` and writes it: into the xlsx workbook on the pool's
-/// threads, or to a CSV file each, in order.
+/// threads (with the `embedded` copy), or to a CSV file each, in order.
 fn form_files(
     names: Vec<String>,
     items: Vec<Option<Project>>,
+    embedded: Option<&str>,
     options: &WriteOptions,
     sheet: impl Fn(usize, Option<Project>) -> RenderedSheet + Sync,
 ) -> Result<Form> {
     if options.format == Format::Xlsx {
-        return Ok(Form::Xlsx(Box::new(fill(names, items, sheet)?)));
+        return Ok(Form::Xlsx(Box::new(fill(names, items, embedded, sheet)?)));
     }
     let outputs = items
         .into_iter()

@@ -53,11 +53,8 @@ const MONEY_FORMAT: &str = "#,##0.00";
 pub fn xlsx_bytes(book: &RenderedWorkbook) -> Result<Vec<u8>> {
     let names = book.sheets.iter().map(|s| s.name.clone()).collect();
     let items = vec![(); book.sheets.len()];
-    let mut filled = fill(names, items, |i, ()| &book.sheets[i])?;
-    if let Some(json) = &book.embedded_json {
-        filled.embed(json)?;
-    }
-    filled.save()
+    let embedded = book.embedded_json.as_deref();
+    fill(names, items, embedded, |i, ()| &book.sheets[i])?.save()
 }
 
 /// A workbook whose sheets are written, not yet saved.
@@ -65,14 +62,16 @@ pub(crate) struct Filled(Workbook);
 
 /// Writes the sheets named `names` into a new workbook, sheet `i` being
 /// `sheet(i, items[i])` (rendered there, on the thread that writes it, and freed where
-/// it was made, with its item: a province's sheets are never all held at once). The
-/// sheets are filled in parallel, on as many threads as the current rayon pool has (one
-/// under `--jobs 1`); a worksheet keeps its own formats until the workbook numbers them,
-/// sheet by sheet in order, at save: the bytes are those of filling them one after the
-/// other. Of several bad sheets, the first in order is reported.
+/// it was made, with its item: a province's sheets are never all held at once), and
+/// the canonical JSON `embedded` in a hidden sheet after them. The sheets are filled in
+/// parallel, on as many threads as the current rayon pool has (one under `--jobs 1`),
+/// the hidden sheet beside them; a worksheet keeps its own formats until the workbook
+/// numbers them, sheet by sheet in order, at save: the bytes are those of filling them
+/// one after the other. Of several bad sheets, the first in order is reported.
 pub(crate) fn fill<T: Send, S: Borrow<RenderedSheet>>(
     names: Vec<String>,
     items: Vec<T>,
+    embedded: Option<&str>,
     sheet: impl Fn(usize, T) -> S + Sync,
 ) -> Result<Filled> {
     let mut workbook = Workbook::new();
@@ -82,61 +81,73 @@ pub(crate) fn fill<T: Send, S: Borrow<RenderedSheet>>(
     let created = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_error("document time"))?;
     workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
 
-    let no_sheets = names.is_empty();
+    let form_sheets = names.len();
     for name in sheet_names(names.iter().map(String::as_str)) {
         workbook
             .add_worksheet()
             .set_name(name.as_str())
             .map_err(xlsx_error(&format!("sheet name {name:?}")))?;
     }
-    workbook
-        .worksheets_mut()
-        .par_iter_mut()
-        .zip(items)
-        .enumerate()
-        .map_init(Formats::default, |formats, (i, (ws, item))| {
-            let sheet = sheet(i, item);
-            let sheet = sheet.borrow();
-            let extent = check_sheet(sheet)?;
-            write_sheet(ws, sheet, extent, formats).map_err(|e| in_sheet(e, &sheet.name))
-        })
-        // Every sheet's outcome, then the first error in order (collecting straight into
-        // a Result would stop at whichever failure a thread met first).
-        .collect::<Vec<Result<()>>>()
-        .into_iter()
-        .collect::<Result<()>>()?;
-    if no_sheets {
+    if form_sheets == 0 {
         // A workbook needs one visible sheet.
         workbook
             .add_worksheet()
             .set_name("Sheet1")
             .map_err(xlsx_error("sheet name"))?;
     }
-    Ok(Filled(workbook))
-}
-
-impl Filled {
-    /// Stores the canonical JSON in a hidden sheet (after the form's sheets).
-    pub(crate) fn embed(&mut self, json: &str) -> Result<()> {
-        let ws = self.0.add_worksheet();
+    if embedded.is_some() {
+        let ws = workbook.add_worksheet();
         ws.set_name(EMBED_SHEET)
             .map_err(xlsx_error("embedded document"))?;
         ws.set_hidden(true);
-        ws.write_string(0, 0, EMBED_MARKER)
-            .map_err(xlsx_error("embedded document"))?;
-        let chunks = embed_chunks(json);
-        if chunks.len() as u64 > super::MAX_ROW {
-            return Err(write_error(
-                "the embedded document is too large for one sheet".to_string(),
-            ));
-        }
-        for (i, chunk) in chunks.iter().enumerate() {
-            ws.write_string(i as u32 + 1, 0, *chunk)
-                .map_err(xlsx_error("embedded document"))?;
-        }
-        Ok(())
     }
+    let (form, after) = workbook.worksheets_mut().split_at_mut(form_sheets);
+    let (written, embedded) = rayon::join(
+        || {
+            form.par_iter_mut()
+                .zip(items)
+                .enumerate()
+                .map_init(Formats::default, |formats, (i, (ws, item))| {
+                    let sheet = sheet(i, item);
+                    let sheet = sheet.borrow();
+                    let extent = check_sheet(sheet)?;
+                    write_sheet(ws, sheet, extent, formats).map_err(|e| in_sheet(e, &sheet.name))
+                })
+                // Every sheet's outcome, then the first error in order (collecting
+                // straight into a Result would stop at whichever failure a thread met
+                // first).
+                .collect::<Vec<Result<()>>>()
+                .into_iter()
+                .collect::<Result<()>>()
+        },
+        || match (embedded, after.last_mut()) {
+            (Some(json), Some(ws)) => embed(ws, json),
+            _ => Ok(()),
+        },
+    );
+    written?;
+    embedded?;
+    Ok(Filled(workbook))
+}
 
+/// Stores the canonical JSON in the hidden sheet.
+fn embed(ws: &mut Worksheet, json: &str) -> Result<()> {
+    ws.write_string(0, 0, EMBED_MARKER)
+        .map_err(xlsx_error("embedded document"))?;
+    let chunks = embed_chunks(json);
+    if chunks.len() as u64 > super::MAX_ROW {
+        return Err(write_error(
+            "the embedded document is too large for one sheet".to_string(),
+        ));
+    }
+    for (i, chunk) in chunks.iter().enumerate() {
+        ws.write_string(i as u32 + 1, 0, *chunk)
+            .map_err(xlsx_error("embedded document"))?;
+    }
+    Ok(())
+}
+
+impl Filled {
     /// The file.
     pub(crate) fn save(self) -> Result<Vec<u8>> {
         let Filled(mut workbook) = self;
