@@ -126,38 +126,18 @@ fn input(case: &str, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-/// A copy of a zip with some entries' text changed (and others added).
-fn patch_zip(bytes: &[u8], edit: impl Fn(&str, String) -> Option<String>) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default();
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        let name = entry.name().unwrap().into_owned();
-        let mut body = Vec::new();
-        entry.read_to_end(&mut body).unwrap();
-        let body = match String::from_utf8(body) {
-            Ok(text) => edit(&name, text).unwrap_or_default().into_bytes(),
-            Err(e) => e.into_bytes(),
-        };
-        out.start_file(name, opts).unwrap();
-        out.write_all(&body).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
-
 fn luan_xlsx() -> Vec<u8> {
     std::fs::read(fixture("luan_2023.xlsx")).unwrap()
 }
 
 /// The luan fixture with its first sheet's XML edited.
 fn luan_with_sheet1(edit: impl Fn(String) -> String) -> Vec<u8> {
-    patch_zip(&luan_xlsx(), |name, text| {
-        Some(if name == "xl/worksheets/sheet1.xml" {
+    edit_zip(&luan_xlsx(), |name, text| {
+        if name == "xl/worksheets/sheet1.xml" {
             edit(text)
         } else {
             text
-        })
+        }
     })
 }
 
@@ -202,8 +182,8 @@ fn password_protected_workbook() {
 #[test]
 fn password_protected_ods() {
     let ods = std::fs::read(fixture("legacy/linyi_2023.ods")).unwrap();
-    let locked = patch_zip(&ods, |name, text| {
-        Some(if name == "META-INF/manifest.xml" {
+    let locked = edit_zip(&ods, |name, text| {
+        if name == "META-INF/manifest.xml" {
             text.replacen(
                 "</manifest:manifest>",
                 "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"><manifest:encryption-data manifest:checksum-type=\"SHA1/1K\"/></manifest:file-entry></manifest:manifest>",
@@ -214,7 +194,7 @@ fn password_protected_ods() {
             "\u{1}\u{2}garbage".to_string()
         } else {
             text
-        })
+        }
     });
     let path = input("ods-password", "locked.ods", &locked);
     assert_refused(
@@ -446,8 +426,8 @@ fn huge_single_cell() {
 #[test]
 fn hidden_sheet() {
     // The second project's sheet hidden.
-    let bytes = patch_zip(&luan_xlsx(), |name, text| {
-        Some(if name == "xl/workbook.xml" {
+    let bytes = edit_zip(&luan_xlsx(), |name, text| {
+        if name == "xl/workbook.xml" {
             let first = text.find("state=\"visible\"").unwrap() + 1;
             let second = first + text[first..].find("state=\"visible\"").unwrap();
             format!(
@@ -457,7 +437,7 @@ fn hidden_sheet() {
             )
         } else {
             text
-        })
+        }
     });
     // The visible sheet is converted; the hidden one is skipped, and the user is told.
     let path = input("hidden", "hidden.xlsx", &bytes);

@@ -7,7 +7,7 @@
 mod common;
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read, Write};
+use std::io::Cursor;
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
@@ -227,31 +227,21 @@ fn formula_amounts_read_their_saved_values() {
 
 /// Removes the saved value of every formula cell, as some generators write them.
 fn strip_formula_values(xlsx: &[u8]) -> Vec<u8> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let mut body = Vec::new();
-        entry.read_to_end(&mut body).unwrap();
-        if name.starts_with("xl/worksheets/") {
-            let xml = String::from_utf8(body).unwrap();
-            let mut cut = String::new();
-            let mut rest = xml.as_str();
-            while let Some(i) = rest.find("</f><v>") {
-                cut.push_str(&rest[..i + 4]);
-                let after = &rest[i + 4..];
-                let end = after.find("</v>").unwrap() + 4;
-                rest = &after[end..];
-            }
-            cut.push_str(rest);
-            body = cut.into_bytes();
+    edit_zip(xlsx, |name, xml| {
+        if !name.starts_with("xl/worksheets/") {
+            return xml;
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&body).unwrap();
-    }
-    out.finish().unwrap().into_inner()
+        let mut cut = String::new();
+        let mut rest = xml.as_str();
+        while let Some(i) = rest.find("</f><v>") {
+            cut.push_str(&rest[..i + 4]);
+            let after = &rest[i + 4..];
+            let end = after.find("</v>").unwrap() + 4;
+            rest = &after[end..];
+        }
+        cut.push_str(rest);
+        cut
+    })
 }
 
 #[test]

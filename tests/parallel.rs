@@ -163,3 +163,58 @@ fn a_province_workbook_reads_to_the_same_model_on_one_thread_and_on_several() {
         );
     }
 }
+
+/// A workbook of `n` sheets named S0, S1, … with a value each; the sheets in `broken`
+/// hold a cell past the last row a sheet can have.
+fn many_sheets(n: usize, broken: &[usize]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for i in 0..n {
+        let ws = book.add_worksheet();
+        ws.set_name(format!("S{i}")).unwrap();
+        ws.write_string(0, 0, format!("v{i}")).unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    common::edit_zip(&bytes, |name, xml| {
+        if broken
+            .iter()
+            .any(|b| name == format!("xl/worksheets/sheet{}.xml", b + 1))
+        {
+            r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="2000000"><c r="A2000000" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>"#.to_string()
+        } else {
+            xml
+        }
+    })
+}
+
+fn read_grid(jobs: usize, bytes: &[u8]) -> jixiao::Result<jixiao::grid::Workbook> {
+    jixiao::pool::with_jobs(jobs, || jixiao::read::read_bytes("many.xlsx", bytes))
+}
+
+#[test]
+fn sheets_read_on_several_threads_are_those_read_on_one() {
+    let bytes = many_sheets(230, &[]);
+    let one = read_grid(1, &bytes).unwrap();
+    let four = read_grid(4, &bytes).unwrap();
+    let names = |b: &jixiao::grid::Workbook| {
+        b.sheets
+            .iter()
+            .map(|s| (s.name.clone(), s.raw(0, 0).display()))
+            .collect::<Vec<_>>()
+    };
+    let expected: Vec<_> = (0..230)
+        .map(|i| (format!("S{i}"), format!("v{i}")))
+        .collect();
+    assert_eq!(names(&one), expected);
+    assert_eq!(names(&four), expected);
+}
+
+#[test]
+fn of_several_bad_sheets_read_in_parallel_the_first_in_order_is_reported() {
+    // A thread takes 16 sheets at a time: the bad ones are in the 5th and the 10th.
+    let bytes = many_sheets(230, &[150, 70]);
+    let one = read_grid(1, &bytes).unwrap_err().to_string();
+    assert!(one.contains("\"S70\""), "{one}");
+    for _ in 0..5 {
+        assert_eq!(read_grid(4, &bytes).unwrap_err().to_string(), one);
+    }
+}

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -282,4 +283,25 @@ pub fn facts_percent(facts: &str, doc: &Document) -> f64 {
     last.rsplit_once('(')
         .and_then(|(_, p)| p.trim_end_matches(['%', ')']).parse().ok())
         .unwrap_or_else(|| panic!("no percentage in the fact checker's report:\n{report}"))
+}
+
+/// A copy of a zip (an xlsx, an ods) with each text entry passed through
+/// `edit(name, text)`; entries that are not UTF-8 are copied as they are.
+pub fn edit_zip(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut body = Vec::new();
+        entry.read_to_end(&mut body).unwrap();
+        let body = match String::from_utf8(body) {
+            Ok(text) => edit(&name, text).into_bytes(),
+            Err(e) => e.into_bytes(),
+        };
+        out.start_file(name, opts).unwrap();
+        out.write_all(&body).unwrap();
+    }
+    out.finish().unwrap().into_inner()
 }
