@@ -43,6 +43,27 @@ fn outputs(
         .map(|r| r.outputs.into_iter().map(|o| o.bytes).collect())
 }
 
+/// `check`'s findings, on a pool of `threads` threads.
+fn findings(threads: usize, doc: &jixiao::Document) -> Vec<jixiao::check::Finding> {
+    jixiao::pool::with_jobs(threads, || jixiao::check::check(doc))
+}
+
+/// The groups of rules run side by side: the findings are those of running them one
+/// after the other (the fixtures have errors, warnings and notes among them).
+#[test]
+fn every_fixture_checks_to_the_same_findings_on_one_thread_and_on_several() {
+    let mut found = 0;
+    for file in FIXTURES {
+        let doc = convert::load(&fixture(file), &ReadOptions::default())
+            .unwrap()
+            .document;
+        let serial = findings(1, &doc);
+        assert_eq!(findings(4, &doc), serial, "{file}");
+        found += serial.len();
+    }
+    assert!(found > 10, "the fixtures give {found} findings");
+}
+
 #[test]
 fn every_built_in_conversion_is_the_same_bytes_on_one_thread_and_on_several() {
     let mut compared = 0;
@@ -94,10 +115,9 @@ fn the_command_writes_the_same_file_with_jobs_1_and_jobs_2() {
     );
 }
 
-/// A luan workbook (one sheet per project, no embedded copy) holding a fixture's
-/// projects repeated to `n`, each copy renamed and renumbered (as the bench does).
-/// A fixture's projects repeated to `n`, written in `layout` (luan: a sheet each;
-/// tangshan: stacked on one sheet).
+/// A fixture's projects repeated to `n`, each copy renamed and renumbered (as the bench
+/// does), written in `layout` (luan: a sheet each; tangshan: stacked on one sheet) with
+/// no embedded copy.
 fn many_projects(file: &str, n: usize, layout: &str) -> Vec<u8> {
     let mut doc = convert::load(&fixture(file), &ReadOptions::default())
         .unwrap()
@@ -144,6 +164,7 @@ fn a_province_workbook_reads_to_the_same_model_on_one_thread_and_on_several() {
                 .unwrap()
         };
         let (serial, parallel) = (read(1), read(4));
+        assert_eq!(findings(1, &serial.document), findings(4, &serial.document));
         assert_eq!(serial.document.projects.len(), n, "{file}");
         assert_eq!(serial.document.source.layout, layout, "{file}");
         assert!(

@@ -354,14 +354,35 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 
 /// Runs every rule on a document. Findings come in a fixed order: document-level first,
 /// then by project (in document order), then by rule code, then by cell.
+///
+/// The groups of rules only read the document and add findings, so they run side by side
+/// on the current rayon pool (a province's 5,000 projects took 0.3 s on one thread before
+/// `convert` wrote anything), each into a context of its own; their findings are joined
+/// in the order the groups ran in one after the other, so the stable sort gives the same
+/// list.
 pub fn check(doc: &Document) -> Vec<Finding> {
+    use rayon::prelude::*;
+    const GROUPS: [fn(&mut Ctx<'_>); 6] = [
+        money::run,
+        schedule::run,
+        time::run,
+        values::run,
+        structure::run,
+        misread::run,
+    ];
+    let parts: Vec<Ctx<'_>> = GROUPS
+        .par_iter()
+        .map(|run| {
+            let mut ctx = Ctx::new(doc);
+            run(&mut ctx);
+            ctx
+        })
+        .collect();
     let mut ctx = Ctx::new(doc);
-    money::run(&mut ctx);
-    schedule::run(&mut ctx);
-    time::run(&mut ctx);
-    values::run(&mut ctx);
-    structure::run(&mut ctx);
-    misread::run(&mut ctx);
+    for part in parts {
+        ctx.found.extend(part.found);
+        ctx.groups.extend(part.groups);
+    }
     ctx.finish()
 }
 
