@@ -86,7 +86,8 @@ pub(crate) fn fill<T: Send, S: Borrow<RenderedSheet>>(
         workbook
             .add_worksheet()
             .set_name(name.as_str())
-            .map_err(xlsx_error(&format!("sheet name {name:?}")))?;
+            // The context is written only for an error (5,000 sheets in a province).
+            .map_err(|e| xlsx_error(&format!("sheet name {name:?}"))(e))?;
     }
     if form_sheets == 0 {
         // A workbook needs one visible sheet.
