@@ -338,6 +338,60 @@ pub fn to_json(doc: &Document) -> String {
     serde_json::to_string_pretty(doc).expect("the model serializes") + "\n"
 }
 
+/// The document as `serde_json::to_string` writes it (the embedded copy). A province's
+/// projects — nearly all of its text — are serialized on the pool's threads and put in
+/// place of the empty list of the rest, serialized alone: this ran on one thread while
+/// the other had finished the loss report. A document with its provenance is serialized
+/// whole (`without_projects` leaves the provenance out).
+fn compact_json(doc: &Document) -> String {
+    use rayon::prelude::*;
+    let whole = || serde_json::to_string(doc).expect("the model serializes");
+    if doc.projects.len() < 2 || !doc.source.cells.is_empty() {
+        return whole();
+    }
+    let rest = serde_json::to_string(&doc.without_projects()).expect("the model serializes");
+    let Some(at) = top_level_array(&rest, "projects") else {
+        return whole();
+    };
+    let projects: Vec<String> = (doc.projects.par_iter())
+        .map(|p| serde_json::to_string(p).expect("the model serializes"))
+        .collect();
+    let len = rest.len() + projects.iter().map(|p| p.len() + 1).sum::<usize>();
+    let mut json = String::with_capacity(len);
+    json.push_str(&rest[..at]);
+    json.push_str(&projects.join(","));
+    json.push_str(&rest[at..]);
+    json
+}
+
+/// Where the array of the top-level object's `key` opens (just after its `[`), in
+/// compact JSON: a key at depth 1, outside every string.
+fn top_level_array(json: &str, key: &str) -> Option<usize> {
+    let opening = format!("\"{key}\":[");
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, b) in json.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' if depth == 1 && json[i..].starts_with(&opening) => {
+                return Some(i + opening.len());
+            }
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// A conversion rendered in memory: the files, and what the target layout could not hold.
 #[derive(Debug, Clone)]
 pub struct Rendered {
@@ -389,7 +443,7 @@ pub fn render_outputs_owned(doc: Document, options: &WriteOptions) -> Result<Ren
         || ready.loss_report(template),
         // `ready_owned` left out where each value was read from: those are cells of the
         // old file, and reading the new one takes its own form's.
-        || embed.then(|| serde_json::to_string(&ready.document).expect("the model serializes")),
+        || embed.then(|| compact_json(&ready.document)),
     );
     // … then the form's sheets are rendered and written in parallel, each project freed
     // once its sheet is written, so that the writer's copy of the cells takes the place
@@ -559,6 +613,45 @@ pub fn save(path: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The embedded copy is `serde_json::to_string`'s text, for every fixture (with a
+    /// title that reads like the key and its array).
+    #[test]
+    fn compact_json_is_serde_jsons_text() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for file in [
+            "luan_2023.xlsx",
+            "yancheng_2022.xlsx",
+            "tangshan_2025.xlsx",
+            "guangzhou.xlsx",
+            "linyi_2023.xlsx",
+            "regions/ningde_2019.xlsx",
+            "regions/ezhou_2022.xlsx",
+        ] {
+            let loaded = load(&dir.join(file), &ReadOptions::default()).unwrap();
+            let mut doc = loaded.document.without_provenance();
+            doc.title = Some(r#"x","projects":[{"y":1}],"z":"#.to_string());
+            assert_eq!(
+                compact_json(&doc),
+                serde_json::to_string(&doc).unwrap(),
+                "{file}"
+            );
+            // With its provenance the document is serialized whole, alike.
+            let whole = &loaded.document;
+            assert_eq!(compact_json(whole), serde_json::to_string(whole).unwrap());
+        }
+    }
+
+    #[test]
+    fn the_top_level_array_is_found_past_nested_keys_and_strings() {
+        let json = r#"{"a":{"projects":[1]},"b":"\"projects\":[","projects":[],"c":[]}"#;
+        let at = top_level_array(json, "projects").unwrap();
+        assert_eq!(&json[at - 12..at + 1], r#""projects":[]"#);
+        assert_eq!(
+            top_level_array(r#"{"a":{"projects":[]}}"#, "projects"),
+            None
+        );
+    }
 
     fn output(sheet: Option<&str>) -> Output {
         Output {
