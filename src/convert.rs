@@ -359,7 +359,12 @@ fn compact_json(doc: &Document) -> String {
     let len = rest.len() + projects.iter().map(|p| p.len() + 1).sum::<usize>();
     let mut json = String::with_capacity(len);
     json.push_str(&rest[..at]);
-    json.push_str(&projects.join(","));
+    for (i, project) in projects.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(project);
+    }
     json.push_str(&rest[at..]);
     json
 }
