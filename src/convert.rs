@@ -359,11 +359,11 @@ fn compact_json(doc: &Document) -> String {
     let len = rest.len() + projects.iter().map(|p| p.len() + 1).sum::<usize>();
     let mut json = String::with_capacity(len);
     json.push_str(&rest[..at]);
-    for (i, project) in projects.iter().enumerate() {
+    for (i, project) in projects.into_iter().enumerate() {
         if i > 0 {
             json.push(',');
         }
-        json.push_str(project);
+        json.push_str(&project);
     }
     json.push_str(&rest[at..]);
     json
