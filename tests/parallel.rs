@@ -54,9 +54,7 @@ fn findings(threads: usize, doc: &jixiao::Document) -> Vec<jixiao::check::Findin
 fn every_fixture_checks_to_the_same_findings_on_one_thread_and_on_several() {
     let mut found = 0;
     for file in FIXTURES {
-        let doc = convert::load(&fixture(file), &ReadOptions::default())
-            .unwrap()
-            .document;
+        let doc = common::load(&fixture(file));
         let serial = findings(1, &doc);
         assert_eq!(findings(4, &doc), serial, "{file}");
         found += serial.len();
@@ -68,9 +66,7 @@ fn every_fixture_checks_to_the_same_findings_on_one_thread_and_on_several() {
 fn every_built_in_conversion_is_the_same_bytes_on_one_thread_and_on_several() {
     let mut compared = 0;
     for file in FIXTURES {
-        let doc = convert::load(&fixture(file), &ReadOptions::default())
-            .unwrap()
-            .document;
+        let doc = common::load(&fixture(file));
         for to in Template::builtins() {
             for format in [Format::Xlsx, Format::Csv] {
                 let serial = outputs(1, &doc, &to, format);
