@@ -80,18 +80,20 @@ impl<'a> FormSheets<'a> {
     /// Sheet `i` (below [`FormSheets::len`]).
     pub fn render(&self, i: usize) -> RenderedSheet {
         let (doc, template) = (self.doc, self.template);
+        let table = self.table(i);
+        if let (Some(t), Arrangement::SheetPerProject) = (table, &template.arrangement) {
+            return self.render_taken(i, &doc.projects[t]);
+        }
         let forms = (template, &self.bands[..], &self.line_totals[..]);
         let mut sheet = new_sheet(template, self.name(i));
-        let Some(table) = self.table(i) else {
-            if let Some(overall) = &doc.overall {
-                sheet.repeat_rows = None;
-                render_sections(&mut sheet, &overall.sections, template.columns);
+        match (table, &template.arrangement) {
+            (None, _) => {
+                if let Some(overall) = &doc.overall {
+                    sheet.repeat_rows = None;
+                    render_sections(&mut sheet, &overall.sections, template.columns);
+                }
             }
-            return sheet;
-        };
-        match template.arrangement {
-            Arrangement::SheetPerProject => return self.render_taken(i, &doc.projects[table]),
-            Arrangement::Stacked => {
+            (Some(_), Arrangement::Stacked) => {
                 let mut row = render_title(&mut sheet, doc, template);
                 for (i, project) in doc.projects.iter().enumerate() {
                     row += template.project.gap;
@@ -110,7 +112,8 @@ impl<'a> FormSheets<'a> {
                     row = render_project(&mut sheet, row, doc, project, forms) + 1;
                 }
             }
-            Arrangement::Table => render_table(&mut sheet, doc, forms),
+            // A table for the whole document (a sheet per project returned above).
+            (Some(_), _) => render_table(&mut sheet, doc, forms),
         }
         sheet
     }
